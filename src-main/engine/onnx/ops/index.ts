@@ -1,0 +1,8 @@
+/** Every op FlowLab emits, one import away: `import * as op from './ops/index.js'`. */
+export * from './elementwise.js';
+export * from './shape.js';
+export * from './reduce.js';
+export * from './linalg.js';
+export * from './integer.js';
+export * from './control.js';
+export { unbroadcast, type Operand } from './core.js';

@@ -1,0 +1,54 @@
+/**
+ * Matrix products. MatMul (numpy semantics, rank >= 2 on both sides):
+ *   y = a b,  da = g b^T,  db = a^T g   (batch broadcasting undone by unbroadcast)
+ * Gemm (2-D, no transposes): y = a b + c,  da = g b^T,  db = a^T g,  dc = unbroadcast(g, c)
+ */
+import { broadcastShapes, type OpDef, type Value } from '../graph.js';
+import { apply1, unbroadcast } from './core.js';
+import { transpose } from './shape.js';
+
+function swapLast(x: Value): Value {
+  const perm = Array.from({ length: x.rank }, (_, i) => i);
+  perm[x.rank - 2] = x.rank - 1;
+  perm[x.rank - 1] = x.rank - 2;
+  return transpose(x, perm);
+}
+
+function matmulShape(a: Value, b: Value) {
+  if (a.rank < 2 || b.rank < 2) throw new Error(`MatMul needs rank >= 2 operands, got [${a.shape}] and [${b.shape}]`);
+  const k1 = a.shape[a.rank - 1];
+  const k2 = b.shape[b.rank - 2];
+  if (typeof k1 === 'number' && typeof k2 === 'number' && k1 !== k2) {
+    throw new Error(`MatMul inner dimensions differ: [${a.shape}] x [${b.shape}]`);
+  }
+  const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  return [...batch, a.shape[a.rank - 2], b.shape[b.rank - 1]];
+}
+
+export const MatMul: OpDef = {
+  op: 'MatMul',
+  infer: ([a, b]) => [{ dtype: a!.dtype, shape: matmulShape(a!, b!) }],
+  grad: (n, [g]) => {
+    const [a, b] = n.inputs as Value[];
+    return [unbroadcast(matmul(g!, swapLast(b)), a), unbroadcast(matmul(swapLast(a), g!), b)];
+  },
+};
+
+export const matmul = (a: Value, b: Value) => apply1(MatMul, [a, b]);
+
+export const Gemm: OpDef = {
+  op: 'Gemm',
+  infer: ([a, b, c]) => {
+    if (a!.rank !== 2 || b!.rank !== 2) throw new Error('Gemm needs 2-D operands');
+    const shape = matmulShape(a!, b!);
+    broadcastShapes(shape, c!.shape);
+    return [{ dtype: a!.dtype, shape }];
+  },
+  grad: (n, [g]) => {
+    const [a, b, c] = n.inputs as Value[];
+    return [matmul(g!, transpose(b)), matmul(transpose(a), g!), unbroadcast(g!, c)];
+  },
+};
+
+/** a b + c in one kernel (c broadcast over rows, e.g. a bias). */
+export const gemm = (a: Value, b: Value, c: Value) => apply1(Gemm, [a, b, c]);

@@ -1,0 +1,99 @@
+/**
+ * ONNX Runtime sessions for FlowLab's programs. The execution provider is chosen
+ * cuda > webgpu > cpu by probing which ones actually run a tiny model here ('auto'), or taken as
+ * asked: a backend that was asked for explicitly and does not work is an error, never a silent
+ * fallback. The backend used is recorded with every run.
+ */
+import os from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { UserError } from '../../errors.js';
+import type { BackendChoice } from '../config.js';
+import { Graph } from './graph.js';
+import { add } from './ops/index.js';
+import { serializeModel } from './serialize.js';
+
+export type Backend = 'cpu' | 'webgpu' | 'cuda';
+export const BACKEND_PREFERENCE: Backend[] = ['cuda', 'webgpu', 'cpu'];
+
+export { ort };
+
+export interface SessionOptions {
+  backend: Backend;
+  /** Intra-op threads; 0 = one per core. */
+  threads: number;
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+export async function createSession(model: Uint8Array, opts: SessionOptions): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, {
+    executionProviders: [opts.backend],
+    intraOpNumThreads: opts.threads > 0 ? opts.threads : defaultThreads(),
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+  });
+}
+
+let probeModel: Uint8Array | null = null;
+function tinyModel(): Uint8Array {
+  if (!probeModel) {
+    const g = new Graph('probe');
+    const x = g.input('x', 'float32', [2]);
+    g.setOutputs(add(x, 1));
+    probeModel = serializeModel(g);
+  }
+  return probeModel;
+}
+
+const probeCache = new Map<Backend, Promise<string | null>>();
+
+/** Null when the backend runs a model here, else the reason it does not. */
+export function probeBackend(b: Backend): Promise<string | null> {
+  let p = probeCache.get(b);
+  if (!p) {
+    p = (async () => {
+      const bundled = ort.listSupportedBackends?.().find((x) => x.name === b);
+      if (!bundled) return `${b} is not supported by this build of ONNX Runtime`;
+      try {
+        const s = await createSession(tinyModel(), { backend: b, threads: 1 });
+        const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2]), [2]) });
+        const v = out[s.outputNames[0]].data as Float32Array;
+        await s.release();
+        return v[0] === 2 && v[1] === 3 ? null : `${b} computed a wrong result`;
+      } catch (e) {
+        return `${b} is unavailable: ${(e as Error).message.split('\n')[0]}`;
+      }
+    })();
+    probeCache.set(b, p);
+  }
+  return p;
+}
+
+export async function availableBackends(): Promise<{ name: Backend; available: boolean; reason?: string }[]> {
+  const out = [];
+  for (const b of BACKEND_PREFERENCE) {
+    const reason = await probeBackend(b);
+    out.push(reason === null ? { name: b, available: true } : { name: b, available: false, reason });
+  }
+  return out;
+}
+
+/** 'auto' -> the fastest backend that works; an explicit one must work or it is a UserError. */
+export async function resolveBackend(choice: BackendChoice): Promise<Backend> {
+  if (choice !== 'auto') {
+    const reason = await probeBackend(choice);
+    if (reason !== null) throw new UserError(`backend '${choice}' cannot be used: ${reason}; pass --backend cpu or --backend auto`);
+    return choice;
+  }
+  // CPU is the measured default for the small MLPs FlowLab trains: a GPU backend is chosen only
+  // when it works here.
+  for (const b of BACKEND_PREFERENCE) if ((await probeBackend(b)) === null) return b;
+  return 'cpu';
+}
+
+export function ortVersion(): string {
+  return ort.env.versions?.node ?? 'unknown';
+}

@@ -1,0 +1,10 @@
+/**
+ * An error caused by what the user asked for (bad option, bad file, unknown run): its message
+ * names the problem and the fix, and the CLI prints it as one line with a non-zero exit code.
+ */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}

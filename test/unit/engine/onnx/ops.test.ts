@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as op from '../../../../src-main/engine/onnx/ops/index.js';
+import type { OpDef, Value } from '../../../../src-main/engine/onnx/graph.js';
+import { gradCheck, type GradCheckInput } from '../../../helpers/gradcheck.js';
+
+/** Float64 central differences agree with exact gradients to ~1e-8; 1e-6 leaves margin. */
+const TOL = 1e-6;
+
+/** Float32 differences with h = 1e-2: truncation ~h^2/6, rounding ~1e-7/h. */
+const TOL_FLOAT32 = 2e-3;
+
+const M = (...shape: number[]): GradCheckInput => ({ shape });
+const POS = (...shape: number[]): GradCheckInput => ({ shape, lo: 0.5, hi: 2 });
+const F32 = (...shape: number[]): GradCheckInput => ({ shape, dtype: 'float32' });
+const AWAY = (...shape: number[]): GradCheckInput => ({ shape, lo: 0.2, hi: 1.5 });
+
+const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
+  ['Add (with broadcasting [3,4] + [4])', (a, b) => op.add(a, b), [M(3, 4), M(4)]],
+  ['Sub (with broadcasting [3,1] - [1,4])', (a, b) => op.sub(a, b), [M(3, 1), M(1, 4)]],
+  ['Mul (with broadcasting [2,3,4] * [3,1])', (a, b) => op.mul(a, b), [M(2, 3, 4), M(3, 1)]],
+  ['Div', (a, b) => op.div(a, b), [M(3, 4), POS(3, 4)]],
+  ['Pow (both operands)', (a, b) => op.pow(a, b), [POS(3, 2), M(3, 2)]],
+  ['Pow (constant exponent)', (a) => op.pow(a, 3), [POS(4)]],
+  ['Neg', (a) => op.neg(a), [M(5)]],
+  ['Exp', (a) => op.exp(a), [M(2, 3)]],
+  ['Log', (a) => op.log(a), [POS(2, 3)]],
+  ['Sqrt', (a) => op.sqrt(a), [POS(2, 3)]],
+  ['Reciprocal', (a) => op.reciprocal(a), [POS(2, 3)]],
+  ['Sin', (a) => op.sin(a), [M(2, 3)]],
+  ['Cos', (a) => op.cos(a), [M(2, 3)]],
+  ['Tanh', (a) => op.tanh(a), [M(2, 3)]],
+  ['Sigmoid', (a) => op.sigmoid(a), [M(2, 3)]],
+  ['Erf (float32: ONNX Runtime has no float64 Erf)', (a) => op.erf(a), [F32(2, 3)]],
+  ['Abs', (a) => op.abs(op.sub(a, 0.8)), [AWAY(6)]],
+  ['Relu', (a) => op.relu(op.sub(a, 0.8)), [AWAY(6)]],
+  ['SiLU', (a) => op.silu(a), [M(2, 5)]],
+  ['GELU (float32)', (a) => op.gelu(a), [F32(2, 5)]],
+  ['maximum', (a, b) => op.maximum(a, b), [M(6), { shape: [6], lo: 2, hi: 3 }]],
+  ['MatMul 2-D', (a, b) => op.matmul(a, b), [M(3, 4), M(4, 2)]],
+  ['MatMul batched with broadcast [2,3,4] x [4,5]', (a, b) => op.matmul(a, b), [M(2, 3, 4), M(4, 5)]],
+  ['Gemm (bias broadcast over rows)', (a, b, c) => op.gemm(a, b, c), [M(3, 4), M(4, 2), M(2)]],
+  ['ReduceSum over an axis', (a) => op.reduceSum(a, [1]), [M(3, 4)]],
+  ['ReduceSum keepdims over two axes', (a) => op.reduceSum(a, [0, 2], true), [M(2, 3, 4)]],
+  ['ReduceMean', (a) => op.reduceMean(a, [0]), [M(3, 4)]],
+  ['ReduceSumSquare', (a) => op.reduceSumSquare(a, [1], true), [M(3, 4)]],
+  ['Reshape', (a) => op.mul(op.reshape(a, [4, 3]), op.reshape(a, [4, -1])), [M(3, 4)]],
+  ['Transpose', (a) => op.transpose(a, [1, 2, 0]), [M(2, 3, 4)]],
+  ['Expand', (a) => op.expand(a, [3, 4]), [M(1, 4)]],
+  ['Concat', (a, b) => op.concat([a, b, a], 1), [M(2, 3), M(2, 2)]],
+  ['Slice', (a) => op.slice(a, [1, 0], [3, -1], [0, 1]), [M(4, 5)]],
+  ['Pad', (a) => op.pad(a, [1, 0, 2, 1]), [M(2, 3)]],
+  ['Unsqueeze and Squeeze', (a) => op.mul(op.unsqueeze(a, [0, 2]), op.unsqueeze(op.squeeze(op.unsqueeze(a, [1]), [1]), [0, 2])), [M(3, 2)]],
+  ['Where', (c, a, b) => op.where(op.greater(c, 0), a, b), [{ shape: [3, 4], constant: true }, M(3, 4), M(4)]],
+  ['Cast float32 -> float64 -> float32', (a) => op.cast(op.mul(op.cast(a, 'float64'), 2), 'float32'), [F32(4)]],
+  ['Identity', (a) => op.identity(a), [M(3)]],
+];
+
+for (const [name, f, inputs] of cases) {
+  test(`gradient of ${name} matches central finite differences`, async () => {
+    const r = await gradCheck(f, inputs);
+    assert.ok(r.checked > 0, 'no gradient entries were checked');
+    const tol = inputs.some((i) => i.dtype === 'float32') ? TOL_FLOAT32 : TOL;
+    assert.ok(r.maxRelErr < tol, `max relative error ${r.maxRelErr} (abs ${r.maxAbsErr}) over ${r.checked} entries`);
+  });
+}
+
+test('a composite (2-layer MLP with SiLU and a squared-error loss) differentiates correctly', async () => {
+  const r = await gradCheck(
+    (x, w1, b1, w2) => op.reduceMean(op.square(op.matmul(op.silu(op.add(op.matmul(x, w1), b1)), w2)), [1]),
+    [M(5, 3), M(3, 4), M(4), M(4, 2)],
+  );
+  assert.ok(r.maxRelErr < TOL, `max relative error ${r.maxRelErr}`);
+});
+
+test('the checker catches a wrong gradient rule (Sin with a sign error)', async () => {
+  const BadSin: OpDef = { ...op.Sin, grad: (n, [g]) => [op.neg(op.mul(g!, op.cos(n.inputs[0]!)))] };
+  const r = await gradCheck((a) => a.graph.apply(BadSin, [a])[0], [M(4)]);
+  assert.ok(r.maxRelErr > 0.1, `a wrong rule passed with error ${r.maxRelErr}`);
+});
