@@ -4,13 +4,18 @@
  * asked: a backend that was asked for explicitly and does not work is an error, never a silent
  * fallback. The backend used is recorded with every run.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
 import type { BackendChoice } from '../config.js';
 import { Graph } from './graph.js';
 import { add } from './ops/index.js';
 import { serializeModel } from './serialize.js';
+
+const require = createRequire(import.meta.url);
 
 export type Backend = 'cpu' | 'webgpu' | 'cuda';
 export const BACKEND_PREFERENCE: Backend[] = ['cuda', 'webgpu', 'cpu'];
@@ -48,6 +53,24 @@ function tinyModel(): Uint8Array {
   return probeModel;
 }
 
+/**
+ * Cheap checks before a probe, so a machine without the pieces does not get ONNX Runtime's and
+ * Dawn's loader errors printed: CUDA needs the provider library that onnxruntime-node downloads
+ * at install time; WebGPU (Dawn) needs a Vulkan loader on Linux.
+ */
+function missingPrerequisite(b: Backend): string | null {
+  const binDir = dirname(require.resolve('onnxruntime-node/package.json')) + `/bin/napi-v6/${process.platform}/${process.arch}`;
+  if (b === 'cuda' && process.platform !== 'darwin') {
+    const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    if (!existsSync(join(binDir, lib))) return 'cuda is unavailable: the CUDA provider of ONNX Runtime is not installed (it is downloaded by onnxruntime-node at install time)';
+  }
+  if (b === 'webgpu' && process.platform === 'linux') {
+    const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':'), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
+    if (!dirs.some((d) => d && existsSync(join(d, 'libvulkan.so.1')))) return 'webgpu is unavailable: no Vulkan loader (libvulkan.so.1) on this machine';
+  }
+  return null;
+}
+
 const probeCache = new Map<Backend, Promise<string | null>>();
 
 /** Null when the backend runs a model here, else the reason it does not. */
@@ -57,6 +80,8 @@ export function probeBackend(b: Backend): Promise<string | null> {
     p = (async () => {
       const bundled = ort.listSupportedBackends?.().find((x) => x.name === b);
       if (!bundled) return `${b} is not supported by this build of ONNX Runtime`;
+      const missing = missingPrerequisite(b);
+      if (missing) return missing;
       try {
         const s = await createSession(tinyModel(), { backend: b, threads: 1 });
         const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2]), [2]) });

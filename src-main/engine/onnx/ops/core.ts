@@ -3,9 +3,10 @@
  * inference, and `unbroadcast`, which undoes numpy broadcasting in every gradient rule (sum the
  * cotangent over the axes that broadcasting stretched).
  */
-import { broadcastShapes, graphOf, type Attrs, type DType, type OpDef, type Shape, type Value } from '../graph.js';
+import { broadcastShapes, graphOf, isFloat, typedArrayOf, type Attrs, type DType, type OpDef, type Shape, type Value } from '../graph.js';
 import { reduceSum } from './reduce.js';
 import { reshapeLike } from './shape.js';
+import { matmul } from './linalg.js';
 
 export type Operand = Value | number;
 
@@ -46,6 +47,12 @@ export function unbroadcast(g: Value, target: Value): Value {
   const ts = target.shape;
   if (gs.length === ts.length && gs.every((d, i) => d === ts[i])) return g;
   const lead = gs.length - ts.length;
+  if (g.rank === 2 && lead === 1 && typeof gs[0] === 'number' && isFloat(g.dtype)) {
+    // Bias gradients: a row of ones times g is a GEMV, several times faster in ONNX Runtime
+    // than ReduceSum over the strided leading axis.
+    const ones = g.graph.constant(typedArrayOf(g.dtype, new Array<number>(gs[0]).fill(1)), g.dtype, [1, gs[0]]);
+    return reshapeLike(matmul(ones, g), target);
+  }
   let out = g;
   if (lead > 0) out = reduceSum(out, range(lead), false);
   const keep: number[] = [];

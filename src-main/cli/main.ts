@@ -1,0 +1,59 @@
+/**
+ * The `flowlab` command line: one subcommand per job. A UserError prints one line naming the
+ * problem and the fix, with exit code 1 (2 for a bad command line).
+ */
+import { UserError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { exportCommand } from './export.js';
+import { runsCommand } from './runs.js';
+import { sampleCommand } from './sample.js';
+import { trainCommand } from './train.js';
+
+type Command = (argv: string[]) => Promise<number>;
+
+/** The server runs until Ctrl-C / SIGTERM, which its own handlers turn into a clean shutdown. */
+async function serveForever(): Promise<Command> {
+  const { serveCommand } = await import('../server/serveCommand.js');
+  return async (argv) => {
+    await serveCommand(argv);
+    return new Promise<number>(() => {});
+  };
+}
+
+const COMMANDS: Record<string, { run: () => Promise<Command>; summary: string }> = {
+  train: { run: async () => trainCommand, summary: 'train a velocity net on a dataset (or --resume a run)' },
+  sample: { run: async () => sampleCommand, summary: 'draw samples from a trained run, or encode data (--reverse)' },
+
+  runs: { run: async () => runsCommand, summary: 'list the runs in the store' },
+  export: { run: async () => exportCommand, summary: 'export the net (ONNX), samples (CSV/NPY) or the run (JSON)' },
+  serve: { run: serveForever, summary: 'serve the app in a browser (headless server mode)' },
+};
+
+export const MAIN_HELP = `FlowLab ${VERSION}: a lab for flow-based generative models
+
+usage: flowlab <command> [options]      (flowlab <command> --help for its options)
+
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(MAIN_HELP);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    console.log(VERSION);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  try {
+    if (!cmd) throw new UserError(`unknown command '${name}'; run \`flowlab --help\` for the list (${Object.keys(COMMANDS).join(', ')})`);
+    return await (await cmd.run())(rest);
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Sampling with a trained velocity net: fixed-step solvers run as fused ONNX programs (one
+ * session call per chunk of rows), Dormand-Prince drives the `velocity` program from TypeScript.
+ * Generation integrates from t = 0 (base) to tMax; encoding (reverse) from tMax back to 0.
+ */
+import { UserError } from '../../errors.js';
+import { createSession, ort, type Backend } from '../onnx/runtime.js';
+import type { MlpSpec } from '../nets/mlp.js';
+import { integrateDopri5, DEFAULT_ATOL, DEFAULT_RTOL } from './dopri5.js';
+import type { FixedMethod } from './fixedSteppers.js';
+import { buildFixedSolverProgram, STAGES } from './fusedProgram.js';
+import type { VelocityFn } from './types.js';
+import { buildVelocityProgram } from './velocityProgram.js';
+
+export type SolverName = FixedMethod | 'dopri5';
+export const SOLVERS: SolverName[] = ['euler', 'heun', 'rk4', 'dopri5'];
+
+/** Rows per fused solver call: big enough to keep the MatMuls efficient, small enough for memory. */
+export const CHUNK_ROWS = 16384;
+
+export interface SolveOptions {
+  solver: SolverName;
+  /** Fixed-step solvers: number of steps. */
+  steps?: number;
+  rtol?: number;
+  atol?: number;
+  maxSteps?: number;
+  t0: number;
+  t1: number;
+  /** Record the state after every step (fixed-step solvers) for trajectory views. */
+  snapshots?: boolean;
+}
+
+export interface SolveResult {
+  x: Float32Array;
+  nfe: number;
+  /** States after each step, [steps][n * d], when asked for. */
+  trajectory?: Float32Array[];
+}
+
+export const DEFAULT_SAMPLE_STEPS = 50;
+
+export class NetSampler {
+  private readonly fixed = new Map<string, Promise<ort.InferenceSession>>();
+  private velocitySession: Promise<ort.InferenceSession> | null = null;
+  private readonly paramsTensor: ort.Tensor;
+
+  constructor(
+    readonly net: MlpSpec,
+    params: Float32Array,
+    readonly backend: Backend,
+    readonly threads: number,
+  ) {
+    this.paramsTensor = new ort.Tensor('float32', params, [params.length]);
+  }
+
+  private fixedSession(method: FixedMethod, n: number, snapshots: boolean): Promise<ort.InferenceSession> {
+    const key = `${method}:${n}:${snapshots}`;
+    let s = this.fixed.get(key);
+    if (!s) {
+      s = createSession(buildFixedSolverProgram({ net: this.net, method, n, snapshots }), { backend: this.backend, threads: this.threads });
+      this.fixed.set(key, s);
+    }
+    return s;
+  }
+
+  /** v(t, x) through the `velocity` program: one call = 1 NFE. */
+  velocity(): VelocityFn {
+    const d = this.net.dim;
+    return async (t, x, n) => {
+      if (!this.velocitySession) this.velocitySession = createSession(buildVelocityProgram(this.net), { backend: this.backend, threads: this.threads });
+      const s = await this.velocitySession;
+      const xs = x instanceof Float32Array ? x : Float32Array.from(x);
+      const out = await s.run({
+        x: new ort.Tensor('float32', xs, [n, d]),
+        t: new ort.Tensor('float32', new Float32Array(n).fill(t), [n, 1]),
+        params: this.paramsTensor,
+      });
+      return out.v.data as Float32Array;
+    };
+  }
+
+  async solve(x0: Float32Array, n: number, o: SolveOptions): Promise<SolveResult> {
+    const d = this.net.dim;
+    if (x0.length !== n * d) throw new Error(`solve: x0 has ${x0.length} values, expected ${n} x ${d}`);
+    if (o.solver === 'dopri5') {
+      const r = await integrateDopri5(this.velocity(), x0, n, d, {
+        t0: o.t0,
+        t1: o.t1,
+        rtol: o.rtol ?? DEFAULT_RTOL,
+        atol: o.atol ?? DEFAULT_ATOL,
+        maxSteps: o.maxSteps,
+      });
+      return { x: Float32Array.from(r.x), nfe: r.nfe };
+    }
+    const steps = o.steps ?? DEFAULT_SAMPLE_STEPS;
+    if (!Number.isInteger(steps) || steps < 1) throw new UserError(`--steps must be a positive whole number, got ${steps}`);
+    const rows = Math.min(n, CHUNK_ROWS);
+    const session = await this.fixedSession(o.solver, rows, !!o.snapshots);
+    const out = new Float32Array(n * d);
+    const trajectory = o.snapshots ? Array.from({ length: steps }, () => new Float32Array(n * d)) : undefined;
+    const h = (o.t1 - o.t0) / steps;
+    for (let start = 0; start < n; start += rows) {
+      const count = Math.min(rows, n - start);
+      const chunk = new Float32Array(rows * d);
+      chunk.set(x0.subarray(start * d, (start + count) * d));
+      const res = await session.run({
+        params: this.paramsTensor,
+        x: new ort.Tensor('float32', chunk, [rows, d]),
+        t0: new ort.Tensor('float32', Float32Array.of(o.t0), []),
+        h: new ort.Tensor('float32', Float32Array.of(h), []),
+        steps: new ort.Tensor('int64', BigInt64Array.of(BigInt(steps)), []),
+      });
+      out.set((res.x_out.data as Float32Array).subarray(0, count * d), start * d);
+      if (trajectory) {
+        const traj = res.traj.data as Float32Array;
+        for (let k = 0; k < steps; k++) trajectory[k].set(traj.subarray(k * rows * d, k * rows * d + count * d), start * d);
+      }
+    }
+    // NFE counts velocity evaluations of one batched trajectory, as for dopri5.
+    return { x: out, nfe: steps * STAGES[o.solver], trajectory };
+  }
+
+  async release(): Promise<void> {
+    for (const s of this.fixed.values()) await (await s).release();
+    if (this.velocitySession) await (await this.velocitySession).release();
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The contract every host-side solver drives: a batched velocity field. One call is one batched
+ * net evaluation (1 NFE). Arrays are row-major [n, d]; `x` is only valid during the call (solvers
+ * reuse their buffers), and the solver copies the result before its next call, so an
+ * implementation may reuse its output buffer.
+ */
+
+/** v(t, x) for a batch: x row-major [n, d]; t is one time for the whole batch. Resolves to v, same layout. */
+export type VelocityFn = (
+  t: number,
+  x: Float32Array | Float64Array,
+  n: number,
+  d: number,
+) => Promise<Float64Array | Float32Array>;
+
+/** v and div v (exact or estimated) for a batch: v is [n, d], div is [n]. */
+export type VelocityDivFn = (
+  t: number,
+  x: Float64Array | Float32Array,
+  n: number,
+  d: number,
+) => Promise<{ v: Float64Array | Float32Array; div: Float64Array | Float32Array }>;
+
+/** States recorded along a solve: xs[k] (row-major [n, d]) is the state at time t[k]. */
+export interface Snapshots {
+  t: number[];
+  xs: Float64Array[];
+}

@@ -1,0 +1,29 @@
+/**
+ * Learning-rate schedule, computed on the host for each step and fed to the training program:
+ *   warmup:  lr (step + 1) / W              for step < W
+ *   cosine:  lr (1 + cos(pi p)) / 2,  p = (step - W) / (steps - W)     afterwards
+ *   constant: lr after warmup.
+ * Warmup is capped at a fifth of the run so short runs still train at full rate.
+ */
+import type { TrainConfig } from '../config.js';
+
+export const MAX_WARMUP_FRACTION = 0.2;
+
+export function warmupSteps(c: Pick<TrainConfig, 'warmupSteps' | 'steps'>): number {
+  return Math.min(c.warmupSteps, Math.floor(c.steps * MAX_WARMUP_FRACTION));
+}
+
+export function learningRate(c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps' | 'schedule'>, step: number): number {
+  const w = warmupSteps(c);
+  if (step < w) return (c.lr * (step + 1)) / w;
+  if (c.schedule === 'constant') return c.lr;
+  const p = Math.min(1, (step - w) / Math.max(1, c.steps - w));
+  return (c.lr * (1 + Math.cos(Math.PI * p))) / 2;
+}
+
+/** Learning rates of steps [from, from + count) as float32, the program's `lrs` input. */
+export function learningRates(c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps' | 'schedule'>, from: number, count: number): Float32Array {
+  const out = new Float32Array(count);
+  for (let k = 0; k < count; k++) out[k] = learningRate(c, from + k);
+  return out;
+}

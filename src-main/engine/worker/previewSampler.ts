@@ -1,0 +1,80 @@
+/**
+ * Live samples while a run trains: every PREVIEW_INTERVAL_MS the EMA weights are copied into
+ * one parameter buffer and a fixed batch of base noise is pushed through the flow with RK4. The
+ * same noise every time, so the picture evolves instead of flickering; one solver session for
+ * the whole training (the weights are an input of the fused program, not baked in).
+ */
+import type { Store } from '../../store/index.js';
+import type { EngineEvent } from '../../service/events.js';
+import type { ExperimentConfig } from '../config.js';
+import type { TrainState } from '../train/trainSession.js';
+import { getInterpolant } from '../interpolants/schedules.js';
+import { paramLayout, type MlpSpec } from '../nets/mlp.js';
+import { resolveBackend } from '../onnx/runtime.js';
+import { NetSampler } from '../sample/netSampler.js';
+import { Rng } from '../random.js';
+
+/** Time between previews: frequent enough to watch the shape form, cheap next to training. */
+export const PREVIEW_INTERVAL_MS = 2000;
+/** Points per preview: shows the shape of a 2-D toy clearly and costs a few ms to solve. */
+export const PREVIEW_POINTS = 1000;
+/** RK4 steps per preview: plotting accuracy, not measurement accuracy. */
+const PREVIEW_STEPS = 20;
+const PREVIEW_STREAM = 0x50524556; // "PREV"
+
+/** The data dimension d for which the MLP has exactly `count` parameters (its count is affine in d). */
+export function dimFromParamCount(config: ExperimentConfig, count: number): number | null {
+  const total = (dim: number) => paramLayout({ dim, ...config.net }).total;
+  const t1 = total(1);
+  const slope = total(2) - t1;
+  const d = 1 + (count - t1) / slope;
+  return Number.isInteger(d) && d >= 1 && total(d) === count ? d : null;
+}
+
+export class PreviewSampler {
+  private last = -Infinity;
+  private sampler: NetSampler | null = null;
+  private params: Float32Array | null = null;
+  private x0: Float32Array | null = null;
+  private spec: MlpSpec | null = null;
+  private tMax = 1;
+  private disabled = false;
+
+  constructor(private readonly store: Store, private readonly emit: (e: EngineEvent) => void) {}
+
+  async maybeSample(runId: string, state: TrainState): Promise<void> {
+    if (this.disabled || performance.now() - this.last < PREVIEW_INTERVAL_MS) return;
+    this.last = performance.now();
+    try {
+      if (!this.sampler) await this.prepare(runId, state);
+      if (!this.sampler || !this.spec) return;
+      this.params!.set(state.ema);
+      const d = this.spec.dim;
+      const r = await this.sampler.solve(this.x0!, PREVIEW_POINTS, { solver: 'rk4', steps: PREVIEW_STEPS, t0: 0, t1: this.tMax });
+      this.store.saveSamples(runId, { kind: 'preview', n: PREVIEW_POINTS, d, data: r.x, meta: { step: state.step } });
+      this.emit({ type: 'samples', runId, step: state.step, n: PREVIEW_POINTS, d, data: r.x });
+    } catch {
+      // A preview is a view, never a reason to disturb the training: stop drawing them.
+      this.disabled = true;
+    }
+  }
+
+  private async prepare(runId: string, state: TrainState): Promise<void> {
+    const config = this.store.getRun(runId).config as ExperimentConfig;
+    const dim = dimFromParamCount(config, state.ema.length);
+    if (dim === null || config.base !== 'gaussian') {
+      this.disabled = true;
+      return;
+    }
+    this.spec = { dim, ...config.net };
+    this.tMax = getInterpolant(config.interpolant).tMax;
+    this.params = new Float32Array(state.ema.length);
+    this.x0 = new Rng(config.train.seed, PREVIEW_STREAM).fillNormal(new Float32Array(PREVIEW_POINTS * dim)) as Float32Array;
+    this.sampler = new NetSampler(this.spec, this.params, await resolveBackend(config.backend), 1);
+  }
+
+  async release(): Promise<void> {
+    await this.sampler?.release();
+    this.sampler = null;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Messages between the application (server or Electron main) and an engine process. Both sides
+ * use structured clone (child_process 'advanced' serialization, or Electron's utilityProcess
+ * port), so Float32Arrays cross without copying into JSON.
+ */
+import type { ApiEvent } from '../../api/events.js';
+import type { ApiErrorBody } from '../../api/contract.js';
+import type { ExperimentConfig } from '../config.js';
+
+export type JobRequest =
+  | { kind: 'train'; config?: ExperimentConfig; resumeRunId?: string }
+  | { kind: 'sample'; runId: string; n: number; solver: 'euler' | 'heun' | 'rk4' | 'dopri5'; steps?: number; snapshots?: number }
+  | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
+  | { kind: 'evaluate'; runId: string; n?: number }
+  | { kind: 'export'; runId: string; format: 'onnx' | 'csv' | 'npy' | 'json'; out: string }
+  | { kind: 'backends' };
+
+export type JobKind = JobRequest['kind'];
+
+export type ControlAction = 'pause' | 'unpause' | 'stop';
+
+export type ToEngine =
+  | { type: 'job'; jobId: string; request: JobRequest }
+  | { type: 'control'; jobId: string; action: ControlAction }
+  | { type: 'shutdown' };
+
+export type FromEngine =
+  | { type: 'ready'; pid: number }
+  | { type: 'event'; jobId: string; event: ApiEvent }
+  | { type: 'result'; jobId: string; result: unknown }
+  | { type: 'error'; jobId: string; error: ApiErrorBody };
+
+/** The environment variable that tells an engine process which data folder holds the store. */
+export const DATA_DIR_ENV = 'FLOWLAB_DATA_DIR';

@@ -1,0 +1,46 @@
+/**
+ * Runs one job inside the engine process: a training (with its pause, resume and stop
+ * controls) or one of the short interactive jobs (sample, velocity field, evaluate, export).
+ */
+import type { Store } from '../../store/index.js';
+import type { ApiEvent } from '../../api/events.js';
+import type { ControlAction, JobRequest } from './protocol.js';
+import { backends, evaluateRun, exportRun, sampleRun, trainRun, velocityGrid } from './engineCalls.js';
+
+/** The handle the worker keeps for the job in progress, to route its controls. */
+export class JobControl {
+  readonly abort = new AbortController();
+  paused = false;
+
+  apply(action: ControlAction): void {
+    if (action === 'pause') this.paused = true;
+    else if (action === 'unpause') this.paused = false;
+    else this.abort.abort();
+  }
+}
+
+export async function runJob(
+  store: Store, request: JobRequest, control: JobControl, onEvent: (e: ApiEvent) => void,
+): Promise<unknown> {
+  switch (request.kind) {
+    case 'train':
+      return trainRun({
+        store,
+        config: request.config,
+        resumeRunId: request.resumeRunId,
+        onEvent,
+        signal: control.abort.signal,
+        isPaused: () => control.paused,
+      });
+    case 'sample':
+      return sampleRun({ store, ...request });
+    case 'velocity':
+      return { v: await velocityGrid({ store, ...request }) };
+    case 'evaluate':
+      return { results: await evaluateRun({ store, runId: request.runId, n: request.n }) };
+    case 'export':
+      return exportRun({ store, ...request });
+    case 'backends':
+      return backends();
+  }
+}

@@ -1,0 +1,31 @@
+/** A run's velocity net: its spec from the config and its weights from the store. */
+import { UserError } from '../errors.js';
+import type { ExperimentConfig } from '../engine/config.js';
+import type { MlpSpec } from '../engine/nets/mlp.js';
+import type { RunRecord, Store } from '../store/index.js';
+
+export function netSpec(config: ExperimentConfig, dim: number): MlpSpec {
+  return { dim, ...config.net };
+}
+
+export interface RunWeights {
+  run: RunRecord;
+  config: ExperimentConfig;
+  /** EMA weights (what samples and exports use). */
+  params: Float32Array;
+  step: number;
+  net: MlpSpec;
+}
+
+/** The EMA weights of a run's latest checkpoint; a run without one is a clear error. */
+export function loadRunWeights(store: Store, runId: string): RunWeights {
+  const run = store.getRun(runId);
+  const ck = store.latestCheckpoint(run.id);
+  if (!ck) {
+    throw new UserError(`run ${run.id} has no checkpoint yet (status ${run.status}); train it first or resume it with --resume ${run.id}`);
+  }
+  const config = run.config as ExperimentConfig;
+  const dim = Number(ck.extra.dim);
+  if (!Number.isInteger(dim) || dim < 1) throw new Error(`checkpoint of run ${run.id} does not record the data dimension`);
+  return { run, config, params: ck.ema ?? ck.params, step: ck.step, net: netSpec(config, dim) };
+}

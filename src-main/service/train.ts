@@ -1,0 +1,198 @@
+/**
+ * trainRun: creates (or resumes) a run, trains it chunk by chunk with the fused training program,
+ * streams losses to the store and to the caller, checkpoints regularly, and ends the run as
+ * completed, stopped (signal aborted; resumable), or failed (non-finite loss: the last good state
+ * is kept as the checkpoint and the reason recorded).
+ */
+import os from 'node:os';
+import { UserError } from '../errors.js';
+import { validateConfig, type ExperimentConfig } from '../engine/config.js';
+import { getInterpolant } from '../engine/interpolants/schedules.js';
+import { ortVersion, resolveBackend } from '../engine/onnx/runtime.js';
+import { initialState, TrainSession, type TrainState } from '../engine/train/trainSession.js';
+import type { Store } from '../store/index.js';
+import type { EngineEvent, TrainSummary } from './events.js';
+import { loadRunData } from './runData.js';
+import { netSpec } from './runModel.js';
+
+/** Steps per session call are tuned so one call takes about this long (UI stays live, overhead small). */
+const TARGET_CHUNK_MS = 150;
+const MAX_CHUNK = 500;
+/** A checkpoint at most this often (and always at the end, on stop and on failure). */
+const CHECKPOINT_SECONDS = 5;
+/** finalLoss is the mean over this many last steps (single-step losses are noisy). */
+export const FINAL_LOSS_WINDOW = 100;
+
+export interface TrainRunOptions {
+  store: Store;
+  config?: ExperimentConfig;
+  resumeRunId?: string;
+  onEvent?: (e: EngineEvent) => void;
+  signal?: AbortSignal;
+  isPaused?: () => boolean;
+  /** Called between chunks with the EMA parameters, e.g. to draw preview samples. */
+  onChunk?: (runId: string, state: TrainState) => Promise<void>;
+}
+
+interface Prepared {
+  runId: string;
+  config: ExperimentConfig;
+  /** The state to continue from (a resumed run's latest checkpoint), else null: fresh weights. */
+  resumeState: TrainState | null;
+}
+
+function prepare(store: Store, opts: TrainRunOptions): Prepared {
+  if (opts.resumeRunId) {
+    const run = store.getRun(opts.resumeRunId);
+    if (run.status === 'completed') throw new UserError(`run ${run.id} is already completed; start a new run instead of --resume`);
+    if (run.status === 'running' || run.status === 'paused') {
+      throw new UserError(`run ${run.id} is still ${run.status} in process ${run.pid}; stop it first or wait for it to end`);
+    }
+    const config = validateConfig(run.config as ExperimentConfig);
+    const ck = store.latestCheckpoint(run.id);
+    const resumeState: TrainState | null =
+      ck && ck.optimizer ? { step: ck.step, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, ema: ck.ema ?? ck.params.slice() } : null;
+    return { runId: run.id, config, resumeState };
+  }
+  if (!opts.config) throw new Error('trainRun needs a config or a run to resume');
+  return { runId: '', config: validateConfig(opts.config), resumeState: null };
+}
+
+export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
+  const started = performance.now();
+  const { store } = opts;
+  const emit = opts.onEvent ?? (() => {});
+  const prep = prepare(store, opts);
+  const { config } = prep;
+  const data = loadRunData(config);
+  const backend = await resolveBackend(config.backend);
+  const net = netSpec(config, data.d);
+
+  let runId = prep.runId;
+  if (!runId) {
+    runId = store.createRun({
+      name: config.name ?? `${config.dataset} · ${config.interpolant}`,
+      config,
+      seed: config.train.seed,
+      dataset: config.dataset,
+      interpolant: config.interpolant,
+      backend,
+      onnxruntimeVersion: ortVersion(),
+    }).id;
+  } else {
+    store.updateRun(runId, { backend, onnxruntimeVersion: ortVersion() });
+  }
+
+  const session = await TrainSession.create({
+    config,
+    net,
+    interpolant: getInterpolant(config.interpolant),
+    data: data.train.data,
+    base: data.base?.data ?? null,
+    state: prep.resumeState ?? initialState(net, config.train.seed),
+    backend,
+    threads: config.threads,
+  });
+  store.markRunning(runId, process.pid, os.hostname());
+  emit({ type: 'started', runId, config, resumedFrom: session.state.step });
+
+  const total = config.train.steps;
+  const startStep = session.state.step;
+  const recent: number[] = [];
+  let chunk = 10;
+  let lastCheckpoint = performance.now();
+  const trainStart = performance.now();
+  const checkpoint = (state: TrainState, loss: number | null) => {
+    store.saveCheckpoint(runId, {
+      step: state.step,
+      loss,
+      params: state.params,
+      ema: state.ema,
+      optimizer: { m: state.m, v: state.v },
+      rngState: { seed: config.train.seed, step: state.step },
+      extra: { dim: net.dim },
+    });
+    lastCheckpoint = performance.now();
+  };
+  const finish = (status: TrainSummary['status'], reason?: string): TrainSummary => {
+    const steps = session.state.step;
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    const summary: TrainSummary = {
+      runId,
+      status,
+      steps,
+      finalLoss: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN,
+      seconds: (performance.now() - started) / 1000,
+      stepsPerSec: trainSeconds > 0 ? (steps - startStep) / trainSeconds : 0,
+      backend,
+    };
+    if (reason) summary.failureReason = reason;
+    store.finishRun(runId, status, reason ?? null);
+    emit(status === 'failed' ? { type: 'failed', runId, reason: reason! } : { type: 'done', runId, summary });
+    return summary;
+  };
+
+  try {
+    while (session.state.step < total) {
+      if (opts.signal?.aborted) {
+        checkpoint(session.state, recent.at(-1) ?? null);
+        return finish('stopped');
+      }
+      if (opts.isPaused?.()) {
+        checkpoint(session.state, recent.at(-1) ?? null);
+        store.markPaused(runId);
+        emit({ type: 'paused', runId, step: session.state.step });
+        while (opts.isPaused() && !opts.signal?.aborted) await new Promise((r) => setTimeout(r, 100));
+        store.markRunning(runId, process.pid, os.hostname());
+        emit({ type: 'resumed', runId, step: session.state.step });
+        continue;
+      }
+      const before = session.state;
+      const k = Math.min(chunk, total - before.step);
+      const t0 = performance.now();
+      const { losses, gradNorms } = await session.advance(k);
+      const ms = performance.now() - t0;
+      chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round((TARGET_CHUNK_MS * k) / Math.max(ms, 1))));
+
+      const bad = losses.findIndex((l) => !Number.isFinite(l));
+      const good = bad < 0 ? losses : losses.subarray(0, bad);
+      if (good.length) {
+        store.transaction(() => {
+          store.appendMetricRun(runId, 'loss', before.step, good);
+          store.appendMetricRun(runId, 'grad_norm', before.step, gradNorms.subarray(0, good.length));
+          let min = Infinity;
+          for (const l of good) min = Math.min(min, l);
+          store.recordProgress(runId, before.step + good.length, good[good.length - 1], min);
+        });
+        for (const l of good) {
+          recent.push(l);
+          if (recent.length > FINAL_LOSS_WINDOW) recent.shift();
+        }
+        emit({ type: 'loss', runId, steps: Array.from(good, (_, i) => before.step + i), losses: Array.from(good) });
+      }
+      if (bad >= 0) {
+        session.state = before;
+        checkpoint(before, recent.at(-1) ?? null);
+        const reason = `training diverged: the loss became ${losses[bad]} at step ${before.step + bad}; the last good state (step ${before.step}) is kept; lower the learning rate (--lr) or enable gradient clipping`;
+        return finish('failed', reason);
+      }
+      const stepsPerSec = (session.state.step - startStep) / ((performance.now() - trainStart) / 1000);
+      emit({ type: 'progress', runId, step: session.state.step, steps: total, stepsPerSec, etaSeconds: (total - session.state.step) / Math.max(stepsPerSec, 1e-9) });
+      if (opts.onChunk) await opts.onChunk(runId, session.state);
+      if (performance.now() - lastCheckpoint > CHECKPOINT_SECONDS * 1000) checkpoint(session.state, recent.at(-1) ?? null);
+    }
+    checkpoint(session.state, recent.at(-1) ?? null);
+    return finish('completed');
+  } catch (e) {
+    const reason = `training stopped by an error: ${(e as Error).message}`;
+    try {
+      checkpoint(session.state, recent.at(-1) ?? null);
+    } catch {
+      // the store itself failed; the run stays 'running' and is marked interrupted at next open
+    }
+    finish('failed', reason);
+    throw e;
+  } finally {
+    await session.release();
+  }
+}

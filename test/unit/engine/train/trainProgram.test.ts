@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultConfig, type ExperimentConfig } from '../../../../src-main/engine/config.js';
+import { getInterpolant, coefficientsAt } from '../../../../src-main/engine/interpolants/schedules.js';
+import type { MlpSpec } from '../../../../src-main/engine/nets/mlp.js';
+import { initialState, TrainSession } from '../../../../src-main/engine/train/trainSession.js';
+import { STREAM } from '../../../../src-main/engine/train/trainProgram.js';
+import { learningRate } from '../../../../src-main/engine/train/schedule.js';
+import { Rng, hashBits, streamKey } from '../../../../src-main/engine/random.js';
+import { referenceVelocity } from '../../../helpers/referenceMlp.js';
+
+const net: MlpSpec = { dim: 2, width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
+const N = 500;
+
+function config(over: Partial<ExperimentConfig['train']> = {}, interpolant: ExperimentConfig['interpolant'] = 'trig'): ExperimentConfig {
+  const c = defaultConfig('checkerboard', 42);
+  c.net = { width: net.width, depth: net.depth, activation: net.activation, timeFrequencies: net.timeFrequencies };
+  c.interpolant = interpolant;
+  Object.assign(c.train, { steps: 200, batch: 64, warmupSteps: 10, ...over });
+  return c;
+}
+
+function data(seed = 3): Float32Array {
+  const r = new Rng(seed);
+  return Float32Array.from({ length: N * 2 }, (_, i) => (i % 2 ? 1 : -1) + 0.5 * r.normal());
+}
+
+async function session(c: ExperimentConfig, base: Float32Array | null = null) {
+  return TrainSession.create({ config: c, net, interpolant: getInterpolant(c.interpolant), data: data(), base, state: initialState(net, c.train.seed), backend: 'cpu', threads: 2 });
+}
+
+test('two runs with one seed give bit-identical losses and weights, however the steps are chunked', async () => {
+  const a = await session(config());
+  const la = Array.from((await a.advance(40)).losses);
+  const b = await session(config());
+  const lb: number[] = [];
+  for (const k of [7, 13, 1, 19]) lb.push(...(await b.advance(k)).losses);
+  assert.deepEqual(lb, la);
+  assert.deepEqual(b.state.params, a.state.params);
+  assert.deepEqual(b.state.ema, a.state.ema);
+  assert.deepEqual(b.state.v, a.state.v);
+  const c = await session(config({ seed: 43 }));
+  assert.notDeepEqual(Array.from((await c.advance(40)).losses), la);
+});
+
+test("the reported loss is |v(t, x_t) - dI/dt|^2 of the batch the generator defines, recomputed in TypeScript", async () => {
+  const c = config();
+  const s = await session(c);
+  const params = s.state.params.slice();
+  const step = 0;
+  const loss = (await s.advance(1)).losses[0];
+  const B = c.train.batch;
+  const key = (stream: number) => streamKey(c.train.seed, stream, step);
+  const tRng = new Rng(c.train.seed, STREAM.t, step);
+  const zRng = new Rng(c.train.seed, STREAM.x0, step);
+  const xs = data();
+  const ts = new Float64Array(B);
+  const xt = new Float64Array(B * 2);
+  const target = new Float64Array(B * 2);
+  for (let i = 0; i < B; i++) {
+    const t = Math.fround(tRng.uniform());
+    ts[i] = t;
+    const k = coefficientsAt(getInterpolant('trig'), t);
+    const row = hashBits(key(STREAM.x1Index), i) % N;
+    for (let j = 0; j < 2; j++) {
+      const x0 = zRng.normal();
+      const x1 = xs[row * 2 + j];
+      xt[i * 2 + j] = k.a * x0 + k.b * x1;
+      target[i * 2 + j] = k.da * x0 + k.db * x1;
+    }
+  }
+  const v = referenceVelocity(net, params, xt, ts, B);
+  let ref = 0;
+  for (let i = 0; i < v.length; i++) ref += (v[i] - target[i]) ** 2;
+  ref /= B;
+  assert.ok(Math.abs(loss - ref) < 1e-4 * ref, `program loss ${loss}, TypeScript ${ref}`);
+});
+
+test('the first Adam step moves each parameter by the learning rate (bias-corrected m/sqrt(v) = sign(g))', async () => {
+  const c = config({ clipNorm: 0, warmupSteps: 0, lr: 1e-3 });
+  const s = await session(c);
+  const p0 = s.state.params.slice();
+  await s.advance(1);
+  const lr = learningRate(c.train, 0);
+  let atLr = 0;
+  for (let i = 0; i < p0.length; i++) {
+    const dp = Math.abs(s.state.params[i] - p0[i]);
+    assert.ok(dp <= lr * (1 + 1e-3), `parameter ${i} moved ${dp} > lr ${lr}`);
+    if (Math.abs(dp - lr) < 1e-2 * lr) atLr++;
+  }
+  assert.ok(atLr > 0.9 * p0.length, `${atLr} of ${p0.length} parameters moved by lr`);
+});
+
+test('gradient clipping bounds the update of a huge-loss batch, and the EMA starts at the weights', async () => {
+  const c = config({ clipNorm: 1e-3, warmupSteps: 0 });
+  const s = await session(c);
+  const { gradNorms } = await s.advance(3);
+  assert.ok(gradNorms.every((g) => g > 1e-3), 'raw gradient norms are reported before clipping');
+  const fresh = await session(c);
+  const ema0 = fresh.state.ema.slice();
+  assert.deepEqual(ema0, fresh.state.params);
+});
+
+test('a stochastic interpolant and a data-to-data base both train with finite, falling losses', async () => {
+  for (const [c, base] of [
+    [config({ steps: 300, lr: 3e-3 }, 'stochastic'), null],
+    [config({ steps: 300, lr: 3e-3 }, 'linear'), data(9)],
+  ] as const) {
+    const s = await session(c, base);
+    const l = Array.from((await s.advance(300)).losses);
+    assert.ok(l.every(Number.isFinite));
+    const first = l.slice(0, 30).reduce((a, b) => a + b) / 30;
+    const last = l.slice(-30).reduce((a, b) => a + b) / 30;
+    assert.ok(last < first, `${c.interpolant}: loss ${first} -> ${last}`);
+  }
+});
