@@ -24,9 +24,10 @@ Trains a velocity net by the stochastic-interpolant regression loss and stores t
   --name TEXT           a name for the run
   --resume RUN_ID       continue an interrupted or stopped run from its last checkpoint
   --backend NAME        ${BACKENDS.join(' | ')} (default auto: the fastest that works here)
+  --checkpoint-seconds S  seconds between checkpoints (default 5)
 ${COMMON_HELP}`;
 
-const OPTIONS: OptionSpec = {
+export const TRAIN_OPTIONS: OptionSpec = {
   dataset: { type: 'string' },
   base: { type: 'string' },
   interpolant: { type: 'string' },
@@ -41,6 +42,7 @@ const OPTIONS: OptionSpec = {
   name: { type: 'string' },
   resume: { type: 'string' },
   backend: { type: 'string' },
+  'checkpoint-seconds': { type: 'string' },
 };
 
 export function configFromArgs(v: ReturnType<typeof parse>): ExperimentConfig {
@@ -64,7 +66,7 @@ export function configFromArgs(v: ReturnType<typeof parse>): ExperimentConfig {
 }
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const v = parse('train', argv, OPTIONS);
+  const v = parse('train', argv, TRAIN_OPTIONS);
   if (v.help) {
     console.log(TRAIN_HELP);
     return 0;
@@ -87,6 +89,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       config,
       resumeRunId: resume,
       signal: abort.signal,
+      checkpointSeconds: num(v, 'checkpoint-seconds', { positive: true }),
       onEvent: (e) => {
         if (e.type === 'started') process.stderr.write(`run ${e.runId}: ${e.config.dataset}, ${e.config.interpolant}, seed ${e.config.train.seed}${e.resumedFrom ? `, resumed at step ${e.resumedFrom}` : ''}\n`);
         if (e.type === 'loss') lastLoss = e.losses[e.losses.length - 1];

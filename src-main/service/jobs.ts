@@ -192,7 +192,7 @@ export class JobQueue {
     }
     lane.current = null;
     if (message.type === 'result') job.resolve(message.result);
-    else job.reject(new JobError(message.error));
+    else job.reject(message.error.kind === 'user' ? new UserError(message.error.message) : new JobError(message.error));
     this.announce();
     this.pump(lane);
   }
@@ -204,7 +204,9 @@ export class JobQueue {
     const job = lane.current;
     lane.current = null;
     if (job) {
-      const reason = `the engine process ended unexpectedly (exit code ${code ?? 'none'})`;
+      const reason = this.closed
+        ? 'FlowLab closed before the job finished'
+        : `the engine process ended unexpectedly (exit code ${code ?? 'none'})`;
       if (job.kind === 'train' && job.runId) this.options.onRunLost?.(job.runId, reason);
       if (job.kind === 'train' && job.runId) this.options.onEvent({ type: 'failed', runId: job.runId, reason });
       job.reject(new Error(reason));

@@ -30,6 +30,8 @@ export interface TrainRunOptions {
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
   isPaused?: () => boolean;
+  /** Seconds between checkpoints (default CHECKPOINT_SECONDS). */
+  checkpointSeconds?: number;
   /** Called between chunks with the EMA parameters, e.g. to draw preview samples. */
   onChunk?: (runId: string, state: TrainState) => Promise<void>;
 }
@@ -179,7 +181,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       const stepsPerSec = (session.state.step - startStep) / ((performance.now() - trainStart) / 1000);
       emit({ type: 'progress', runId, step: session.state.step, steps: total, stepsPerSec, etaSeconds: (total - session.state.step) / Math.max(stepsPerSec, 1e-9) });
       if (opts.onChunk) await opts.onChunk(runId, session.state);
-      if (performance.now() - lastCheckpoint > CHECKPOINT_SECONDS * 1000) checkpoint(session.state, recent.at(-1) ?? null);
+      if (performance.now() - lastCheckpoint > (opts.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000) checkpoint(session.state, recent.at(-1) ?? null);
     }
     checkpoint(session.state, recent.at(-1) ?? null);
     return finish('completed');
