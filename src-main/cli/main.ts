@@ -24,6 +24,7 @@ const COMMANDS: Record<string, { run: () => Promise<Command>; summary: string }>
   train: { run: async () => trainCommand, summary: 'train a velocity net on a dataset (or --resume a run)' },
   sample: { run: async () => sampleCommand, summary: 'draw samples from a trained run, or encode data (--reverse)' },
 
+  eval: { run: async () => (await import('./eval.js')).evalCommand, summary: 'measure a run: likelihood, KL gap, sample distances, transport geometry' },
   runs: { run: async () => runsCommand, summary: 'list the runs in the store' },
   export: { run: async () => exportCommand, summary: 'export the net (ONNX), samples (CSV/NPY) or the run (JSON)' },
   serve: { run: serveForever, summary: 'serve the app in a browser (headless server mode)' },

@@ -1,0 +1,207 @@
+/**
+ * evaluateRun: the honest numbers of a trained run (SCIENCE.md sections 4, 5, 7):
+ *   nll      mean negative log-likelihood of held-out data by the instantaneous change of
+ *            variables (exact divergence for d <= 16, Hutchinson otherwise or on request), with
+ *            its standard error, bits per dimension, and the KL gap to the true entropy;
+ *   distances  energy distance, MMD, sliced W2 (and exact W2 for n <= 2000) between model
+ *            samples and held-out data, each beside its floor (two independent data samples);
+ *   geometry kinetic energy of the learned path, straightness, cycle-consistency error.
+ * Results are stored with the run.
+ */
+import { UserError } from '../errors.js';
+import { getInterpolant, coefficientsAt } from '../engine/interpolants/schedules.js';
+import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
+import { Rng } from '../engine/random.js';
+import {
+  EXACT_W2_MAX_POINTS, energyDistance, exactW2, meanNorm, mmd, slicedW2, straightness, meanStdErr,
+} from '../engine/metrics/index.js';
+import { standardNormalLogDensity, logLikelihood } from '../engine/sample/likelihood.js';
+import { EXACT_DIVERGENCE_MAX_DIM, netDivergence } from '../engine/sample/netDivergence.js';
+import { NetSampler, type SolverName } from '../engine/sample/netSampler.js';
+import type { Store } from '../store/index.js';
+import { loadRunData, type RunData } from './runData.js';
+import { loadRunWeights, type RunWeights } from './runModel.js';
+
+export const DEFAULT_EVAL_N = 2000;
+/** Time points (midpoints of a uniform grid) for the kinetic-energy integral over [0, 1]. */
+const KINETIC_TIME_POINTS = 32;
+const EVAL_STREAM = 0x4556414c; // "EVAL"
+/** Fixed-step settings of the sampler used for distances and geometry. */
+const SAMPLE_SOLVER = { solver: 'rk4' as const, steps: 50 };
+
+export interface EvaluateOptions {
+  store: Store;
+  runId: string;
+  n?: number;
+  nll?: boolean;
+  distances?: boolean;
+  geometry?: boolean;
+  solver?: 'dopri5' | 'rk4';
+  rtol?: number;
+  atol?: number;
+  steps?: number;
+  /** dopri5 step budget (exceeding it is an error naming the time reached). */
+  maxSteps?: number;
+  /** Hutchinson probes for the divergence (absent: exact when d <= 16). */
+  hutchinson?: number;
+  backend?: Backend | 'auto';
+  threads?: number;
+  seed?: number;
+  /** Messages worth telling the user (e.g. n reduced to the held-out size). */
+  onNote?: (message: string) => void;
+}
+
+export type Evaluation = Record<string, number | string | boolean | null>;
+
+export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
+  const started = performance.now();
+  const run = o.store.getRun(o.runId);
+  if (run.status === 'failed') {
+    throw new UserError(`run ${run.id} failed (${run.failureReason ?? 'no reason recorded'}); evaluate a run that trained, or resume this one after fixing the cause`);
+  }
+  const w = loadRunWeights(o.store, run.id);
+  const all = !o.nll && !o.distances && !o.geometry;
+  const want = { nll: all || !!o.nll, distances: all || !!o.distances, geometry: all || !!o.geometry };
+  if (o.hutchinson !== undefined && !(Number.isInteger(o.hutchinson) && o.hutchinson >= 1)) {
+    throw new UserError(`--hutchinson needs at least 1 probe, got ${o.hutchinson}; omit it for the exact divergence`);
+  }
+  const data = loadRunData(w.config);
+  let n = o.n ?? Math.min(DEFAULT_EVAL_N, data.test.n);
+  if (!Number.isInteger(n) || n < 2) throw new UserError(`--n must be a whole number >= 2, got ${o.n}`);
+  if (n > data.test.n) {
+    o.onNote?.(`--n ${n} is larger than the ${data.test.n} held-out points; using all ${data.test.n}`);
+    n = data.test.n;
+  }
+  const backend = await resolveBackend(o.backend ?? w.config.backend);
+  const threads = o.threads ?? w.config.threads;
+  const seed = o.seed ?? (w.config.train.seed ^ EVAL_STREAM) >>> 0;
+  const d = w.net.dim;
+  const test = data.test.data.subarray(0, n * d);
+  const out: Evaluation = { n, d };
+
+  if (want.nll) Object.assign(out, await likelihoodFigures(w, data, test, n, o, backend, threads, seed));
+
+  if (want.distances || want.geometry) {
+    const sampler = new NetSampler(w.net, w.params, backend, threads);
+    const tMax = getInterpolant(w.config.interpolant).tMax;
+    try {
+      const x0 = baseDraws(w, data, n, seed);
+      const gen = await sampler.solve(x0, n, { ...SAMPLE_SOLVER, t0: 0, t1: tMax });
+      if (out.nfe === undefined) out.nfe = gen.nfe;
+      if (want.distances) Object.assign(out, distanceFigures(gen.x, test, data, n, d, seed));
+      if (want.geometry) {
+        const ke = await kineticEnergy(sampler, w, data, n, seed);
+        out.kineticEnergy = ke;
+        out.straightness = straightness(x0, gen.x, n, d, ke);
+        const enc = await sampler.solve(test, n, { ...SAMPLE_SOLVER, t0: tMax, t1: 0 });
+        const dec = await sampler.solve(enc.x, n, { ...SAMPLE_SOLVER, t0: 0, t1: tMax });
+        const cyc = meanNorm(dec.x, test, n, d);
+        out.cycleError = cyc.mean;
+        out.cycleErrorMax = cyc.max;
+      }
+    } finally {
+      await sampler.release();
+    }
+  }
+  out.seconds = (performance.now() - started) / 1000;
+  o.store.saveEvaluation(run.id, { n, solver: o.solver ?? 'dopri5', rtol: o.rtol ?? null, hutchinson: o.hutchinson ?? null, checkpointStep: w.step, ...want }, out);
+  return out;
+}
+
+async function likelihoodFigures(w: RunWeights, data: RunData, test: Float32Array, n: number, o: EvaluateOptions, backend: Backend, threads: number, seed: number): Promise<Evaluation> {
+  if (w.config.base !== 'gaussian') {
+    o.onNote?.(`the base of run ${w.run.id} is a dataset with no known density, so its likelihood cannot be computed; skipping nll`);
+    return {};
+  }
+  const d = w.net.dim;
+  const probes = o.hutchinson ?? (d <= EXACT_DIVERGENCE_MAX_DIM ? 0 : 16);
+  const div = await netDivergence(w.net, w.params, { probes, seed, backend, threads });
+  try {
+    const solver = o.solver ?? 'dopri5';
+    const r = await logLikelihood(div.fn, test, n, d, {
+      solver: solver as SolverName,
+      rtol: o.rtol ?? 1e-5,
+      atol: o.atol ?? 1e-5,
+      steps: o.steps ?? 100,
+      maxSteps: o.maxSteps,
+      baseLogDensity: standardNormalLogDensity,
+    });
+    const f: Evaluation = { nll: r.nll, nllStdErr: r.nllStdErr, bitsPerDim: r.bitsPerDim, nfe: r.nfe, divergence: probes ? `hutchinson-${probes}` : 'exact' };
+    const h = data.train.entropy;
+    if (h) {
+      f.entropy = h.value;
+      if (h.stdErr !== undefined) f.entropyStdErr = h.stdErr;
+      f.klGap = r.nll - h.value;
+      f.klGapStdErr = Math.hypot(r.nllStdErr, h.stdErr ?? 0);
+    }
+    return f;
+  } finally {
+    await div.release();
+  }
+}
+
+/** n base draws: standard normals, or rows of the base dataset. */
+function baseDraws(w: RunWeights, data: RunData, n: number, seed: number): Float32Array {
+  const d = w.net.dim;
+  const rng = new Rng(seed, 1);
+  if (!data.base) return rng.fillNormal(new Float32Array(n * d)) as Float32Array;
+  const src = data.baseTest && data.baseTest.n >= n ? data.baseTest : data.base;
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rng.int(src.n);
+    out.set(src.data.subarray(r * d, r * d + d), i * d);
+  }
+  return out;
+}
+
+function distanceFigures(model: Float32Array, test: Float32Array, data: RunData, n: number, d: number, seed: number): Evaluation {
+  // The floor: a second, independent data sample of the same size (training rows, which the
+  // model has seen but the distance between two data samples does not care).
+  const rng = new Rng(seed, 2);
+  const other = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rng.int(data.train.n);
+    other.set(data.train.data.subarray(r * d, r * d + d), i * d);
+  }
+  const mmdOf = (a: Float32Array) => mmd(a, n, test, n, d, { seed }).mmd2;
+  const sw = (a: Float32Array) => slicedW2(a, n, test, n, d, { seed });
+  const f: Evaluation = {
+    energyDistance: energyDistance(model, n, test, n, d),
+    energyDistanceFloor: energyDistance(other, n, test, n, d),
+    mmd: mmdOf(model),
+    mmdFloor: mmdOf(other),
+    slicedW2: sw(model),
+    slicedW2Floor: sw(other),
+  };
+  if (n <= EXACT_W2_MAX_POINTS) {
+    f.w2 = exactW2(model, n, test, n, d).w2;
+    f.w2Floor = exactW2(other, n, test, n, d).w2;
+  }
+  return f;
+}
+
+/** integral_0^1 E|v(t, x_t)|^2 dt by the midpoint rule, x_t from the interpolant on fresh pairs. */
+async function kineticEnergy(sampler: NetSampler, w: RunWeights, data: RunData, n: number, seed: number): Promise<number> {
+  const d = w.net.dim;
+  const it = getInterpolant(w.config.interpolant);
+  const v = sampler.velocity();
+  const x0 = baseDraws(w, data, n, seed ^ 0x1234);
+  const rng = new Rng(seed, 3);
+  const per: number[] = [];
+  for (let k = 0; k < KINETIC_TIME_POINTS; k++) {
+    const t = ((k + 0.5) / KINETIC_TIME_POINTS) * it.tMax;
+    const c = coefficientsAt(it, t);
+    const xt = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const r = rng.int(data.test.n);
+      for (let j = 0; j < d; j++) {
+        xt[i * d + j] = c.a * x0[i * d + j] + c.b * data.test.data[r * d + j] + (c.gamma ?? 0) * rng.normal();
+      }
+    }
+    const vt = await v(t, xt, n, d);
+    let s = 0;
+    for (let i = 0; i < n * d; i++) s += vt[i] * vt[i];
+    per.push(s / n);
+  }
+  return meanStdErr(per).mean * it.tMax;
+}
