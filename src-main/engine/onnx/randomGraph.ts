@@ -1,7 +1,8 @@
 /**
- * The counter-based generator of `engine/random.ts`, built from uint32 ONNX ops so a training
- * program draws its own randomness inside the Loop: every draw is a function of
- * (seed, stream, step, index), bit-identical to the TypeScript `Rng` for uniforms and integers.
+ * The counter-based generator of `engine/random.ts` built from uint32 ONNX ops, so a training
+ * program draws its own randomness inside the Loop: bits(key, i) = lowbias32(lowbias32(i) ^ key),
+ * bit-identical to the TypeScript `hashBits`. The per-step key is computed on the host
+ * (`streamKey(seed, stream, step)`); lowbias32(i) is a constant of the program.
  */
 import { LOWBIAS_M1, LOWBIAS_M2, UNIFORM_SCALE, lowbias32 } from '../random.js';
 import type { Graph, Value } from './graph.js';
@@ -16,39 +17,32 @@ export function lowbias32Graph(x: Value): Value {
   return op.bitwiseXor(x, op.shiftRight(x, 16));
 }
 
-/** key(seed, stream, counter) = lowbias32(lowbias32(seed ^ lowbias32(stream)) ^ counter); seed, counter uint32 scalars. */
-export function streamKeyGraph(seed: Value, stream: number, counter: Value): Value {
-  const g = counter.graph;
-  const s = lowbias32Graph(op.bitwiseXor(seed, g.scalar(lowbias32(stream), 'uint32')));
-  return lowbias32Graph(op.bitwiseXor(s, counter));
-}
-
-/** Hash bits for indices 0..count-1 under `key`: lowbias32(lowbias32(i) ^ key). lowbias32(i) is a constant. */
+/** Hash bits for indices 0..count-1 under `key` (uint32 scalar). */
 export function hashBitsGraph(g: Graph, key: Value, count: number): Value {
   const pre = new Uint32Array(count);
   for (let i = 0; i < count; i++) pre[i] = lowbias32(i);
   return lowbias32Graph(op.bitwiseXor(g.constant(pre, 'uint32', [count]), key));
 }
 
-/** Uniforms in (0, 1), float32, shape [count]: ((bits >> 8) + 0.5) 2^-24. */
-export function uniformGraph(g: Graph, key: Value, count: number): Value {
-  const top = op.cast(op.shiftRight(hashBitsGraph(g, key, count), 8), 'float32');
-  return op.mul(op.add(top, 0.5), UNIFORM_SCALE);
+/** Uniforms in (0, 1), float32: ((bits >> 8) + 0.5) 2^-24. */
+export function uniformFromBits(bits: Value): Value {
+  return op.mul(op.add(op.cast(op.shiftRight(bits, 8), 'float32'), 0.5), UNIFORM_SCALE);
 }
 
 /**
- * Standard normals, shape [count] (count even), by Box-Muller on consecutive pairs as `Rng.normal`:
- * z[2j] = r cos(2 pi u[2j+1]), z[2j+1] = r sin(2 pi u[2j+1]), r = sqrt(-2 ln u[2j]).
+ * Standard normals from an even number of uniforms by Box-Muller on consecutive pairs, as
+ * `Rng.normal`: z[2j] = r cos(2 pi u[2j+1]), z[2j+1] = r sin(2 pi u[2j+1]), r = sqrt(-2 ln u[2j]).
  */
-export function normalGraph(g: Graph, key: Value, count: number): Value {
-  if (count % 2 !== 0) throw new Error('normalGraph needs an even count');
-  const u = op.reshape(uniformGraph(g, key, count), [count / 2, 2]);
-  const r = op.sqrt(op.mul(op.log(op.slice(u, [0], [1], [1])), -2));
-  const theta = op.mul(op.slice(u, [1], [2], [1]), 2 * Math.PI);
+export function normalFromUniforms(u: Value): Value {
+  const count = u.staticShape()[0];
+  if (count % 2 !== 0) throw new Error('Box-Muller needs an even number of uniforms');
+  const pairs = op.reshape(u, [count / 2, 2]);
+  const r = op.sqrt(op.mul(op.log(op.slice(pairs, [0], [1], [1])), -2));
+  const theta = op.mul(op.slice(pairs, [1], [2], [1]), 2 * Math.PI);
   return op.reshape(op.concat([op.mul(r, op.cos(theta)), op.mul(r, op.sin(theta))], 1), [count]);
 }
 
-/** Integers in [0, n), int64, shape [count]: bits mod n (bias below n / 2^32, negligible for n <= 1e7). */
-export function indexGraph(g: Graph, key: Value, count: number, n: number): Value {
-  return op.cast(op.mod(hashBitsGraph(g, key, count), g.scalar(n, 'uint32')), 'int64');
+/** Integers in [0, n), int64: bits mod n (bias below n / 2^32, negligible for n <= 1e7). */
+export function indexFromBits(bits: Value, n: number): Value {
+  return op.cast(op.mod(bits, bits.graph.scalar(n, 'uint32')), 'int64');
 }

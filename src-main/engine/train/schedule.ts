@@ -20,10 +20,3 @@ export function learningRate(c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps'
   const p = Math.min(1, (step - w) / Math.max(1, c.steps - w));
   return (c.lr * (1 + Math.cos(Math.PI * p))) / 2;
 }
-
-/** Learning rates of steps [from, from + count) as float32, the program's `lrs` input. */
-export function learningRates(c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps' | 'schedule'>, from: number, count: number): Float32Array {
-  const out = new Float32Array(count);
-  for (let k = 0; k < count; k++) out[k] = learningRate(c, from + k);
-  return out;
-}

@@ -7,7 +7,7 @@ import type { ExperimentConfig } from '../config.js';
 import { createSession, ort, type Backend } from '../onnx/runtime.js';
 import type { Interpolant } from '../interpolants/schedules.js';
 import { initParams, paramLayout, type MlpSpec } from '../nets/mlp.js';
-import { learningRates } from './schedule.js';
+import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
 import { buildTrainProgram } from './trainProgram.js';
 
 export interface TrainState {
@@ -64,7 +64,6 @@ export class TrainSession {
     });
     const session = await createSession(model, { backend: opts.backend, threads: opts.threads });
     const feeds: Record<string, ort.Tensor> = {
-      seed: new ort.Tensor('uint32', Uint32Array.of(config.train.seed >>> 0), []),
       data: new ort.Tensor('float32', opts.data, [opts.data.length / d, d]),
     };
     if (opts.base) feeds.base = new ort.Tensor('float32', opts.base, [opts.base.length / d, d]);
@@ -80,9 +79,9 @@ export class TrainSession {
       m: vec(s.m),
       v: vec(s.v),
       ema: vec(s.ema),
-      step0: int64(s.step),
       trips: int64(k),
-      lrs: vec(learningRates(this.config.train, s.step, k)),
+      keys: new ort.Tensor('uint32', stepKeys(this.config.train.seed, s.step, k), [k]),
+      sched: new ort.Tensor('float32', stepSchedule(this.config.train, s.step, k), [k, SCHED_COLUMNS]),
     });
     this.state = {
       step: s.step + k,

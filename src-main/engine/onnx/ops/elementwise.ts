@@ -96,8 +96,24 @@ export const relu = (x: Value) => apply1(Relu, [x]);
 /** x^2 as one multiply (cheaper and exact, unlike Pow). */
 export const square = (x: Value) => mul(x, x);
 
-/** SiLU (swish): x sigmoid(x). ONNX Runtime fuses the pair into one kernel. */
-export const silu = (x: Value) => mul(x, sigmoid(x));
+/**
+ * SiLU's product y = x s, s = sigmoid(x), with the whole derivative in one rule:
+ *   dy/dx = s + x s (1 - s) = s + y (1 - s)
+ * (4 passes over the activations instead of the 6 that Mul's and Sigmoid's rules would take;
+ * the Sigmoid node then gets no cotangent of its own).
+ */
+export const SiluMul: OpDef = {
+  op: 'Mul',
+  infer: same,
+  grad: (n, [g]) => {
+    const s = n.inputs[1]!;
+    const y = n.outputs[0];
+    return [mul(g!, add(s, mul(y, sub(1, s)))), null];
+  },
+};
+
+/** SiLU (swish): x sigmoid(x). */
+export const silu = (x: Value) => apply1(SiluMul, [x, sigmoid(x)]);
 
 /** GELU, exact erf form: x (1 + erf(x / sqrt 2)) / 2. */
 export const gelu = (x: Value) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));

@@ -4,9 +4,10 @@ import { defaultConfig, type ExperimentConfig } from '../../../../src-main/engin
 import { getInterpolant, coefficientsAt } from '../../../../src-main/engine/interpolants/schedules.js';
 import type { MlpSpec } from '../../../../src-main/engine/nets/mlp.js';
 import { initialState, TrainSession } from '../../../../src-main/engine/train/trainSession.js';
-import { STREAM } from '../../../../src-main/engine/train/trainProgram.js';
+import { randomLayout } from '../../../../src-main/engine/train/trainProgram.js';
+import { TRAIN_STREAM } from '../../../../src-main/engine/train/stepInputs.js';
 import { learningRate } from '../../../../src-main/engine/train/schedule.js';
-import { Rng, hashBits, streamKey } from '../../../../src-main/engine/random.js';
+import { Rng, bitsToUniform, hashBits, streamKey } from '../../../../src-main/engine/random.js';
 import { referenceVelocity } from '../../../helpers/referenceMlp.js';
 
 const net: MlpSpec = { dim: 2, width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
@@ -50,20 +51,27 @@ test("the reported loss is |v(t, x_t) - dI/dt|^2 of the batch the generator defi
   const step = 0;
   const loss = (await s.advance(1)).losses[0];
   const B = c.train.batch;
-  const key = (stream: number) => streamKey(c.train.seed, stream, step);
-  const tRng = new Rng(c.train.seed, STREAM.t, step);
-  const zRng = new Rng(c.train.seed, STREAM.x0, step);
+  const key = streamKey(c.train.seed, TRAIN_STREAM, step);
+  const layout = randomLayout({ net, interpolant: getInterpolant('trig'), batch: B, nData: N, nBase: null, optim: c.train });
+  const u = (i: number) => bitsToUniform(hashBits(key, i));
+  const normal = (j: number) => {
+    // Box-Muller on the pair (2q, 2q + 1) of the x0 segment, as Rng.normal
+    const q = Math.floor(j / 2);
+    const r = Math.sqrt(-2 * Math.log(u(layout.x0.offset + 2 * q)));
+    const th = 2 * Math.PI * u(layout.x0.offset + 2 * q + 1);
+    return j % 2 ? r * Math.sin(th) : r * Math.cos(th);
+  };
   const xs = data();
   const ts = new Float64Array(B);
   const xt = new Float64Array(B * 2);
   const target = new Float64Array(B * 2);
   for (let i = 0; i < B; i++) {
-    const t = Math.fround(tRng.uniform());
+    const t = Math.fround(u(layout.t.offset + i));
     ts[i] = t;
     const k = coefficientsAt(getInterpolant('trig'), t);
-    const row = hashBits(key(STREAM.x1Index), i) % N;
+    const row = hashBits(key, layout.x1.offset + i) % N;
     for (let j = 0; j < 2; j++) {
-      const x0 = zRng.normal();
+      const x0 = normal(i * 2 + j);
       const x1 = xs[row * 2 + j];
       xt[i * 2 + j] = k.a * x0 + k.b * x1;
       target[i * 2 + j] = k.da * x0 + k.db * x1;
