@@ -100,3 +100,16 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
     await sampler.release();
   }
 }
+
+/** v(t, x) of a run's EMA net at given points (the app's arrow field), row-major [n, d]. */
+export async function velocityGrid(o: { store: Store; runId: string; t: number; points: Float32Array; n: number }): Promise<Float32Array> {
+  const w = loadRunWeights(o.store, o.runId);
+  if (o.points.length !== o.n * w.net.dim) throw new UserError(`points must hold ${o.n} rows of ${w.net.dim} values`);
+  if (!(o.t >= 0 && o.t <= 1)) throw new UserError(`t must lie in [0, 1], got ${o.t}`);
+  const sampler = new NetSampler(w.net, w.params, await resolveBackend(w.config.backend), w.config.threads);
+  try {
+    return Float32Array.from(await sampler.velocity()(o.t, o.points, o.n, w.net.dim));
+  } finally {
+    await sampler.release();
+  }
+}

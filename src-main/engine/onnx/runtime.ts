@@ -26,6 +26,8 @@ export interface SessionOptions {
   backend: Backend;
   /** Intra-op threads; 0 = one per core. */
   threads: number;
+  /** Write an ONNX Runtime profile (per-node timings, JSON) with this file prefix. */
+  profilePrefix?: string;
 }
 
 export function defaultThreads(): number {
@@ -39,6 +41,7 @@ export async function createSession(model: Uint8Array, opts: SessionOptions): Pr
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
+    ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
   });
 }
 
