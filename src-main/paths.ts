@@ -1,7 +1,8 @@
 /**
- * The per-user data folder, the same one the desktop app uses (Electron's userData for the
- * product name FlowLab): Linux $XDG_CONFIG_HOME/FlowLab (~/.config/FlowLab), macOS
- * ~/Library/Application Support/FlowLab, Windows %APPDATA%\FlowLab. FLOWLAB_DATA_DIR overrides.
+ * The per-user data folder, the same one the desktop app uses: `data` inside Electron's userData
+ * for the product name FlowLab, i.e. Linux $XDG_CONFIG_HOME/FlowLab/data (~/.config/FlowLab/data),
+ * macOS ~/Library/Application Support/FlowLab/data, Windows %APPDATA%\FlowLab\data.
+ * FLOWLAB_DATA_DIR overrides.
  */
 import os from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,11 @@ export const PRODUCT_NAME = 'FlowLab';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.FLOWLAB_DATA_DIR) return env.FLOWLAB_DATA_DIR;
+  return join(userDataDir(env), 'data');
+}
+
+/** Electron's app.getPath('userData') for this product, computed without Electron. */
+export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const home = os.homedir();
   switch (process.platform) {
     case 'win32':

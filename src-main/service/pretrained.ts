@@ -1,17 +1,17 @@
 /**
  * Pretrained velocity nets shipped in `models/` (<name>.onnx, the exported model, and
  * <name>.json, its manifest: how it was trained and what it measured), so a new user samples and
- * explores at once. Any FlowLab export can be sampled the same way: its ONNX session is the
- * velocity field of the host-side solvers.
+ * explores at once.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { createSession, ort, type Backend } from '../engine/onnx/runtime.js';
-import { Rng } from '../engine/random.js';
-import { solveOde, type SolverName } from '../engine/sample/solveOde.js';
-import type { VelocityFn } from '../engine/sample/types.js';
+import { validateConfig, type ExperimentConfig } from '../engine/config.js';
+import { paramLayout } from '../engine/nets/mlp.js';
+import { readModel } from '../engine/onnx/protoRead.js';
+import type { RunRecord, Store } from '../store/index.js';
+import { netSpec } from './runModel.js';
 
 export interface PretrainedManifest {
   name: string;
@@ -51,40 +51,47 @@ export function getPretrained(name: string, dir = modelsDir()): PretrainedManife
   return m;
 }
 
-/** The velocity field of an exported model (inputs x [N, d], t [N, 1]; output v). */
-export async function onnxVelocity(modelPath: string, backend: Backend = 'cpu', threads = 0): Promise<{ fn: VelocityFn; release: () => Promise<void> }> {
-  const session = await createSession(readFileSync(modelPath), { backend, threads });
-  const fn: VelocityFn = async (t, x, n, d) => {
-    const xs = x instanceof Float32Array ? x : Float32Array.from(x);
-    const out = await session.run({ x: new ort.Tensor('float32', xs, [n, d]), t: new ort.Tensor('float32', new Float32Array(n).fill(t), [n, 1]) });
-    return out.v.data as Float32Array;
-  };
-  return { fn, release: () => session.release() };
-}
-
-export interface PretrainedSampleOptions {
-  name: string;
-  n: number;
-  solver?: SolverName;
-  steps?: number;
-  seed?: number;
-  /** Number of states to keep along the way (for the animation), start and end included. */
-  snapshots?: number;
-  dir?: string;
-}
-
-export async function samplePretrained(o: PretrainedSampleOptions): Promise<{ x: Float32Array; n: number; d: number; nfe: number; seconds: number; snapshots?: { t: number[]; xs: Float32Array[] } }> {
-  const started = performance.now();
-  const dir = o.dir ?? modelsDir();
-  const m = getPretrained(o.name, dir);
-  if (!Number.isInteger(o.n) || o.n < 1 || o.n > 1_000_000) throw new UserError(`n must be a whole number from 1 to 1000000, got ${o.n}`);
-  const v = await onnxVelocity(join(dir, `${m.name}.onnx`));
-  try {
-    const x0 = new Rng(o.seed ?? 1, 7).fillNormal(new Float64Array(o.n * m.dim));
-    const r = await solveOde(v.fn, x0, o.n, m.dim, { t0: 0, t1: m.tMax, solver: o.solver ?? 'rk4', steps: o.steps ?? 50, snapshots: o.snapshots });
-    const snapshots = r.snapshots ? { t: r.snapshots.t, xs: r.snapshots.xs.map((s) => Float32Array.from(s)) } : undefined;
-    return { x: Float32Array.from(r.x), n: o.n, d: m.dim, nfe: r.nfe, seconds: (performance.now() - started) / 1000, snapshots };
-  } finally {
-    await v.release();
+/**
+ * Imports a pretrained model as a completed run (tagged 'pretrained'): its weights become the
+ * run's checkpoint, its manifest metrics an evaluation, so sampling, the time slider, evaluation,
+ * export and comparison work on it as on any run. Importing the same model again reuses the run.
+ */
+export function importPretrained(store: Store, name: string, dir = modelsDir()): RunRecord {
+  const m = getPretrained(name, dir);
+  const existing = store.listRuns({ tag: PRETRAINED_TAG }).find((r) => r.name === runName(m));
+  if (existing) return existing;
+  const config = validateConfig(structuredClone(m.config) as ExperimentConfig);
+  const net = netSpec(config, m.dim);
+  const model = readModel(readFileSync(join(dir, `${m.name}.onnx`)));
+  const { slots, total } = paramLayout(net);
+  const params = new Float32Array(total);
+  for (const s of slots) {
+    const t = model.initializers.get(s.name);
+    if (!t || t.data.length !== s.size) {
+      throw new UserError(`models/${m.name}.onnx does not hold the ${s.name} weights its manifest describes; rebuild it with scripts/buildPretrained.ts`);
+    }
+    params.set(t.data, s.offset);
   }
+  return store.transaction(() => {
+    const run = store.createRun({
+      name: runName(m),
+      config,
+      seed: config.train.seed,
+      dataset: m.dataset,
+      interpolant: m.interpolant,
+      backend: m.training.backend,
+      tags: [PRETRAINED_TAG],
+      notes: m.description,
+    });
+    store.saveCheckpoint(run.id, { step: m.training.steps, params, ema: params, rngState: null, extra: { dim: m.dim, pretrained: m.name } });
+    store.updateRun(run.id, { stepsDone: m.training.steps });
+    store.saveEvaluation(run.id, { source: `models/${m.name}.json` }, m.metrics);
+    return store.finishRun(run.id, 'completed');
+  });
+}
+
+export const PRETRAINED_TAG = 'pretrained';
+
+function runName(m: PretrainedManifest): string {
+  return `Pretrained: ${m.title}`;
 }

@@ -7,13 +7,11 @@ import { UserError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 import { trainRun as serviceTrainRun, type TrainRunOptions } from '../../service/train.js';
 import { sampleRun as serviceSampleRun } from '../../service/sample.js';
+import { evaluateRun as serviceEvaluateRun } from '../../service/evaluate.js';
 import { loadRunWeights } from '../../service/runModel.js';
-import { loadRunData } from '../../service/runData.js';
 import { getInterpolant } from '../interpolants/schedules.js';
 import { availableBackends, resolveBackend } from '../onnx/runtime.js';
 import { NetSampler, type SolverName } from '../sample/netSampler.js';
-import { energyDistance, slicedW2 } from '../metrics/index.js';
-import { Rng } from '../random.js';
 import { PreviewSampler } from './previewSampler.js';
 
 export { exportRun } from '../../service/export.js';
@@ -77,42 +75,16 @@ export async function sampleRun(o: SampleRequest) {
   return { ...base, snapshots: { t, xs } };
 }
 
-/** v(t, x) of the run's EMA weights at n points (row-major [n, d]). */
-export async function velocityGrid(o: { store: Store; runId: string; t: number; points: Float32Array; n: number }): Promise<Float32Array> {
-  const w = loadRunWeights(o.store, o.runId);
-  if (o.points.length !== o.n * w.net.dim) {
-    throw new UserError(`points holds ${o.points.length} values, expected n x d = ${o.n} x ${w.net.dim}`);
-  }
-  const sampler = new NetSampler(w.net, w.params, await resolveBackend(w.config.backend), w.config.threads);
-  try {
-    return Float32Array.from(await sampler.velocity()(o.t, o.points, o.n, w.net.dim));
-  } finally {
-    await sampler.release();
-  }
-}
-
-/** Default sample size of an evaluation: distances settle to ~1% at this size for 2-D toys. */
-const EVALUATION_POINTS = 5000;
-const EVALUATION_STREAM = 0x4556414c; // "EVAL"
+export { velocityGrid } from '../../service/sample.js';
 
 /**
- * Sample-based distances between fresh samples and the held-out data (energy distance, sliced
- * W2), recorded with the run. Stands in until the evaluation service offers the full set.
+ * The full evaluation (likelihood and KL gap, calibrated distances, transport geometry), recorded
+ * with the run; the numeric figures go back to the app.
  */
 export async function evaluateRun(o: { store: Store; runId: string; n?: number }): Promise<Record<string, number>> {
-  const run = o.store.getRun(o.runId);
-  const n = o.n ?? EVALUATION_POINTS;
-  const data = loadRunData(loadRunWeights(o.store, run.id).config);
-  const test = data.test;
-  const m = Math.min(n, test.n);
-  const samples = await serviceSampleRun({ store: o.store, runId: run.id, n: m, solver: 'rk4', steps: FINAL_SAMPLE_STEPS, save: false });
-  const seed = new Rng(run.seed, EVALUATION_STREAM).int(0x7fffffff);
-  const results: Record<string, number> = {
-    samples: m,
-    energy_distance: energyDistance(samples.x, m, test.data, m, test.d),
-    sliced_w2: slicedW2(samples.x, m, test.data, m, test.d, { seed }),
-  };
-  o.store.saveEvaluation(run.id, { n: m, solver: 'rk4', steps: FINAL_SAMPLE_STEPS }, results);
+  const all = await serviceEvaluateRun({ store: o.store, runId: o.runId, n: o.n });
+  const results: Record<string, number> = {};
+  for (const [k, v] of Object.entries(all)) if (typeof v === 'number') results[k] = v;
   return results;
 }
 

@@ -1,0 +1,84 @@
+/**
+ * What FlowLab's benchmark programs share: argument parsing, the benchmark experiment (the
+ * default net and trigonometric interpolant on the checkerboard, with the peers' optimizer
+ * settings: Adam lr 1e-3, constant rate, no warm-up, no clipping), a training session for it,
+ * and the checkerboard in-square fraction.
+ */
+import { defaultConfig, type ExperimentConfig } from '../../src-main/engine/config.js';
+import { checkerboard } from '../../src-main/engine/data/toys/checkerboard.js';
+import { getInterpolant } from '../../src-main/engine/interpolants/schedules.js';
+import type { MlpSpec } from '../../src-main/engine/nets/mlp.js';
+import { initialState, TrainSession } from '../../src-main/engine/train/trainSession.js';
+
+/** Points of the in-memory training set (the peers hold the same number). */
+export const DATA_POINTS = 100_000;
+/** Wall time one fused training call aims at: long enough to amortize the call, short enough for live charts. */
+export const CHUNK_TARGET_MS = 100;
+export const MAX_CHUNK_STEPS = 1000;
+
+export function parseArgs<T extends Record<string, string>>(argv: string[], defaults: T): T {
+  const out: Record<string, string> = { ...defaults };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i].replace(/^--/, '');
+    if (!(key in defaults)) throw new Error(`unknown option --${key}; known: ${Object.keys(defaults).map((k) => `--${k}`).join(' ')}`);
+    out[key] = argv[i + 1];
+  }
+  return out as T;
+}
+
+export function benchConfig(batch: number, seed: number, threads: number): ExperimentConfig {
+  const c = defaultConfig('checkerboard', seed);
+  c.train = { ...c.train, batch, lr: 1e-3, schedule: 'constant', warmupSteps: 0, clipNorm: 0, steps: 100_000_000 };
+  c.threads = threads;
+  c.backend = 'cpu';
+  return c;
+}
+
+export function benchNet(c: ExperimentConfig): MlpSpec {
+  return { ...c.net, dim: 2 };
+}
+
+export async function benchSession(batch: number, seed: number, threads: number): Promise<{ session: TrainSession; net: MlpSpec; buildS: number }> {
+  const config = benchConfig(batch, seed, threads);
+  const net = benchNet(config);
+  const start = performance.now();
+  const session = await TrainSession.create({
+    config,
+    net,
+    interpolant: getInterpolant(config.interpolant),
+    data: checkerboard.sample(DATA_POINTS, seed),
+    base: null,
+    state: initialState(net, seed),
+    backend: 'cpu',
+    threads,
+  });
+  return { session, net, buildS: (performance.now() - start) / 1000 };
+}
+
+/** Steps per call so that one call takes about CHUNK_TARGET_MS, from a measured rate. */
+export function chunkSteps(msPerStep: number): number {
+  return Math.max(1, Math.min(MAX_CHUNK_STEPS, Math.round(CHUNK_TARGET_MS / msPerStep)));
+}
+
+/** Fraction of points on the checkerboard's black squares (where its exact density is positive). */
+export function inSquareFraction(points: Float32Array): number {
+  const n = points.length / 2;
+  const logp = checkerboard.logDensity!(points, n);
+  let inside = 0;
+  for (let i = 0; i < n; i++) if (logp[i] > -Infinity) inside++;
+  return inside / n;
+}
+
+/** The raw float32 parameter vector written beside an export. */
+export function paramsPath(exportPath: string): string {
+  return exportPath.replace(/\.onnx$/, '') + '.params.f32';
+}
+
+export function emit(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+export function fail(err: unknown): never {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,139 @@
+// Renders BENCHMARKS.md from bench/results/*.json: the targets, then each suite's figures with
+// the peer's figure and the ratio, and the machine and date they were measured on. A suite with
+// no full-length result falls back to its --quick result (bench/results/quick/), marked as such.
+//
+//   node bench/summarize.mjs      (run.mjs calls it after every run)
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = join(ROOT, 'bench', 'results');
+
+const SUITES = [
+  ['train', 'Training throughput', 'The default experiment (MLP 3 x 256, SiLU, time features; trigonometric interpolant; Adam lr 1e-3; 2-D checkerboard), steps per second at each batch size.'],
+  ['matmul', "The machine's limit: ONNX Runtime MatMul", 'float32 MatMul through onnxruntime-node with the same thread count; FlowLab = the same product built with its graph builder and run through its session factory.'],
+  ['sample', 'Sampling throughput', 'x0 ~ N(0, I) pushed to t = 1 on the same weights (FlowLab exports, the peer loads the ONNX file).'],
+  ['quality', 'Time to quality', 'How good each side\'s net is after a given training wall time: both save snapshots, and one evaluator (FlowLab\'s engine) judges all of them, so the scores are measured by the same code.'],
+  ['store', 'Store and UI', 'Metrics logging rate into SQLite, and renderer draw times.'],
+];
+
+function load(name) {
+  const full = join(RESULTS, `${name}.json`);
+  if (existsSync(full)) return JSON.parse(readFileSync(full, 'utf8'));
+  const quick = join(RESULTS, 'quick', `${name}.json`);
+  if (existsSync(quick)) return JSON.parse(readFileSync(quick, 'utf8'));
+  return null;
+}
+
+function num(v) {
+  if (v === null || v === undefined) return null;
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
+  if (a >= 1e4) return `${(v / 1e3).toFixed(1)}k`;
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  return v.toFixed(a >= 1 ? 2 : 3);
+}
+
+const esc = (s) => String(s).replace(/\|/g, '\\|');
+
+function machineLine(r) {
+  const m = r.machine;
+  return `${m.model}, ${m.cpus} CPUs, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}, onnxruntime-node ${m.onnxruntime}, ` +
+    `PyTorch ${m.torch ?? `missing (${m.torchMissing})`}, TensorFlow.js ${m.tfjs ?? 'missing'}; ${m.threads} threads; ` +
+    `load average at start ${m.loadAverage.join(' ')}`;
+}
+
+function figureTable(r) {
+  const notes = [];
+  const missingCell = (reason) => {
+    const text = reason ?? 'not measured';
+    let i = notes.indexOf(text);
+    if (i < 0) i = notes.push(text) - 1;
+    return `missing [${i + 1}]`;
+  };
+  const show = (v, reason) => (v === null ? missingCell(reason) : num(v));
+  const rows = ['| Figure | FlowLab | Peer | Peer figure | Ratio (> 1: FlowLab better) | Unit |', '|---|---|---|---|---|---|'];
+  for (const f of r.figures) {
+    const ratio = f.ratio === null ? '-' : `${f.ratio.toFixed(2)}x`;
+    const name = f.note ? `${f.name} <br><sub>${f.note}</sub>` : f.name;
+    rows.push(`| ${esc(name)} | ${show(f.flowlab, f.flowlabMissing)} | ${esc(f.peerName)} | ${show(f.peer, f.peerMissing)} | ${ratio} | ${f.unit} |`);
+  }
+  if (notes.length) rows.push('', ...notes.map((n, i) => `[${i + 1}] ${esc(n)}  `));
+  return rows.join('\n');
+}
+
+function profileSection(train) {
+  const p = train?.details?.profile;
+  if (!p || p.missing || !p.ops?.length) return null;
+  const rows = [`Where FlowLab's training time goes (ONNX Runtime profile of one fused call, batch ${p.batch}, ${p.steps} steps: ` +
+    `${p.wall_ms_per_step.toFixed(1)} ms wall and ${p.node_ms_per_step.toFixed(1)} ms of node time per step):`, '',
+    '| Op type | Share of node time | ms per step |', '|---|---|---|'];
+  for (const o of p.ops) rows.push(`| ${o.op} | ${(o.share * 100).toFixed(1)}% | ${o.ms_per_step.toFixed(2)} |`);
+  return rows.join('\n');
+}
+
+/** BENCHMARKS.md's text from the suites' results (a map from suite name to its JSON, or null). */
+export function renderMarkdown(results) {
+  const loaded = SUITES.map(([name, title, about]) => ({ name, title, about, r: results[name] ?? null }));
+  const out = [];
+  out.push('# FlowLab benchmarks', '');
+  out.push('FlowLab against the tools people use today, on the same work, in one run. A ratio above 1 means FlowLab did better:');
+  out.push('FlowLab / peer for rates and scores, peer / FlowLab for figures where lower is better (marked "lower is better"). These machines are shared and noisy, so each figure is the best of several timed rounds');
+  out.push('and the ratios (measured minutes apart) hold up better than absolute numbers. A peer that cannot run here is listed');
+  out.push('as missing with its reason, never as zero.', '');
+  out.push('Run: `npm run bench` (full, about 40 minutes), `npm run bench -- --quick` (under 2 minutes; writes `bench/results/quick/`),');
+  out.push('`npm run bench -- --only train,matmul`. Results: `bench/results/<suite>.json`; this file is rendered by `bench/summarize.mjs`.', '');
+
+  const targets = loaded.flatMap(({ r }) => r?.targets ?? []);
+  out.push('## Targets', '');
+  if (targets.length === 0) out.push('No results yet.', '');
+  else {
+    out.push('| Target | Goal | Measured | Met |', '|---|---|---|---|');
+    for (const t of targets) {
+      const measured = t.value === null ? 'missing' : t.goal.includes('%') ? `${(t.value * 100).toFixed(1)}%` : t.goal.includes('x') ? `${t.value.toFixed(2)}x` : num(t.value);
+      out.push(`| ${t.name} | ${t.goal} | ${measured} | ${t.met === null ? '-' : t.met ? 'yes' : '**no**'} |`);
+    }
+    out.push('');
+  }
+
+  for (const { name, title, about, r } of loaded) {
+    out.push(`## ${title}`, '', about, '');
+    if (!r) {
+      out.push(`Not run yet (\`npm run bench -- --only ${name}\`).`, '');
+      continue;
+    }
+    out.push(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC${r.quick ? ' (**--quick run**: short rounds, fewer sizes)' : ''} on ${machineLine(r)}.`, '');
+    out.push(figureTable(r), '');
+    if (name === 'train') {
+      if (r.details?.flopsFormula) out.push(`FLOPs per training step: ${r.details.flopsFormula} (forward 2 and backward 4 FLOPs per multiply-add of every layer's matrix product).`, '');
+      const prof = profileSection(r);
+      if (prof) out.push(prof, '');
+    }
+    if (name === 'sample' && r.details?.weights) out.push(`Weights: ${r.details.weights}.`, '');
+  }
+
+  out.push('## GPU', '');
+  out.push('No GPU machine has run this suite yet; when one does, a table of FlowLab on the CUDA or WebGPU backend against PyTorch on CUDA goes here.', '');
+
+  out.push('## Method', '');
+  out.push('- Every engine gets the same intra-op thread count (FlowLab\'s default on the benchmark machines: 2) and the same work: the same net, interpolant, batch, optimizer and data size (100k checkerboard points gathered per step).');
+  out.push('- FlowLab runs K optimizer steps per call of its fused training program (K chosen so a call takes about 100 ms) and reads back every step\'s loss; the peers read every step\'s loss too.');
+  out.push('- Throughput figures are the best of several timed rounds after warm-up; set-up (graph building, session creation, torch.compile) is excluded and reported in the JSON details.');
+  out.push('- Peers: PyTorch on CPU (`bench/peers/*.py`, eager and torch.compile), TensorFlow.js (`bench/peers/tfjs_train.mjs`, wasm and cpu backends), onnxruntime-node MatMul (`bench/peers/ort_matmul.mjs`), better-sqlite3 (`bench/peers/sqlite_raw.mjs`). Install the Python peers with `python3 -m pip install torch onnx onnxruntime torchdiffeq`.');
+  out.push('');
+  return out.join('\n');
+}
+
+/** Writes BENCHMARKS.md from bench/results/ and returns its path. */
+export function summarize() {
+  const results = Object.fromEntries(SUITES.map(([name]) => [name, load(name)]));
+  const file = join(ROOT, 'BENCHMARKS.md');
+  writeFileSync(file, renderMarkdown(results));
+  return file;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(`wrote ${summarize()}`);
+}

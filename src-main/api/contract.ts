@@ -1,0 +1,154 @@
+/**
+ * The API contract: every method the renderer (or any door's client) may call, with the schema
+ * of its arguments and of its result. The Electron IPC door, the WebSocket door and the CLI all
+ * validate against this one table; the renderer imports only its types.
+ */
+import { z } from 'zod';
+import {
+  columnStats, exportFormat, experimentConfig, float32Array, float64Array, jobInfo,
+  MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, pointCloud, runFilter, runId, runRecord, settings,
+  solverName, uint8Array,
+} from './schemas.js';
+
+const none = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+const byRun = z.object({ runId }).strict();
+
+function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) {
+  return { args, result, doc };
+}
+
+export const METHODS = {
+  'app.info': method(
+    none,
+    z.object({
+      version: z.string(),
+      door: z.enum(['server', 'electron']),
+      dataDir: z.string(),
+      backends: z.array(z.object({ name: z.string(), available: z.boolean() })),
+      cores: z.number(),
+    }),
+    'Version, data folder and which execution backends this machine offers.',
+  ),
+  'settings.get': method(none, settings, 'The saved settings.'),
+  'settings.set': method(settings.partial().strict(), settings, 'Changes some settings; returns all of them.'),
+
+  'datasets.list': method(
+    none,
+    z.array(z.object({ name: z.string(), label: z.string(), description: z.string(), dim: z.number() })),
+    'The built-in datasets (2-D toys and the standard Gaussian).',
+  ),
+  'datasets.preview': method(
+    z.object({ name: z.string().min(1).max(4096), n: z.number().int().min(1).max(20_000), seed: z.number().int().min(0) }).strict(),
+    pointCloud,
+    'n points of a dataset, for thumbnails and the samples-vs-data plot.',
+  ),
+  'datasets.import': method(
+    z.object({ fileName: z.string().min(1).max(255), bytes: uint8Array.refine((b) => b.byteLength <= MAX_IMPORT_BYTES, 'file too large') }).strict(),
+    z.object({ path: z.string(), n: z.number(), d: z.number(), columns: z.array(columnStats), preview: pointCloud }),
+    'Checks and saves an uploaded CSV or NPY file into the data folder; returns its stats and a preview.',
+  ),
+
+  'pretrained.list': method(
+    none,
+    z.array(z.object({
+      name: z.string(), title: z.string(), description: z.string(), dataset: z.string(), interpolant: z.string(),
+      metrics: z.record(z.string(), z.number()),
+    })),
+    'The pretrained models shipped with the app (models/), with how they measured.',
+  ),
+  'pretrained.import': method(
+    z.object({ name: z.string().min(1).max(100) }).strict(),
+    runRecord,
+    'Adds a pretrained model to the runs as a completed run (once), ready to sample and explore.',
+  ),
+
+  'runs.list': method(z.object({ filter: runFilter.optional() }).strict(), z.array(runRecord), 'Every run, newest first.'),
+  'runs.get': method(byRun, runRecord, 'One run with its config.'),
+  'runs.update': method(
+    z.object({ runId, name: z.string().min(1).max(200).optional(), tags: z.array(z.string().max(100)).max(50).optional(), notes: z.string().max(20_000).optional() }).strict(),
+    runRecord,
+    'Renames a run or sets its tags or notes.',
+  ),
+  'runs.delete': method(byRun, ok, 'Deletes a run and everything recorded for it.'),
+  'runs.metric': method(
+    z.object({ runId, name: z.string().min(1).max(100) }).strict(),
+    z.object({ steps: float64Array, values: float64Array }),
+    'A metric series (e.g. loss) of a run: step numbers and values.',
+  ),
+  'runs.samples': method(
+    byRun,
+    z.object({ step: z.number(), n: z.number(), d: z.number(), data: float32Array }).nullable(),
+    'The latest samples recorded for a run, or null.',
+  ),
+  'runs.evaluations': method(
+    byRun,
+    z.array(z.object({ createdAt: z.string(), results: z.record(z.string(), z.number().nullable()) })),
+    'Every evaluation of a run, oldest first.',
+  ),
+
+  'jobs.list': method(none, z.array(jobInfo), 'Jobs waiting, running or paused, in order.'),
+  'jobs.cancel': method(z.object({ jobId: z.string().min(1).max(100) }).strict(), ok, 'Removes a job that has not started yet.'),
+
+  'train.start': method(
+    z.object({ config: experimentConfig }).strict(),
+    z.object({ jobId: z.string(), position: z.number() }),
+    'Queues a new training; its run id arrives with the "started" event.',
+  ),
+  'train.resume': method(byRun, z.object({ jobId: z.string(), position: z.number() }), 'Queues a stopped or interrupted run to continue from its last checkpoint.'),
+  'train.pause': method(byRun, ok, 'Pauses a running training (its engine process keeps it).'),
+  'train.unpause': method(byRun, ok, 'Continues a paused training.'),
+  'train.stop': method(byRun, ok, 'Stops a training; the run keeps its last checkpoint and can be resumed.'),
+
+  'sample.run': method(
+    z.object({
+      runId,
+      n: z.number().int().min(1).max(MAX_SAMPLE_POINTS),
+      solver: solverName,
+      steps: z.number().int().min(1).max(10_000).optional(),
+      snapshots: z.number().int().min(2).max(201).optional(),
+    }).strict(),
+    z.object({
+      n: z.number(), d: z.number(), nfe: z.number(), seconds: z.number(), x: float32Array,
+      snapshots: z.object({ t: z.array(z.number()), xs: z.array(float32Array) }).optional(),
+    }),
+    'Draws n samples by solving the flow ODE; optional snapshots along t for the time slider.',
+  ),
+  'sample.velocity': method(
+    z.object({ runId, t: z.number().min(0).max(1), points: float32Array, n: z.number().int().min(1).max(100_000) }).strict(),
+    z.object({ v: float32Array }),
+    'The learned velocity v(t, x) at n points, for the arrow field.',
+  ),
+  'evaluate.run': method(
+    z.object({ runId, n: z.number().int().min(100).max(100_000).optional() }).strict(),
+    z.object({ results: z.record(z.string(), z.number().nullable()) }),
+    'Measures the run (distances to held-out data, NLL where available) and records it.',
+  ),
+  'export.run': method(
+    z.object({ runId, format: exportFormat }).strict(),
+    z.object({ fileName: z.string(), size: z.number(), bytes: uint8Array.optional(), path: z.string().optional() }),
+    'Exports samples (csv, npy), the velocity net (onnx) or the run (json); the browser gets the bytes, Electron a saved file.',
+  ),
+} as const;
+
+export type Methods = typeof METHODS;
+export type MethodName = keyof Methods;
+export type ArgsOf<M extends MethodName> = z.input<Methods[M]['args']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+
+/** What a failed call carries back: 'invalid' = the request broke the contract; 'user' = bad input the user can fix. */
+export interface ApiErrorBody {
+  kind: 'invalid' | 'user' | 'internal';
+  message: string;
+}
+
+/** WebSocket frames, client to server and back. */
+export type ClientFrame = { id: number; method: string; args: unknown };
+export type ServerFrame =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: ApiErrorBody }
+  | { event: unknown };
+
+export { float32Array, pointCloud };

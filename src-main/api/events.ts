@@ -1,0 +1,50 @@
+/**
+ * Events the engine and the job queue push to every door, at most about 10 per second per run
+ * (the engine process batches them). Same shapes as the engine's own events, plus the queue's.
+ */
+import { z } from 'zod';
+import { float32Array, jobInfo } from './schemas.js';
+
+export const trainSummary = z.object({
+  runId: z.string(),
+  status: z.enum(['completed', 'failed', 'stopped']),
+  steps: z.number(),
+  finalLoss: z.number().nullable(),
+  seconds: z.number(),
+  stepsPerSec: z.number(),
+  backend: z.string(),
+  failureReason: z.string().optional(),
+});
+
+export const apiEvent = z.discriminatedUnion('type', [
+  /** resumedFrom: the step a resumed run continues from (0 for a new run). */
+  z.object({ type: z.literal('started'), runId: z.string(), config: z.unknown(), resumedFrom: z.number().optional() }),
+  z.object({ type: z.literal('paused'), runId: z.string(), step: z.number() }),
+  z.object({ type: z.literal('resumed'), runId: z.string(), step: z.number() }),
+  z.object({
+    type: z.literal('progress'),
+    runId: z.string(),
+    step: z.number(),
+    steps: z.number(),
+    stepsPerSec: z.number(),
+    etaSeconds: z.number(),
+  }),
+  /** Step numbers and their losses, every step since the previous 'loss' event. */
+  z.object({ type: z.literal('loss'), runId: z.string(), steps: z.array(z.number()), losses: z.array(z.number().nullable()) }),
+  z.object({
+    type: z.literal('samples'),
+    runId: z.string(),
+    step: z.number(),
+    n: z.number(),
+    d: z.number(),
+    data: float32Array,
+  }),
+  z.object({ type: z.literal('done'), runId: z.string(), summary: trainSummary }),
+  z.object({ type: z.literal('failed'), runId: z.string(), reason: z.string() }),
+  /** The queue changed: every job waiting, running or paused, in order. */
+  z.object({ type: z.literal('jobs'), jobs: z.array(jobInfo) }),
+]);
+
+export type ApiEvent = z.infer<typeof apiEvent>;
+export type TrainSummaryWire = z.infer<typeof trainSummary>;
+export type ApiEventType = ApiEvent['type'];

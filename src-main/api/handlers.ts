@@ -1,0 +1,170 @@
+/**
+ * What each API method does, door-agnostic: reads go straight to the store, work that computes
+ * (training, sampling, evaluation, export) goes through the jobs queue to an engine process.
+ * Doors validate arguments before and results after (see dispatch.ts).
+ */
+import { cpus } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { UserError } from '../errors.js';
+import { VERSION } from '../version.js';
+import type { Store } from '../store/index.js';
+import { TOYS, getToy } from '../engine/data/toys.js';
+import { validateConfig, type ExperimentConfig } from '../engine/config.js';
+import type { JobQueue } from '../service/jobs.js';
+import type { JobRequest } from '../engine/worker/protocol.js';
+import type { MethodName, ResultOf } from './contract.js';
+import type { ValidCall } from './validate.js';
+import { loadSettings, saveSettings } from './settingsFile.js';
+import { importDataset, previewDataset } from './datasetFiles.js';
+import { importPretrained, listPretrained } from '../service/pretrained.js';
+
+export interface HandlerContext {
+  store: Store;
+  queue: JobQueue;
+  dataDir: string;
+  door: 'server' | 'electron';
+  /**
+   * Where to save an export. Electron asks with a save dialog (null = the user cancelled); the
+   * server writes into the data folder and sends the bytes for the browser to download.
+   */
+  chooseExportPath?: (suggestedName: string) => Promise<string | null>;
+}
+
+type Handler<M extends MethodName> = (args: ValidCall<M>['args']) => Promise<ResultOf<M>> | ResultOf<M>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+/** File name suffix of each export format. */
+const EXPORT_EXTENSIONS = { onnx: 'onnx', csv: 'csv', npy: 'npy', json: 'json' } as const;
+
+export function runName(config: ExperimentConfig): string {
+  return config.name?.trim() || `${basename(config.dataset)} · ${config.interpolant}`;
+}
+
+export function createHandlers(ctx: HandlerContext): Handlers {
+  const { store, queue, dataDir } = ctx;
+
+  async function job(request: JobRequest, name: string): Promise<unknown> {
+    return queue.submit(request, name).done;
+  }
+
+  const handlers: Handlers = {
+    'app.info': async () => ({
+      version: VERSION,
+      door: ctx.door,
+      dataDir,
+      // Probed in the engine process: the door's own process never loads ONNX Runtime.
+      backends: (await job({ kind: 'backends' }, 'probe backends')) as { name: string; available: boolean }[],
+      cores: cpus().length,
+    }),
+    'pretrained.list': () =>
+      listPretrained().map((m) => ({ name: m.name, title: m.title, description: m.description, dataset: m.dataset, interpolant: m.interpolant, metrics: m.metrics })),
+    'pretrained.import': ({ name }) => importPretrained(store, name),
+    'settings.get': () => loadSettings(dataDir),
+    'settings.set': (patch) => saveSettings(dataDir, { ...loadSettings(dataDir), ...patch }),
+
+    'datasets.list': () =>
+      Object.values(TOYS).map((t) => ({ name: t.name, label: t.title, description: t.description, dim: t.d })),
+    'datasets.preview': ({ name, n, seed }) => {
+      if (name in TOYS) return { n, d: 2, data: getToy(name).sample(n, seed) };
+      return previewDataset(name, n);
+    },
+    'datasets.import': ({ fileName, bytes }) => importDataset(dataDir, fileName, bytes),
+
+    'runs.list': ({ filter }) => store.listRuns(filter ?? {}) as ResultOf<'runs.list'>,
+    'runs.get': ({ runId }) => store.getRun(runId) as ResultOf<'runs.get'>,
+    'runs.update': ({ runId, name, tags, notes }) =>
+      store.updateRun(runId, { name, tags, notes }) as ResultOf<'runs.update'>,
+    'runs.delete': ({ runId }) => {
+      store.deleteRun(runId);
+      return { ok: true };
+    },
+    'runs.metric': ({ runId, name }) => {
+      const series = store.metricsSeries(runId, name);
+      return { steps: series.steps, values: series.values };
+    },
+    'runs.samples': ({ runId }) => {
+      store.requireRun(runId);
+      const s = store.latestSamples(runId, 'final') ?? store.latestSamples(runId, 'preview');
+      if (!s) return null;
+      const step = typeof s.meta.step === 'number' ? s.meta.step : store.getRun(runId).stepsDone;
+      return { step, n: s.n, d: s.d, data: s.data.subarray(0, s.n * s.d) };
+    },
+    'runs.evaluations': ({ runId }) =>
+      store.listEvaluations(runId).map((e) => ({
+        createdAt: e.createdAt,
+        results: Object.fromEntries(
+          Object.entries(e.results).filter(([, v]) => typeof v === 'number' || v === null) as [string, number | null][],
+        ),
+      })),
+
+    'jobs.list': () => queue.list(),
+    'jobs.cancel': ({ jobId }) => {
+      queue.cancel(jobId);
+      return { ok: true };
+    },
+
+    'train.start': ({ config }) => {
+      const valid = validateConfig(structuredClone(config) as ExperimentConfig);
+      const { jobId, position, done } = queue.submit({ kind: 'train', config: valid }, runName(valid));
+      done.catch(() => undefined); // the outcome reaches the client as events
+      return { jobId, position };
+    },
+    'train.resume': ({ runId }) => {
+      const run = store.getRun(runId);
+      if (!['stopped', 'interrupted', 'failed'].includes(run.status)) {
+        throw new UserError(`run ${runId} is ${run.status}; only a stopped, failed or interrupted run can be resumed`);
+      }
+      const { jobId, position, done } = queue.submit({ kind: 'train', resumeRunId: runId }, run.name);
+      done.catch(() => undefined);
+      return { jobId, position };
+    },
+    'train.pause': ({ runId }) => {
+      queue.control(runId, 'pause');
+      return { ok: true };
+    },
+    'train.unpause': ({ runId }) => {
+      queue.control(runId, 'unpause');
+      return { ok: true };
+    },
+    'train.stop': ({ runId }) => {
+      queue.control(runId, 'stop');
+      return { ok: true };
+    },
+
+    'sample.run': async (args) => {
+      store.requireRun(args.runId);
+      const r = (await job({ kind: 'sample', ...args }, `sample ${args.runId}`)) as ResultOf<'sample.run'>;
+      return { n: r.n, d: r.d, nfe: r.nfe, seconds: r.seconds, x: r.x, snapshots: r.snapshots };
+    },
+    'sample.velocity': async (args) => {
+      store.requireRun(args.runId);
+      if (args.points.length !== args.n * 2) {
+        throw new UserError(`points holds ${args.points.length} numbers, expected n*2 = ${args.n * 2}`);
+      }
+      return (await job({ kind: 'velocity', ...args }, `velocity ${args.runId}`)) as ResultOf<'sample.velocity'>;
+    },
+    'evaluate.run': async ({ runId, n }) => {
+      store.requireRun(runId);
+      return (await job({ kind: 'evaluate', runId, n }, `evaluate ${runId}`)) as ResultOf<'evaluate.run'>;
+    },
+    'export.run': async ({ runId, format }) => {
+      store.requireRun(runId);
+      const fileName = `${runId}.${EXPORT_EXTENSIONS[format]}`;
+      let out: string | null;
+      if (ctx.chooseExportPath) {
+        out = await ctx.chooseExportPath(fileName);
+        if (out === null) throw new UserError('export cancelled; no file was written');
+      } else {
+        const dir = join(dataDir, 'exports');
+        mkdirSync(dir, { recursive: true });
+        out = join(dir, fileName);
+      }
+      const r = (await job({ kind: 'export', runId, format, out }, `export ${runId}`)) as { path: string; bytes: number };
+      if (ctx.chooseExportPath) return { fileName: basename(r.path), size: r.bytes, path: r.path };
+      const bytes = new Uint8Array(readFileSync(r.path));
+      return { fileName, size: bytes.byteLength, bytes };
+    },
+  };
+  return handlers;
+}

@@ -1,0 +1,34 @@
+/**
+ * Starts an engine process with child_process.fork (server mode and tests). From the sources it
+ * runs the TypeScript entry through tsx; from the compiled build, the JavaScript one.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { EngineProcess } from '../service/jobs.js';
+import type { FromEngine } from '../engine/worker/protocol.js';
+import { DATA_DIR_ENV } from '../engine/worker/protocol.js';
+
+export function engineEntry(): { path: string; execArgv: string[] } {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const entry = new URL(`../engine/worker/main.${fromSources ? 'ts' : 'js'}`, import.meta.url);
+  const execArgv = fromSources ? ['--import', import.meta.resolve('tsx')] : [];
+  return { path: fileURLToPath(entry), execArgv };
+}
+
+export function forkEngine(dataDir: string): EngineProcess {
+  const { path, execArgv } = engineEntry();
+  const child = fork(path, [], {
+    execArgv,
+    serialization: 'advanced',
+    env: { ...process.env, [DATA_DIR_ENV]: dataDir },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return {
+    send: (m) => {
+      if (child.connected) child.send(m);
+    },
+    onMessage: (h) => child.on('message', (m) => h(m as FromEngine)),
+    onExit: (h) => child.on('exit', (code) => h(code)),
+    kill: () => child.kill('SIGKILL'),
+  };
+}

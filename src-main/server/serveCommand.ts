@@ -1,0 +1,64 @@
+/**
+ * `flowlab serve [--port P] [--data-dir DIR]`: starts headless mode and prints the URL to open.
+ * Runs until interrupted (Ctrl-C), then stops trainings resumably and closes the store.
+ */
+import { UserError } from '../errors.js';
+import { defaultDataDir } from '../paths.js';
+import { startServer, type RunningServer } from './startServer.js';
+
+/** The port `flowlab serve` uses unless told otherwise. */
+export const DEFAULT_PORT = 5780;
+
+export interface ServeArgs {
+  port: number;
+  dataDir: string;
+}
+
+export const SERVE_USAGE = 'usage: flowlab serve [--port P] [--data-dir DIR]';
+
+export function parseServeArgs(argv: readonly string[]): ServeArgs {
+  const args: ServeArgs = { port: DEFAULT_PORT, dataDir: defaultDataDir() };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const [name, inline] = flag.includes('=') ? flag.split(/=(.*)/s, 2) : [flag, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UserError(`${name} needs a value; ${SERVE_USAGE}`);
+      return v;
+    };
+    if (name === '--port') {
+      const v = value();
+      const port = Number(v);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UserError(`--port must be a whole number in 0..65535, got '${v}'`);
+      }
+      args.port = port;
+    } else if (name === '--data-dir') {
+      args.dataDir = value();
+    } else {
+      throw new UserError(`unknown option '${flag}'; ${SERVE_USAGE}`);
+    }
+  }
+  return args;
+}
+
+/** Starts the server, prints where to open it, and closes it cleanly on SIGINT/SIGTERM. */
+export async function serveCommand(argv: readonly string[], print: (line: string) => void = console.log): Promise<RunningServer> {
+  const args = parseServeArgs(argv);
+  let server: RunningServer;
+  try {
+    server = await startServer({ port: args.port, dataDir: args.dataDir });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UserError(`port ${args.port} is in use; pass --port <another> (or --port 0 for any free one)`);
+    }
+    throw err;
+  }
+  print(`FlowLab is running. Open this address in your browser:\n\n  ${server.url}\n\nData folder: ${args.dataDir}\nPress Ctrl-C to stop.`);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return server;
+}

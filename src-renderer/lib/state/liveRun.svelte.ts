@@ -1,0 +1,103 @@
+/**
+ * One run as the run page shows it: its record, its full loss series (history from the store,
+ * then every step the engine reports), progress, and the latest samples. Big arrays are kept
+ * out of deep reactivity; `version` ticks when they change.
+ */
+import { api } from './app.svelte.js';
+import { GrowableSeries } from '../charts/growable.js';
+import type { RunRecordWire } from '../../../src-main/api/schemas.js';
+import type { ApiEvent } from '../../../src-main/api/events.js';
+
+export interface Progress {
+  step: number;
+  steps: number;
+  stepsPerSec: number;
+  etaSeconds: number;
+}
+
+export interface Samples {
+  step: number;
+  n: number;
+  d: number;
+  data: Float32Array;
+}
+
+export class LiveRun {
+  run = $state<RunRecordWire | null>(null);
+  progress = $state<Progress | null>(null);
+  failure = $state<string | null>(null);
+  samples = $state.raw<Samples | null>(null);
+  loss = $state.raw(new GrowableSeries());
+  version = $state(0);
+  error = $state<string | null>(null);
+  private unsubscribe: () => void;
+
+  constructor(readonly runId: string) {
+    this.unsubscribe = api.onEvent((e) => this.onEvent(e));
+    void this.load();
+  }
+
+  async load(): Promise<void> {
+    try {
+      const [run, metric, samples] = await Promise.all([
+        api.call('runs.get', { runId: this.runId }),
+        api.call('runs.metric', { runId: this.runId, name: 'loss' }),
+        api.call('runs.samples', { runId: this.runId }),
+      ]);
+      this.run = run;
+      if (run.status === 'failed') this.failure = run.failureReason;
+      const merged = GrowableSeries.from(metric.steps, metric.values);
+      const lastLoaded = metric.steps.length ? metric.steps[metric.steps.length - 1] : -Infinity;
+      for (let i = 0; i < this.loss.length; i++) {
+        if (this.loss.x[i] > lastLoaded) merged.append([this.loss.x[i]], [this.loss.y[i]]);
+      }
+      this.loss = merged;
+      if (samples && (!this.samples || samples.step >= this.samples.step)) this.samples = samples;
+      this.version++;
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  async refreshRecord(): Promise<void> {
+    try {
+      this.run = await api.call('runs.get', { runId: this.runId });
+    } catch {
+      // The record is refreshed again on the next lifecycle event.
+    }
+  }
+
+  private onEvent(e: ApiEvent): void {
+    if (!('runId' in e) || e.runId !== this.runId) return;
+    switch (e.type) {
+      case 'loss':
+        this.loss.append(e.steps, e.losses);
+        this.version++;
+        return;
+      case 'progress':
+        this.progress = { step: e.step, steps: e.steps, stepsPerSec: e.stepsPerSec, etaSeconds: e.etaSeconds };
+        if (this.run && this.run.status !== 'running' && this.run.status !== 'paused') void this.refreshRecord();
+        return;
+      case 'samples':
+        this.samples = { step: e.step, n: e.n, d: e.d, data: e.data };
+        return;
+      case 'started':
+        this.failure = null;
+        void this.refreshRecord();
+        return;
+      case 'done':
+        this.progress = null;
+        void this.refreshRecord();
+        return;
+      case 'failed':
+        this.failure = e.reason;
+        this.progress = null;
+        void this.refreshRecord();
+        return;
+    }
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+  }
+}

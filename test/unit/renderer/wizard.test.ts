@@ -1,0 +1,119 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defaultConfig, INTERPOLANTS } from '../../../src-main/engine/config.js';
+import { coefficientsAt, getInterpolant } from '../../../src-main/engine/interpolants/schedules.js';
+import { checkConfig, checkStep, fieldOfMessage, stepOfField } from '../../../src-renderer/lib/wizard/configFields.js';
+import { PRESETS } from '../../../src-renderer/lib/wizard/presets.js';
+import { LAST_CONFIG_KEY, loadLastConfig, saveLastConfig, type KeyValueStore } from '../../../src-renderer/lib/wizard/remember.js';
+import { curveAt } from '../../../src-renderer/lib/wizard/interpolantCurves.js';
+
+function memoryStorage(): KeyValueStore & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return { map, getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v) };
+}
+
+describe('wizard validation messages land at their field', () => {
+  test('a valid default config has no problem', () => {
+    assert.equal(checkConfig(defaultConfig('moons', 0)), null);
+  });
+
+  test('zero steps is reported at train.steps, on the Training step', () => {
+    const c = defaultConfig('moons', 0);
+    c.train.steps = 0;
+    const p = checkConfig(c);
+    assert.equal(p?.field, 'train.steps');
+    assert.match(p!.message, /steps must be/);
+    assert.equal(stepOfField(p!.field!), 'Training');
+  });
+
+  test('each validator message names its field', () => {
+    const cases: [(c: ReturnType<typeof defaultConfig>) => void, string][] = [
+      [(c) => (c.net.width = -1), 'net.width'],
+      [(c) => (c.net.depth = 1.5), 'net.depth'],
+      [(c) => (c.train.lr = 0), 'train.lr'],
+      [(c) => (c.train.batch = Number.NaN), 'train.batch'],
+      [(c) => (c.heldOut = 0.9), 'heldOut'],
+      [(c) => (c.train.beta2 = 1), 'train.beta1'],
+      [(c) => (c.interpolant = 'zigzag' as never), 'interpolant'],
+      [(c) => (c.dataset = ''), 'dataset'],
+      [(c) => (c.train.seed = -3), 'train.seed'],
+      [(c) => (c.threads = 1000), 'threads'],
+    ];
+    for (const [edit, field] of cases) {
+      const c = defaultConfig('moons', 0);
+      edit(c);
+      assert.equal(checkConfig(c)?.field, field, field);
+    }
+  });
+
+  test('an empty number box (null from the input) is caught, not passed on', () => {
+    const c = defaultConfig('moons', 0);
+    (c.train as { steps: unknown }).steps = null;
+    assert.equal(checkConfig(c)?.field, 'train.steps');
+  });
+
+  test('warmup at least as long as training is an impossible setting', () => {
+    const c = defaultConfig('moons', 0);
+    c.train.steps = 100;
+    c.train.warmupSteps = 100;
+    assert.equal(checkConfig(c)?.field, 'train.warmupSteps');
+  });
+
+  test('a step is blocked only by problems of its own fields', () => {
+    const c = defaultConfig('moons', 0);
+    c.train.lr = -1;
+    assert.equal(checkStep(c, 'Data'), null);
+    assert.equal(checkStep(c, 'Training')?.field, 'train.lr');
+  });
+
+  test('unknown messages map to no field', () => {
+    assert.equal(fieldOfMessage('something else went wrong'), null);
+  });
+});
+
+describe('presets and remembered settings', () => {
+  test('every preset is a valid experiment', () => {
+    for (const p of PRESETS) assert.equal(checkConfig(p.config), null, p.title);
+    assert.ok(PRESETS.some((p) => p.title === 'Checkerboard in 2 minutes'));
+  });
+
+  test('the last config started comes back, merged over current defaults', () => {
+    const storage = memoryStorage();
+    const c = defaultConfig('spirals', 4);
+    c.net.width = 77;
+    c.name = 'mine';
+    saveLastConfig(storage, c);
+    const back = loadLastConfig(storage);
+    assert.equal(back.dataset, 'spirals');
+    assert.equal(back.net.width, 77);
+    assert.equal(back.name, 'mine');
+    assert.equal(back.train.seed, 4);
+  });
+
+  test('garbage or an old shape in storage falls back to the defaults', () => {
+    const storage = memoryStorage();
+    storage.setItem(LAST_CONFIG_KEY, '{not json');
+    assert.equal(loadLastConfig(storage).dataset, 'checkerboard');
+    storage.setItem(LAST_CONFIG_KEY, JSON.stringify({ dataset: 5, net: { width: 'wide' }, extra: 1 }));
+    const c = loadLastConfig(storage);
+    assert.equal(c.dataset, 'checkerboard');
+    assert.equal(c.net.width, defaultConfig('x', 0).net.width);
+    assert.ok(!('extra' in c));
+  });
+});
+
+describe('interpolant plot curves', () => {
+  test('match the engine\'s coefficients for every family', () => {
+    for (const name of INTERPOLANTS) {
+      const it = getInterpolant(name);
+      for (const t of [0, 0.1, 0.37, 0.5, 0.8, 1]) {
+        const tt = Math.min(t, it.tMax);
+        const e = coefficientsAt(it, tt);
+        const r = curveAt(name, tt);
+        assert.ok(Math.abs(e.a - r.a) < 1e-9, `${name} a(${tt})`);
+        assert.ok(Math.abs(e.b - r.b) < 1e-9, `${name} b(${tt})`);
+        assert.ok(Math.abs((e.gamma ?? 0) - r.gamma) < 1e-9, `${name} gamma(${tt})`);
+      }
+    }
+  });
+});
