@@ -73,27 +73,32 @@ function packedVarints(b: Uint8Array): number[] {
   return out;
 }
 
+/** FLOAT in TensorProto.DataType. */
+const FLOAT = 1;
+
 function readTensor(b: Uint8Array): ReadTensor {
   const t: ReadTensor = { name: '', dims: [], dataType: 0, data: new Float32Array(0) };
+  let raw: Uint8Array | null = null;
   for (const f of fields(b)) {
     if (f.field === 1) t.dims.push(...(f.bytes ? packedVarints(f.bytes) : [Number(f.int)]));
     else if (f.field === 2) t.dataType = Number(f.int);
     else if (f.field === 8) t.name = text(f.bytes!);
-    else if (f.field === 9) t.data = new Float32Array(f.bytes!.slice().buffer);
-    else if (f.field === 4 && f.bytes) t.data = new Float32Array(f.bytes.slice().buffer);
+    else if ((f.field === 9 || f.field === 4) && f.bytes) raw = f.bytes; // raw_data, or packed float_data
   }
+  if (t.dataType === FLOAT && raw) t.data = new Float32Array(Uint8Array.from(raw).buffer);
   return t;
 }
 
 /** Initializers (float32 ones) and metadata_props of a model. */
 export function readModel(bytes: Uint8Array): ReadModel {
   const model: ReadModel = { initializers: new Map(), metadata: {} };
-  for (const f of fields(bytes)) {
+  // A Node Buffer's slice() is a view, not a copy: read through a plain Uint8Array.
+  for (const f of fields(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))) {
     if (f.field === 7 && f.bytes) {
       for (const g of fields(f.bytes)) {
         if (g.field !== 5 || !g.bytes) continue;
         const t = readTensor(g.bytes);
-        if (t.dataType === 1) model.initializers.set(t.name, t);
+        if (t.dataType === FLOAT) model.initializers.set(t.name, t);
       }
     } else if (f.field === 14 && f.bytes) {
       let k = '';
