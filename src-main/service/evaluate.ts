@@ -17,6 +17,7 @@ import {
 } from '../engine/metrics/index.js';
 import { standardNormalLogDensity, logLikelihood } from '../engine/sample/likelihood.js';
 import { EXACT_DIVERGENCE_MAX_DIM, netDivergence } from '../engine/sample/netDivergence.js';
+import type { VelocityDivFn } from '../engine/sample/types.js';
 import { NetSampler, type SolverName } from '../engine/sample/netSampler.js';
 import type { Store } from '../store/index.js';
 import { loadRunData, type RunData } from './runData.js';
@@ -108,26 +109,55 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   return out;
 }
 
+/** The field of the time-reversed flow, s = 1 - t: integrating it backward runs the original forward. */
+function reversedInTime(f: VelocityDivFn): VelocityDivFn {
+  return async (t, x, n, d) => {
+    const r = await f(1 - t, x, n, d);
+    return { v: r.v.map((a) => -a), div: r.div.map((a) => -a) };
+  };
+}
+
+/**
+ * NLL in whichever direction has a known reference density: held-out data under the model when
+ * the base is the standard Gaussian (integrating data -> base); or, for data-to-data runs whose
+ * target has a closed-form density, held-out base points under the model's pull-back
+ * (integrating base -> target: log rho0(x0) = log rho1(X_1) + integral_0^1 div v dt).
+ */
 async function likelihoodFigures(w: RunWeights, data: RunData, test: Float32Array, n: number, o: EvaluateOptions, backend: Backend, threads: number, seed: number): Promise<Evaluation> {
-  if (w.config.base !== 'gaussian') {
-    o.onNote?.(`the base of run ${w.run.id} is a dataset with no known density, so its likelihood cannot be computed; skipping nll`);
+  const d = w.net.dim;
+  const gaussianBase = w.config.base === 'gaussian';
+  const targetDensity = data.train.logDensity;
+  if (!gaussianBase && !(targetDensity && data.baseTest)) {
+    o.onNote?.(`neither end of run ${w.run.id} has a known density (the base is a dataset and '${w.config.dataset}' has no closed form), so no likelihood can be computed; skipping nll`);
     return {};
   }
-  const d = w.net.dim;
+  let points = test;
+  let count = n;
+  if (!gaussianBase) {
+    count = Math.min(n, data.baseTest!.n);
+    points = data.baseTest!.data.subarray(0, count * d);
+  }
   const probes = o.hutchinson ?? (d <= EXACT_DIVERGENCE_MAX_DIM ? 0 : 16);
   const div = await netDivergence(w.net, w.params, { probes, seed, backend, threads });
   try {
     const solver = o.solver ?? 'dopri5';
-    const r = await logLikelihood(div.fn, test, n, d, {
+    const r = await logLikelihood(gaussianBase ? div.fn : reversedInTime(div.fn), points, count, d, {
       solver: solver as SolverName,
       rtol: o.rtol ?? 1e-5,
       atol: o.atol ?? 1e-5,
       steps: o.steps ?? 100,
       maxSteps: o.maxSteps,
-      baseLogDensity: standardNormalLogDensity,
+      baseLogDensity: gaussianBase ? standardNormalLogDensity : (x, m) => targetDensity!(x, m),
     });
-    const f: Evaluation = { nll: r.nll, nllStdErr: r.nllStdErr, bitsPerDim: r.bitsPerDim, nfe: r.nfe, divergence: probes ? `hutchinson-${probes}` : 'exact' };
-    const h = data.train.entropy;
+    const f: Evaluation = {
+      nll: r.nll,
+      nllStdErr: r.nllStdErr,
+      bitsPerDim: r.bitsPerDim,
+      nfe: r.nfe,
+      nllOf: gaussianBase ? 'data' : 'base',
+      divergence: probes ? `hutchinson-${probes}` : 'exact',
+    };
+    const h = gaussianBase ? data.train.entropy : data.base!.entropy;
     if (h) {
       f.entropy = h.value;
       if (h.stdErr !== undefined) f.entropyStdErr = h.stdErr;
