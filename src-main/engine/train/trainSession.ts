@@ -49,6 +49,8 @@ export class TrainSession {
     state: TrainState;
     backend: Backend;
     threads: number;
+    /** Write an ONNX Runtime profile of the program with this file prefix (benchmarks). */
+    profilePrefix?: string;
   }): Promise<TrainSession> {
     const { config, net } = opts;
     const d = net.dim;
@@ -62,7 +64,7 @@ export class TrainSession {
       nBase: opts.base ? opts.base.length / d : null,
       optim: config.train,
     });
-    const session = await createSession(model, { backend: opts.backend, threads: opts.threads });
+    const session = await createSession(model, { backend: opts.backend, threads: opts.threads, profilePrefix: opts.profilePrefix });
     const feeds: Record<string, ort.Tensor> = {
       data: new ort.Tensor('float32', opts.data, [opts.data.length / d, d]),
     };
@@ -91,6 +93,11 @@ export class TrainSession {
       ema: out.ema_out.data as Float32Array,
     };
     return { losses: out.losses.data as Float32Array, gradNorms: out.grad_norms.data as Float32Array };
+  }
+
+  /** Ends an ONNX Runtime profile started with `profilePrefix` (the file is written then). */
+  endProfiling(): void {
+    this.session.endProfiling();
   }
 
   async release(): Promise<void> {
