@@ -4,7 +4,7 @@
  * gives the one-line message the user sees.
  */
 import { z } from 'zod';
-import { ACTIVATIONS, BACKENDS, INTERPOLANTS, OPTIMIZERS, SCHEDULES } from '../engine/config.js';
+import { ACTIVATIONS, BACKENDS, INTERPOLANTS, OPTIMIZERS, SCHEDULES, TIME_SAMPLINGS } from '../engine/config.js';
 
 /** Largest sample a single call may ask for: 1M points of 2-D data is 8 MB of float32. */
 export const MAX_SAMPLE_POINTS = 1_000_000;
@@ -37,6 +37,7 @@ export const trainConfig = z.object({
   schedule: z.enum(SCHEDULES),
   clipNorm: z.number(),
   emaDecay: z.number(),
+  timeSampling: z.enum(TIME_SAMPLINGS).optional(),
   seed: z.number(),
 });
 

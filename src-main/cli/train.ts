@@ -1,6 +1,6 @@
 /** `flowlab train`: train a new run (or resume one) and report it. */
 import { UserError } from '../errors.js';
-import { ACTIVATIONS, defaultConfig, INTERPOLANTS, BACKENDS, type ExperimentConfig, type BackendChoice } from '../engine/config.js';
+import { ACTIVATIONS, defaultConfig, INTERPOLANTS, BACKENDS, type ExperimentConfig, type BackendChoice, type TimeSampling } from '../engine/config.js';
 import { randomSeed } from '../engine/random.js';
 import { openStore } from '../store/index.js';
 import { trainRun } from '../service/train.js';
@@ -20,6 +20,7 @@ Trains a velocity net by the stochastic-interpolant regression loss and stores t
   --width W --depth D   hidden width and number of hidden layers (default 256 x 3)
   --activation NAME     ${ACTIVATIONS.join(' | ')} (default silu)
   --ema X               EMA decay of the weights used for sampling (default 0.999)
+  --time-sampling NAME  uniform | late (default late: t = 1 - (1 - u)^2, more weight near the data)
   --seed S              random seed (default: random, recorded with the run)
   --name TEXT           a name for the run
   --resume RUN_ID       continue an interrupted or stopped run from its last checkpoint
@@ -38,6 +39,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   depth: { type: 'string' },
   activation: { type: 'string' },
   ema: { type: 'string' },
+  'time-sampling': { type: 'string' },
   seed: { type: 'string' },
   name: { type: 'string' },
   resume: { type: 'string' },
@@ -59,6 +61,7 @@ export function configFromArgs(v: ReturnType<typeof parse>): ExperimentConfig {
   set(num(v, 'depth', { integer: true, positive: true }), (x) => (c.net.depth = x));
   set(str(v, 'activation'), (x) => (c.net.activation = x as ExperimentConfig['net']['activation']));
   set(num(v, 'ema', { min: 0, max: 0.999999 }), (x) => (c.train.emaDecay = x));
+  set(str(v, 'time-sampling'), (x) => (c.train.timeSampling = x as TimeSampling));
   set(str(v, 'name'), (x) => (c.name = x));
   set(str(v, 'backend'), (x) => (c.backend = x as BackendChoice));
   set(threads(v), (x) => (c.threads = x));

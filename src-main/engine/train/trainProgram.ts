@@ -11,7 +11,7 @@
  *          data [N, d]; base [N0, d] (data-to-data only).
  * Outputs: params_out, m_out, v_out, ema_out [P]; losses, grad_norms [trips].
  */
-import type { TrainConfig } from '../config.js';
+import type { TimeSampling, TrainConfig } from '../config.js';
 import { grad } from '../onnx/autodiff.js';
 import { Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
@@ -36,6 +36,7 @@ export interface TrainProgramSpec {
   /** Rows of the base dataset, or null for a standard Gaussian base. */
   nBase: number | null;
   optim: OptimizerSpec;
+  timeSampling?: TimeSampling;
 }
 
 /** One step's loss for given endpoint samples: |v(t, x_t) - dI/dt|^2 summed over d, mean over the batch. */
@@ -86,7 +87,10 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
     const normals = (r: { offset: number; count: number }) =>
       op.reshape(op.slice(normalFromUniforms(uniformFromBits(part(r))), [0], [B * d], [0]), [B, d]);
 
-    const t = op.mul(op.reshape(uniformFromBits(part(layout.t)), [B, 1]), spec.interpolant.tMax);
+    const u = op.reshape(uniformFromBits(part(layout.t)), [B, 1]);
+    // 'late': t = 1 - (1 - u)^2 (see TIME_SAMPLINGS in config.ts)
+    const unit = spec.timeSampling === 'late' ? op.sub(1, op.square(op.sub(1, u))) : u;
+    const t = op.mul(unit, spec.interpolant.tMax);
     const x0 = base ? op.gather(base, indexFromBits(part(layout.x0), spec.nBase!)) : normals(layout.x0);
     const x1 = op.gather(data, indexFromBits(part(layout.x1), spec.nData));
     const z = layout.z ? normals(layout.z) : null;

@@ -63,6 +63,7 @@ export class TrainSession {
       nData: opts.data.length / d,
       nBase: opts.base ? opts.base.length / d : null,
       optim: config.train,
+      timeSampling: config.train.timeSampling ?? 'uniform',
     });
     const session = await createSession(model, { backend: opts.backend, threads: opts.threads, profilePrefix: opts.profilePrefix });
     const feeds: Record<string, ort.Tensor> = {

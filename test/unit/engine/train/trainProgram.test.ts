@@ -66,7 +66,9 @@ test("the reported loss is |v(t, x_t) - dI/dt|^2 of the batch the generator defi
   const xt = new Float64Array(B * 2);
   const target = new Float64Array(B * 2);
   for (let i = 0; i < B; i++) {
-    const t = Math.fround(u(layout.t.offset + i));
+    // default 'late' time sampling, in float32 as the graph computes it: t = 1 - (1 - u)^2
+    const omu = Math.fround(1 - Math.fround(u(layout.t.offset + i)));
+    const t = c.train.timeSampling === 'late' ? Math.fround(1 - Math.fround(omu * omu)) : Math.fround(u(layout.t.offset + i));
     ts[i] = t;
     const k = coefficientsAt(getInterpolant('trig'), t);
     const row = hashBits(key, layout.x1.offset + i) % N;
