@@ -19,9 +19,11 @@ import * as train from './suites/train.mjs';
 import * as quality from './suites/quality.mjs';
 import * as sample from './suites/sample.mjs';
 import * as store from './suites/store.mjs';
+import * as ui from './suites/ui.mjs';
+import * as evaluation from './suites/eval.mjs';
 
-/** Order matters: train reads matmul's limits, sample reads quality's exported net. */
-const SUITES = { matmul, train, quality, sample, store };
+/** Order matters: sample reads quality's exported net. */
+const SUITES = { matmul, train, quality, sample, store, ui, eval: evaluation };
 /** FlowLab's thread count on the benchmark machines; every peer gets the same. */
 const DEFAULT_THREADS = 2;
 const BATCHES = [256, 1024, 4096];
@@ -76,7 +78,7 @@ async function main() {
     prior: {},
     log: (line) => console.log(line),
   };
-  // Suites not run this time still lend their last results (e.g. train reads matmul's limits).
+  // Suites not run this time still lend their last results (e.g. sample reads quality's export).
   for (const name of Object.keys(SUITES)) ctx.prior[name] = readPrior(resultsDir, name);
   for (const name of Object.keys(SUITES)) {
     if (!opts.only.includes(name)) continue;

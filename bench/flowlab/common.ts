@@ -1,7 +1,7 @@
 /**
  * What FlowLab's benchmark programs share: argument parsing, the benchmark experiment (the
- * default net and trigonometric interpolant on the checkerboard, with the peers' optimizer
- * settings: Adam lr 1e-3, constant rate, no warm-up, no clipping), a training session for it,
+ * default net and trigonometric interpolant on the checkerboard, with the peers' settings: Adam
+ * lr 1e-3, constant rate, no warm-up, no clipping, uniform t), a training session for it,
  * and the checkerboard in-square fraction.
  */
 import { defaultConfig, type ExperimentConfig } from '../../src-main/engine/config.js';
@@ -12,9 +12,9 @@ import { initialState, TrainSession } from '../../src-main/engine/train/trainSes
 
 /** Points of the in-memory training set (the peers hold the same number). */
 export const DATA_POINTS = 100_000;
-/** Wall time one fused training call aims at: long enough to amortize the call, short enough for live charts. */
-export const CHUNK_TARGET_MS = 100;
-export const MAX_CHUNK_STEPS = 1000;
+/** Wall time one fused training call aims at, and the most steps per call: the service's own values. */
+export { TARGET_CHUNK_MS as CHUNK_TARGET_MS, MAX_CHUNK as MAX_CHUNK_STEPS } from '../../src-main/service/train.js';
+import { TARGET_CHUNK_MS as CHUNK_TARGET_MS, MAX_CHUNK as MAX_CHUNK_STEPS } from '../../src-main/service/train.js';
 
 export function parseArgs<T extends Record<string, string>>(argv: string[], defaults: T): T {
   const out: Record<string, string> = { ...defaults };
@@ -28,7 +28,8 @@ export function parseArgs<T extends Record<string, string>>(argv: string[], defa
 
 export function benchConfig(batch: number, seed: number, threads: number): ExperimentConfig {
   const c = defaultConfig('checkerboard', seed);
-  c.train = { ...c.train, batch, lr: 1e-3, schedule: 'constant', warmupSteps: 0, clipNorm: 0, steps: 100_000_000 };
+  // Uniform t, as the peers sample it (FlowLab's default is the late-time density).
+  c.train = { ...c.train, batch, lr: 1e-3, schedule: 'constant', warmupSteps: 0, clipNorm: 0, steps: 100_000_000, timeSampling: 'uniform' };
   c.threads = threads;
   c.backend = 'cpu';
   return c;

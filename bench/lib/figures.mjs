@@ -1,6 +1,6 @@
 // The result format shared by every suite and by summarize.mjs:
 //   bench/results/<suite>.json = { suite, machine, date, quick, figures: [Figure], targets: [Target], details }
-//   Figure = { name, unit, flowlab, peer, peerName, ratio, lowerIsBetter?, flowlabMissing?, peerMissing?, note? }
+//   Figure = { name, unit, flowlab, peer, peerName, ratio, lowerIsBetter?, limit?, flowlabMissing?, peerMissing?, note? }
 // flowlab and peer are numbers, or null with the reason in flowlabMissing / peerMissing (a peer
 // that cannot run is reported missing, never as zero). ratio = flowlab / peer; every figure is
 // "higher is better".
@@ -18,7 +18,7 @@ function split(v) {
   return { value: null, reason: 'not measured' };
 }
 
-export function figure(name, unit, flowlab, peer, peerName, note, { lowerIsBetter = false } = {}) {
+export function figure(name, unit, flowlab, peer, peerName, note, { lowerIsBetter = false, limit = false } = {}) {
   const f = split(flowlab);
   const p = split(peer);
   const both = f.value !== null && p.value !== null;
@@ -27,6 +27,8 @@ export function figure(name, unit, flowlab, peer, peerName, note, { lowerIsBette
   if (both && lowerIsBetter && p.value > 0 && f.value > 0) ratio = p.value / f.value;
   const out = { name, unit, flowlab: f.value, peer: p.value, peerName, ratio };
   if (lowerIsBetter) out.lowerIsBetter = true;
+  // The peer is a ceiling (the MatMul limit), not a competitor: a ratio below 1 is expected.
+  if (limit) out.limit = true;
   if (f.reason) out.flowlabMissing = f.reason;
   if (p.reason) out.peerMissing = p.reason;
   if (note) out.note = note;

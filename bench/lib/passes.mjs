@@ -24,7 +24,10 @@ export function mergeBest(runs, key, rate) {
   };
 }
 
-/** Runs the programs `passes` times, reversing their order on every other pass. */
+/**
+ * Runs the programs `passes` times, reversing their order on every other pass; an even number of
+ * passes gives every program the same share of first and last places.
+ */
 export async function interleave(passes, programs) {
   const runs = programs.map(() => []);
   for (let p = 0; p < passes; p++) {

@@ -33,7 +33,7 @@ export async function run(ctx) {
   const unique = [...new Map(shapes.map((s) => [shapeKey(s), s])).values()];
   const args = ['--threads', String(ctx.threads), '--seconds', ctx.quick ? '0.1' : '0.3', '--rounds', '2', '--shapes', unique.map(shapeKey).join(',')];
   const timeoutS = ctx.quick ? 60 : 600;
-  const [peerRuns, flowRuns] = await interleave(ctx.quick ? 2 : 3, [
+  const [peerRuns, flowRuns] = await interleave(ctx.quick ? 2 : 4, [
     async () => {
       const r = await runNodePeer('ort_matmul.mjs', args, { timeoutS, verbose: ctx.verbose });
       ctx.log(`  onnxruntime-node MatMul: ${r.ok ? 'done' : r.reason} (${r.seconds.toFixed(1)} s)`);

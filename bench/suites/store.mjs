@@ -1,8 +1,7 @@
-// Store and UI: metrics logging rate (rows/s) into SQLite through FlowLab's store against
-// better-sqlite3 used directly on the same table; renderer draw times come from the app's own
-// benchmark once it exists.
+// Store: metrics logging rate (rows/s) into SQLite through FlowLab's store against
+// better-sqlite3 used directly on the same table. Renderer draw and frame times: suites/ui.mjs.
 import { runFlowlab, runNodePeer } from '../lib/child.mjs';
-import { figure, missing, valueOr } from '../lib/figures.mjs';
+import { figure, valueOr } from '../lib/figures.mjs';
 
 /** Rows per fused training chunk: K losses (and K gradient norms) arrive together. */
 const CHUNK = 100;
@@ -17,7 +16,6 @@ export async function run(ctx) {
   return {
     figures: [
       figure(`metrics logging, chunks of ${CHUNK} steps x 2 metrics`, 'rows/s', valueOr(flowlab, (v) => v.rows_per_s), valueOr(peer, (v) => v.rows_per_s), peerName),
-      figure('renderer draw time', 'frames/s', missing("not measured yet: the app's renderer benchmark does not exist"), missing('no peer chosen yet'), 'n/a'),
     ],
     targets: [],
     details: { flowlab: flowlab.ok ? flowlab.value : { missing: flowlab.reason }, peer: peer.ok ? peer.value : { missing: peer.reason } },

@@ -1,7 +1,9 @@
 // Training throughput: steps/s and GFLOP/s of the default experiment at each batch size, FlowLab
 // against PyTorch on CPU (eager; torch.compile in a full run), TensorFlow.js (WebAssembly and
-// plain-JS backends), and the MatMul limit. FlowLab, PyTorch eager and the MatMul limit run in
-// interleaved passes (lib/passes.mjs) so their ratios compare like with like.
+// plain-JS backends), and the MatMul limit; also FlowLab through its service (with the store
+// logging every step), as a user runs it. FlowLab, PyTorch (eager, and torch.compile in a full
+// run), the MatMul limit and the service run in interleaved passes (lib/passes.mjs) so their
+// ratios compare like with like.
 import { runFlowlab, runNodePeer, runPython } from '../lib/child.mjs';
 import { figure, missing, target, valueOr } from '../lib/figures.mjs';
 import { macsPerSample, shapeKey, trainStepMatmuls } from '../lib/mlpShapes.mjs';
@@ -34,12 +36,19 @@ export async function run(ctx) {
   const threads = String(ctx.threads);
   const list = batches.join(',');
   const timing = ['--seconds', q ? '0.7' : '2', '--rounds', q ? '1' : '2'];
-  const passes = q ? 2 : 3;
+  const passes = q ? 1 : 4;
   const limitShapes = [PEAK_SHAPE, ...batches.flatMap((b) => trainStepMatmuls(b))];
   const uniqueShapes = [...new Set(limitShapes.map(shapeKey))].join(',');
   const torchMissing = ctx.machine.torchMissing;
 
-  const [flowRuns, torchRuns, limitRuns] = await interleave(passes, [
+  const compileProgram = async () => {
+    if (q) return { ok: false, reason: COMPILE_QUICK_MISSING, seconds: 0 };
+    if (torchMissing) return { ok: false, reason: torchMissing, seconds: 0 };
+    const r = await runPython('torch_train.py', ['--batches', list, ...timing, '--threads', threads, '--modes', 'compile'], { timeoutS: 900, verbose: ctx.verbose });
+    ctx.log(`  PyTorch torch.compile: ${r.ok ? 'done' : r.reason} (${r.seconds.toFixed(1)} s)`);
+    return r;
+  };
+  const [flowRuns, torchRuns, limitRuns, serviceRuns, compileRuns] = await interleave(passes, [
     async () => {
       const r = await runFlowlab('train.ts', ['--batches', list, ...timing, '--threads', threads], { timeoutS: q ? 60 : 600, verbose: ctx.verbose });
       ctx.log(`  FlowLab: ${r.ok ? 'done' : r.reason} (${r.seconds.toFixed(1)} s)`);
@@ -56,21 +65,22 @@ export async function run(ctx) {
       ctx.log(`  MatMul limit: ${r.ok ? 'done' : r.reason} (${r.seconds.toFixed(1)} s)`);
       return r;
     },
+    async () => {
+      const r = await runFlowlab('trainService.ts', ['--batch', String(TARGET_BATCH), '--seconds', q ? '1.5' : '4', '--threads', threads], { timeoutS: 120, verbose: ctx.verbose });
+      ctx.log(`  FlowLab through the service: ${r.ok ? 'done' : r.reason} (${r.seconds.toFixed(1)} s)`);
+      return r.ok ? { ...r, value: { results: [r.value] } } : r;
+    },
+    compileProgram,
   ]);
   const flowlab = mergeBest(flowRuns, (x) => x.batch, 'steps_per_s');
   const torch = mergeBest(torchRuns, (x) => x.batch, 'steps_per_s');
   const limit = mergeBest(limitRuns, (x) => shapeKey([x.m, x.k, x.n]), 'gflops');
+  const service = mergeBest(serviceRuns, (x) => x.batch, 'steps_per_s');
 
   const profile = await runFlowlab('profileTrain.ts', ['--batch', String(TARGET_BATCH), '--steps', q ? '10' : '40', '--threads', threads], { timeoutS: 120, verbose: ctx.verbose });
   ctx.log(`  FlowLab profile: ${profile.ok ? 'done' : profile.reason} (${profile.seconds.toFixed(1)} s)`);
 
-  let compiled = { ok: false, reason: COMPILE_QUICK_MISSING, seconds: 0 };
-  if (!q) {
-    compiled = torchMissing
-      ? { ok: false, reason: torchMissing, seconds: 0 }
-      : await runPython('torch_train.py', ['--batches', list, ...timing, '--threads', threads, '--modes', 'compile'], { timeoutS: 900, verbose: ctx.verbose });
-    ctx.log(`  PyTorch torch.compile: ${compiled.ok ? 'done' : compiled.reason} (${compiled.seconds.toFixed(1)} s)`);
-  }
+  const compiled = mergeBest(compileRuns, (x) => x.batch, 'steps_per_s');
 
   // tfjs is slow enough that a quick run measures one small batch on its faster backend only.
   const tfjsRuns = {};
@@ -96,16 +106,20 @@ export async function run(ctx) {
         backend === 'wasm' ? "tfjs-wasm's transposed MatMuls (the backward pass) run far below its forward MatMul" : undefined));
     }
     figures.push(figure(name, 'steps/s', steps(b), missing(TFJS_NODE_MISSING), 'TensorFlow.js tfjs-node (native)'));
+    if (b === TARGET_BATCH) {
+      figures.push(figure(`train steps/s through the service (store, events, checkpoints), batch ${b}`, 'steps/s', byBatch(service, b, (r) => r.steps_per_s),
+        byBatch(torch, b, (r) => r.steps_per_s), `${torchName} eager (CPU)`, 'what a user gets: every loss and gradient norm written to SQLite; the peer logs nothing'));
+    }
   }
   const byShape = new Map(limit.ok ? limit.value.results.map((x) => [shapeKey([x.m, x.k, x.n]), x]) : []);
   const peak = byShape.get(shapeKey(PEAK_SHAPE))?.gflops ?? null;
   for (const b of batches) {
     figures.push(figure(`train GFLOP/s, batch ${b}`, 'GFLOP/s', gflops(b), byBatch(torch, b, (r) => r.gflops), `${torchName} eager (CPU)`));
     figures.push(figure(`train GFLOP/s vs the MatMul peak, batch ${b}`, 'GFLOP/s', gflops(b), peak ?? valueOr(limit, () => null),
-      `ONNX Runtime MatMul ${shapeKey(PEAK_SHAPE)} (peak)`, 'ratio = fraction of the peak'));
+      `ONNX Runtime MatMul ${shapeKey(PEAK_SHAPE)} (peak)`, 'ratio = fraction of the peak', { limit: true }));
     const ceiling = limit.ok ? stepCeiling(byShape, b) : null;
     figures.push(figure(`train GFLOP/s vs MatMul on the step's own shapes, batch ${b}`, 'GFLOP/s', gflops(b), ceiling ?? valueOr(limit, () => null),
-      "ONNX Runtime MatMul on the step's products", 'ratio = fraction of what the products alone reach, run one by one'));
+      "ONNX Runtime MatMul on the step's products", 'ratio = fraction of what the products alone reach, run one by one', { limit: true }));
   }
 
   const ratioOf = (name, peerPart) => figures.find((f) => f.name === name && f.peerName.includes(peerPart))?.ratio ?? null;
@@ -126,6 +140,7 @@ export async function run(ctx) {
       profile: detail(profile),
       torch: detail(torch),
       torchCompile: detail(compiled),
+      service: detail(service),
       matmulLimit: detail(limit),
       tfjs: Object.fromEntries(Object.entries(tfjsRuns).map(([k, r]) => [k, detail(r)])),
     },

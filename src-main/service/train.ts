@@ -16,8 +16,8 @@ import { loadRunData } from './runData.js';
 import { netSpec } from './runModel.js';
 
 /** Steps per session call are tuned so one call takes about this long (UI stays live, overhead small). */
-const TARGET_CHUNK_MS = 150;
-const MAX_CHUNK = 500;
+export const TARGET_CHUNK_MS = 150;
+export const MAX_CHUNK = 500;
 /** A checkpoint at most this often (and always at the end, on stop and on failure). */
 const CHECKPOINT_SECONDS = 5;
 /** finalLoss is the mean over this many last steps (single-step losses are noisy). */
