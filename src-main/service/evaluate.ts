@@ -20,6 +20,7 @@ import { EXACT_DIVERGENCE_MAX_DIM, netDivergence } from '../engine/sample/netDiv
 import type { VelocityDivFn } from '../engine/sample/types.js';
 import { NetSampler, type SolverName } from '../engine/sample/netSampler.js';
 import type { Store } from '../store/index.js';
+import { drawRows } from '../engine/data/index.js';
 import { loadRunData, type RunData } from './runData.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
 
@@ -176,23 +177,13 @@ function baseDraws(w: RunWeights, data: RunData, n: number, seed: number): Float
   const rng = new Rng(seed, 1);
   if (!data.base) return rng.fillNormal(new Float32Array(n * d)) as Float32Array;
   const src = data.baseTest && data.baseTest.n >= n ? data.baseTest : data.base;
-  const out = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const r = rng.int(src.n);
-    out.set(src.data.subarray(r * d, r * d + d), i * d);
-  }
-  return out;
+  return drawRows(src.data, src.n, d, n, rng);
 }
 
 function distanceFigures(model: Float32Array, test: Float32Array, data: RunData, n: number, d: number, seed: number): Evaluation {
   // The floor: a second, independent data sample of the same size (training rows, which the
   // model has seen but the distance between two data samples does not care).
-  const rng = new Rng(seed, 2);
-  const other = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const r = rng.int(data.train.n);
-    other.set(data.train.data.subarray(r * d, r * d + d), i * d);
-  }
+  const other = drawRows(data.train.data, data.train.n, d, n, new Rng(seed, 2));
   const mmdOf = (a: Float32Array) => mmd(a, n, test, n, d, { seed }).mmd2;
   const sw = (a: Float32Array) => slicedW2(a, n, test, n, d, { seed });
   const f: Evaluation = {

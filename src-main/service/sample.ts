@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
+import { drawRows } from '../engine/data/index.js';
 import { NetSampler, SOLVERS, type SolverName } from '../engine/sample/netSampler.js';
 import type { Store } from '../store/index.js';
 import { loadRunData } from './runData.js';
@@ -54,13 +55,9 @@ export function startingPoints(w: RunWeights, n: number, reverse: boolean, seed:
   if (!needData) return new Rng(seed, SAMPLE_STREAM).fillNormal(new Float32Array(n * d)) as Float32Array;
   const data = loadRunData(w.config);
   const src = reverse ? data.test : data.base!;
-  const out = new Float32Array(n * d);
-  const rng = new Rng(seed, SAMPLE_STREAM);
-  for (let i = 0; i < n; i++) {
-    const row = reverse && n <= src.n ? i : rng.int(src.n);
-    out.set(src.data.subarray(row * d, row * d + d), i * d);
-  }
-  return out;
+  // Encoding n <= held-out rows takes the first n in order; otherwise draw with replacement.
+  if (reverse && n <= src.n) return src.data.slice(0, n * d);
+  return drawRows(src.data, src.n, d, n, new Rng(seed, SAMPLE_STREAM));
 }
 
 export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {

@@ -6,7 +6,8 @@
  */
 import { UserError } from '../../errors.js';
 import { Rng } from '../random.js';
-import type { Points } from './types.js';
+import { dataStream } from './streams.js';
+import type { BBox, Points, Toy } from './types.js';
 
 /** Terms below e^-40 times the largest add < 1e-15 relative even summed over 1000s of components: skip their exp. */
 const NEGLIGIBLE_LOG_RATIO = -40;
@@ -86,4 +87,18 @@ export function mixtureLogDensity(m: IsotropicMixture, points: Points, n: number
     out[i] = best + Math.log(s) + logNorm;
   }
   return out;
+}
+
+/** A 2-D toy that is a Gaussian mixture: seeded sampler and exact log-density from one table. */
+export function mixtureToy(meta: { name: string; title: string; description: string; bbox: BBox }, mixture: IsotropicMixture): Toy {
+  return {
+    ...meta,
+    d: 2,
+    sample(n: number, seed: number): Float32Array {
+      return sampleMixture(mixture, n, new Rng(seed, dataStream(meta.name)));
+    },
+    logDensity(points: Points, n: number): Float64Array {
+      return mixtureLogDensity(mixture, points, n);
+    },
+  };
 }

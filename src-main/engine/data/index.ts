@@ -13,4 +13,5 @@ export { columnStats, type ColumnStats } from './columnStats.js';
 export { MAX_ROWS, MIN_ROWS } from './tableLimits.js';
 export { DEFAULT_TOY_POINTS, dataBBox, resolveDataset, type ResolveOptions } from './resolveDataset.js';
 export { DEFAULT_HELD_OUT, splitHeldOut } from './split.js';
+export { drawRows } from './rowSelection.js';
 export { dataStream } from './streams.js';

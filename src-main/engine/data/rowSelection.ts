@@ -13,6 +13,16 @@ export function randomIndex(rng: Rng, m: number): number {
   return Math.min(m - 1, Math.floor(u * m));
 }
 
+/** n rows of data [*, d] drawn uniformly with replacement (rng.int per row), row-major [n, d]. */
+export function drawRows(data: Float32Array, rows: number, d: number, n: number, rng: Rng): Float32Array {
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const r = rng.int(rows);
+    out.set(data.subarray(r * d, r * d + d), i * d);
+  }
+  return out;
+}
+
 /** A uniformly random set of k of the n rows, as a mask (partial Fisher-Yates shuffle). */
 export function chooseRows(n: number, k: number, rng: Rng): Uint8Array {
   const order = new Uint32Array(n);

@@ -6,10 +6,8 @@
  *
  *   log rho(x) = logsumexp_k [ -log 8 - |x - mu_k|^2 / (2 s^2) ] - log(2 pi s^2)
  */
-import { Rng } from '../../random.js';
-import { isotropicMixture, mixtureLogDensity, sampleMixture } from '../gaussianMixture.js';
-import { dataStream } from '../streams.js';
-import type { Points, Toy } from '../types.js';
+import { isotropicMixture, mixtureToy } from '../gaussianMixture.js';
+import type { Toy } from '../types.js';
 import { PLOT_WINDOW } from './plotWindow.js';
 
 /** FFJORD's scale of the unit-circle centers before the final division. */
@@ -28,16 +26,12 @@ export const EIGHT_GAUSSIANS_MIXTURE = isotropicMixture(
   COMPONENT_STD / FFJORD_DIVISOR,
 );
 
-export const eightGaussians: Toy = {
-  name: '8gaussians',
-  title: '8 Gaussians',
-  description: 'Eight equal Gaussians (std 0.354) evenly spaced on a circle of radius 2.83; exact mixture density.',
-  d: 2,
-  bbox: PLOT_WINDOW,
-  sample(n: number, seed: number): Float32Array {
-    return sampleMixture(EIGHT_GAUSSIANS_MIXTURE, n, new Rng(seed, dataStream('8gaussians')));
+export const eightGaussians: Toy = mixtureToy(
+  {
+    name: '8gaussians',
+    title: '8 Gaussians',
+    description: 'Eight equal Gaussians (std 0.354) evenly spaced on a circle of radius 2.83; exact mixture density.',
+    bbox: PLOT_WINDOW,
   },
-  logDensity(points: Points, n: number): Float64Array {
-    return mixtureLogDensity(EIGHT_GAUSSIANS_MIXTURE, points, n);
-  },
-};
+  EIGHT_GAUSSIANS_MIXTURE,
+);

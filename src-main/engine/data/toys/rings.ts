@@ -8,10 +8,8 @@
  *
  *   log rho(x) = logsumexp_{k,j} [ log(1 / (4 * 30 k)) - |x - mu_kj|^2 / (2 s^2) ] - log(2 pi s^2)
  */
-import { Rng } from '../../random.js';
-import { isotropicMixture, mixtureLogDensity, sampleMixture } from '../gaussianMixture.js';
-import { dataStream } from '../streams.js';
-import type { Points, Toy } from '../types.js';
+import { isotropicMixture, mixtureToy } from '../gaussianMixture.js';
+import type { Toy } from '../types.js';
 import { PLOT_WINDOW } from './plotWindow.js';
 
 /** FFJORD's ring radii: 3 x (0.25, 0.5, 0.75, 1). */
@@ -37,16 +35,12 @@ function ringsMixture() {
 
 export const RINGS_MIXTURE = ringsMixture();
 
-export const rings: Toy = {
-  name: 'rings',
-  title: 'Rings',
-  description: 'Four concentric rings (radii 0.75 to 3, equal mass) made of Gaussians placed on circles; exact mixture density.',
-  d: 2,
-  bbox: PLOT_WINDOW,
-  sample(n: number, seed: number): Float32Array {
-    return sampleMixture(RINGS_MIXTURE, n, new Rng(seed, dataStream('rings')));
+export const rings: Toy = mixtureToy(
+  {
+    name: 'rings',
+    title: 'Rings',
+    description: 'Four concentric rings (radii 0.75 to 3, equal mass) made of Gaussians placed on circles; exact mixture density.',
+    bbox: PLOT_WINDOW,
   },
-  logDensity(points: Points, n: number): Float64Array {
-    return mixtureLogDensity(RINGS_MIXTURE, points, n);
-  },
-};
+  RINGS_MIXTURE,
+);
