@@ -35,6 +35,7 @@ export const trainConfig = z.object({
   eps: z.number(),
   warmupSteps: z.number(),
   schedule: z.enum(SCHEDULES),
+  lrFloor: z.number().optional(),
   clipNorm: z.number(),
   emaDecay: z.number(),
   timeSampling: z.enum(TIME_SAMPLINGS).optional(),

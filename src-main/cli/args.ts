@@ -3,6 +3,7 @@
  * options every command shares (--data-dir, --threads, --json, --help).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { BACKENDS, type BackendChoice } from '../engine/config.js';
 import { UserError } from '../errors.js';
 import { defaultDataDir } from '../paths.js';
 
@@ -59,4 +60,13 @@ export function dataDir(v: Parsed): string {
 
 export function threads(v: Parsed): number | undefined {
   return num(v, 'threads', { integer: true, min: 1, max: 256 });
+}
+
+export const SOLVE_BACKEND_HELP = `  --backend NAME        ${BACKENDS.join(' | ')} (default: the run's; auto solves on a GPU when one works)`;
+
+/** --backend of the commands that solve ODEs with a trained run (sample, eval). */
+export function backendArg(v: Parsed): BackendChoice | undefined {
+  const b = str(v, 'backend');
+  if (b !== undefined && !(BACKENDS as readonly string[]).includes(b)) throw new UserError(`unknown backend '${b}'; choose one of ${BACKENDS.join(', ')}`);
+  return b as BackendChoice | undefined;
 }

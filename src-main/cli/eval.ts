@@ -2,7 +2,7 @@
 import { UserError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { evaluateRun, DEFAULT_EVAL_N } from '../service/evaluate.js';
-import { COMMON_HELP, dataDir, num, parse, str, threads } from './args.js';
+import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
 
 export const EVAL_HELP = `flowlab eval --run RUN_ID [options]
 
@@ -18,11 +18,13 @@ Measures a run on its held-out data (all three groups unless some are named):
   --steps K             rk4 steps (default 100)
   --max-steps K         dopri5 step budget (default 10000); running out is reported with the time reached
   --hutchinson K        estimate the divergence with K Rademacher probes (default: exact for d <= 16)
+${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const v = parse('eval', argv, {
     run: { type: 'string' },
+    backend: { type: 'string' },
     n: { type: 'string' },
     nll: { type: 'boolean' },
     distances: { type: 'boolean' },
@@ -58,6 +60,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       hutchinson: num(v, 'hutchinson', { integer: true }),
       maxSteps: num(v, 'max-steps', { integer: true, positive: true }),
       threads: threads(v),
+      backend: backendArg(v),
       onNote: (m) => process.stderr.write(`note: ${m}\n`),
     });
     if (v.json) console.log(JSON.stringify(r));

@@ -5,7 +5,7 @@ import { writeCsv, writeNpy } from '../engine/data/index.js';
 import { SOLVERS, type SolverName } from '../engine/sample/netSampler.js';
 import { openStore } from '../store/index.js';
 import { sampleRun } from '../service/sample.js';
-import { COMMON_HELP, dataDir, num, parse, str, threads } from './args.js';
+import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
 
 export const SAMPLE_HELP = `flowlab sample --run RUN_ID [options]
 
@@ -18,11 +18,13 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
   --reverse             encode held-out data into the base instead (t = 1 -> 0)
   --seed S              seed of the base draws
   --out FILE            write the samples to FILE.csv or FILE.npy
+${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
 
 export async function sampleCommand(argv: string[]): Promise<number> {
   const v = parse('sample', argv, {
     run: { type: 'string' },
+    backend: { type: 'string' },
     n: { type: 'string' },
     solver: { type: 'string' },
     steps: { type: 'string' },
@@ -57,6 +59,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       reverse: !!v.reverse,
       seed: num(v, 'seed', { integer: true, min: 0, max: 0xffffffff }),
       threads: threads(v),
+      backend: backendArg(v),
     });
     let path: string | null = null;
     if (out) {

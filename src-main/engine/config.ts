@@ -41,6 +41,11 @@ export interface TrainConfig {
   eps: number;
   warmupSteps: number;
   schedule: (typeof SCHEDULES)[number];
+  /**
+   * Cosine schedule: the rate decays from lr to lrFloor x lr. Absent in configs recorded before
+   * the option existed: those decayed to 0.
+   */
+  lrFloor?: number;
   /** Global gradient-norm clip; 0 disables. */
   clipNorm: number;
   emaDecay: number;
@@ -74,10 +79,11 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, 'seed'> = {
   optimizer: 'adam',
   weightDecay: 0,
   beta1: 0.9,
-  beta2: 0.999,
+  beta2: 0.98,
   eps: 1e-8,
   warmupSteps: 500,
   schedule: 'cosine',
+  lrFloor: 0.1,
   clipNorm: 1.0,
   emaDecay: 0.999,
   timeSampling: 'late',
@@ -136,6 +142,9 @@ export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   if (!(c.train.emaDecay >= 0 && c.train.emaDecay < 1)) throw new UserError(`emaDecay must lie in [0, 1), got ${c.train.emaDecay}`);
   if (!(c.train.weightDecay >= 0)) throw new UserError(`weightDecay must be >= 0, got ${c.train.weightDecay}`);
   if (!(c.train.clipNorm >= 0)) throw new UserError(`clipNorm must be >= 0 (0 disables clipping), got ${c.train.clipNorm}`);
+  if (c.train.lrFloor !== undefined && !(c.train.lrFloor >= 0 && c.train.lrFloor <= 1)) {
+    throw new UserError(`lrFloor must lie in [0, 1] (a fraction of lr), got ${c.train.lrFloor}`);
+  }
   if (!Number.isInteger(c.train.warmupSteps) || c.train.warmupSteps < 0) {
     throw new UserError(`warmupSteps must be a whole number >= 0, got ${c.train.warmupSteps}`);
   }

@@ -74,7 +74,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     o.onNote?.(`--n ${n} is larger than the ${data.test.n} held-out points; using all ${data.test.n}`);
     n = data.test.n;
   }
-  const backend = await resolveBackend(o.backend ?? w.config.backend);
+  const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');
   const threads = o.threads ?? w.config.threads;
   const seed = o.seed ?? (w.config.train.seed ^ EVAL_STREAM) >>> 0;
   const d = w.net.dim;

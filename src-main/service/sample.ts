@@ -70,7 +70,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
   const d = w.net.dim;
   const x0 = o.input ?? startingPoints(w, o.n, !!o.reverse, o.seed ?? (w.config.train.seed ^ SAMPLE_STREAM) >>> 0);
   if (x0.length !== o.n * d) throw new UserError(`input has ${x0.length / d} rows of ${d} values, expected ${o.n}`);
-  const backend = await resolveBackend(o.backend ?? w.config.backend);
+  const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');
   const sampler = new NetSampler(w.net, w.params, backend, o.threads ?? w.config.threads);
   const tMax = getInterpolant(w.config.interpolant).tMax;
   try {
@@ -103,7 +103,7 @@ export async function velocityGrid(o: { store: Store; runId: string; t: number; 
   const w = loadRunWeights(o.store, o.runId);
   if (o.points.length !== o.n * w.net.dim) throw new UserError(`points must hold ${o.n} rows of ${w.net.dim} values`);
   if (!(o.t >= 0 && o.t <= 1)) throw new UserError(`t must lie in [0, 1], got ${o.t}`);
-  const sampler = new NetSampler(w.net, w.params, await resolveBackend(w.config.backend), w.config.threads);
+  const sampler = new NetSampler(w.net, w.params, await resolveBackend(w.config.backend, 'solve'), w.config.threads);
   try {
     return Float32Array.from(await sampler.velocity()(o.t, o.points, o.n, w.net.dim));
   } finally {

@@ -67,7 +67,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   const prep = prepare(store, opts);
   const { config } = prep;
   const data = loadRunData(config);
-  const backend = await resolveBackend(config.backend);
+  const backend = await resolveBackend(config.backend, 'train');
   const net = netSpec(config, data.d);
 
   let runId = prep.runId;

@@ -57,6 +57,8 @@ const cases: [string, string[], RegExp][] = [
   ['an unknown interpolant', ['train', '--dataset', 'moons', '--interpolant', 'cubic', ...smallNet], /unknown interpolant 'cubic'/],
   ['a data dir that is not writable', ['train', '--dataset', 'moons', '--steps', '5', '--data-dir', join(file('plain-file', 'x'), 'sub')], /--data-dir/],
   ['an unavailable backend asked for explicitly', ['train', '--dataset', 'moons', '--backend', 'cuda', ...smallNet], /backend 'cuda' cannot be used/],
+  ['sampling on an unknown backend', ['sample', '--run', 'x', '--backend', 'tpu', '--data-dir', dataDir], /unknown backend 'tpu'; choose one of auto, cpu, webgpu, cuda/],
+  ['evaluating on an unknown backend', ['eval', '--run', 'x', '--backend', 'gpu', '--data-dir', dataDir], /unknown backend 'gpu'/],
   ['sampling a run that does not exist', ['sample', '--run', 'r-19990101-0001', '--data-dir', dataDir], /no run with id r-19990101-0001/],
   ['resuming a run that does not exist', ['train', '--resume', 'r-19990101-0001', '--data-dir', dataDir], /no run with id/],
   ['exporting a run that does not exist', ['export', '--run', 'nope', '--format', 'onnx', '--out', join(dir, 'x.onnx'), '--data-dir', dataDir], /no run with id nope/],
@@ -83,7 +85,7 @@ test('after all the bad commands the store holds no run and is intact', () => {
 });
 
 test('every command documents its options with --help', () => {
-  for (const cmd of ['train', 'sample', 'runs', 'export']) {
+  for (const cmd of ['train', 'sample', 'eval', 'runs', 'export']) {
     const r = cli([cmd, '--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /--data-dir/);

@@ -109,15 +109,25 @@ export async function availableBackends(): Promise<{ name: Backend; available: b
   return out;
 }
 
-/** 'auto' -> the fastest backend that works; an explicit one must work or it is a UserError. */
-export async function resolveBackend(choice: BackendChoice): Promise<Backend> {
+/**
+ * What a session is for. 'auto' picks per workload, from measurements on an H100 over WebGPU
+ * (Vulkan), `scripts/backendCheck.ts`: training the default net ran at 25 steps/s there against
+ * 275 on the machine's 16 CPU cores (a fused training step is hundreds of small kernels, and the
+ * GPU's per-kernel cost dominates at these sizes), while RK4 sampling of 65 536 points ran 5x
+ * faster than on the CPU. So 'auto' trains on the CPU and solves ODEs on a GPU when one works.
+ * CUDA could not be measured (its provider is not installed there); it is preferred for solving
+ * like WebGPU and, unmeasured for training, not chosen for it.
+ */
+export type Workload = 'train' | 'solve';
+
+/** 'auto' -> the fastest backend that works for this workload; an explicit one must work or it is a UserError. */
+export async function resolveBackend(choice: BackendChoice, workload: Workload): Promise<Backend> {
   if (choice !== 'auto') {
     const reason = await probeBackend(choice);
     if (reason !== null) throw new UserError(`backend '${choice}' cannot be used: ${reason}; pass --backend cpu or --backend auto`);
     return choice;
   }
-  // CPU is the measured default for the small MLPs FlowLab trains: a GPU backend is chosen only
-  // when it works here.
+  if (workload === 'train') return 'cpu';
   for (const b of BACKEND_PREFERENCE) if ((await probeBackend(b)) === null) return b;
   return 'cpu';
 }

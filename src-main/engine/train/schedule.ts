@@ -1,7 +1,8 @@
 /**
  * Learning-rate schedule, computed on the host for each step and fed to the training program:
  *   warmup:  lr (step + 1) / W              for step < W
- *   cosine:  lr (1 + cos(pi p)) / 2,  p = (step - W) / (steps - W)     afterwards
+ *   cosine:  lr (f + (1 - f) (1 + cos(pi p)) / 2),  p = (step - W) / (steps - W)   afterwards,
+ *            f = lrFloor (0 when absent): the rate ends at f lr
  *   constant: lr after warmup.
  * Warmup is capped at a fifth of the run so short runs still train at full rate.
  */
@@ -13,10 +14,11 @@ export function warmupSteps(c: Pick<TrainConfig, 'warmupSteps' | 'steps'>): numb
   return Math.min(c.warmupSteps, Math.floor(c.steps * MAX_WARMUP_FRACTION));
 }
 
-export function learningRate(c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps' | 'schedule'>, step: number): number {
+export function learningRate(c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps' | 'schedule' | 'lrFloor'>, step: number): number {
   const w = warmupSteps(c);
   if (step < w) return (c.lr * (step + 1)) / w;
   if (c.schedule === 'constant') return c.lr;
   const p = Math.min(1, (step - w) / Math.max(1, c.steps - w));
-  return (c.lr * (1 + Math.cos(Math.PI * p))) / 2;
+  const f = c.lrFloor ?? 0;
+  return c.lr * (f + ((1 - f) * (1 + Math.cos(Math.PI * p))) / 2);
 }

@@ -10,7 +10,7 @@ import { sampleRun as serviceSampleRun } from '../../service/sample.js';
 import { evaluateRun as serviceEvaluateRun } from '../../service/evaluate.js';
 import { loadRunWeights } from '../../service/runModel.js';
 import { getInterpolant } from '../interpolants/schedules.js';
-import { availableBackends, resolveBackend } from '../onnx/runtime.js';
+import { availableBackends } from '../onnx/runtime.js';
 import { NetSampler, type SolverName } from '../sample/netSampler.js';
 import { PreviewSampler } from './previewSampler.js';
 

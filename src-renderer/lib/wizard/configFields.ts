@@ -9,7 +9,7 @@ export type FieldPath =
   | 'name' | 'dataset' | 'base' | 'interpolant'
   | 'net.width' | 'net.depth' | 'net.activation' | 'net.timeFrequencies'
   | 'train.steps' | 'train.batch' | 'train.lr' | 'train.optimizer' | 'train.weightDecay'
-  | 'train.beta1' | 'train.beta2' | 'train.eps' | 'train.warmupSteps' | 'train.schedule'
+  | 'train.beta1' | 'train.beta2' | 'train.eps' | 'train.warmupSteps' | 'train.schedule' | 'train.lrFloor'
   | 'train.clipNorm' | 'train.emaDecay' | 'train.seed'
   | 'heldOut' | 'backend' | 'threads';
 
@@ -23,7 +23,7 @@ const STEP_OF_FIELD: Record<FieldPath, WizardStep> = {
   'train.steps': 'Training', 'train.batch': 'Training', 'train.lr': 'Training',
   'train.optimizer': 'Training', 'train.weightDecay': 'Training', 'train.beta1': 'Training',
   'train.beta2': 'Training', 'train.eps': 'Training', 'train.warmupSteps': 'Training',
-  'train.schedule': 'Training', 'train.clipNorm': 'Training', 'train.emaDecay': 'Training',
+  'train.schedule': 'Training', 'train.lrFloor': 'Training', 'train.clipNorm': 'Training', 'train.emaDecay': 'Training',
   'train.seed': 'Training', backend: 'Training', threads: 'Training',
 };
 
@@ -34,7 +34,7 @@ const NAME_TO_FIELD: Record<string, FieldPath> = {
   activation: 'net.activation', timeFrequencies: 'net.timeFrequencies', steps: 'train.steps',
   batch: 'train.batch', lr: 'train.lr', optimizer: 'train.optimizer',
   weightDecay: 'train.weightDecay', beta1: 'train.beta1', beta2: 'train.beta2', eps: 'train.eps',
-  warmupSteps: 'train.warmupSteps', schedule: 'train.schedule', clipNorm: 'train.clipNorm',
+  warmupSteps: 'train.warmupSteps', schedule: 'train.schedule', lrFloor: 'train.lrFloor', clipNorm: 'train.clipNorm',
   emaDecay: 'train.emaDecay', seed: 'train.seed',
 };
 
