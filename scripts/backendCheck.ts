@@ -4,13 +4,17 @@
  * Training: the default checkerboard program from one initial state, losses and parameters after
  * 1, 50 and 500 steps. Sampling: the fused Euler/Heun/RK4 programs, Dormand-Prince through the
  * velocity program, and the exact divergence program, all with one set of trained-ish weights.
- * Prints one JSON object; exits non-zero if a first-step or sampling difference passes --tol.
+ * Prints one JSON object (also written to --out, e.g. bench/results/gpu.json, which
+ * bench/summarize.mjs renders into BENCHMARKS.md); exits non-zero if a first-step or sampling
+ * difference passes --tol.
  */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../src-main/engine/config.js';
 import { getToy } from '../src-main/engine/data/index.js';
 import { trig } from '../src-main/engine/interpolants/schedules.js';
-import { probeBackend, type Backend } from '../src-main/engine/onnx/runtime.js';
+import { ortVersion, probeBackend, type Backend } from '../src-main/engine/onnx/runtime.js';
 import { NetSampler, type SolverName } from '../src-main/engine/sample/netSampler.js';
 import { netDivergence } from '../src-main/engine/sample/netDivergence.js';
 import { TrainSession, initialState, type TrainState } from '../src-main/engine/train/trainSession.js';
@@ -22,6 +26,8 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '0' },
     tol: { type: 'string', default: '1e-4' },
     speed: { type: 'boolean', default: true },
+    out: { type: 'string' },
+    machine: { type: 'string' },
   },
 });
 const other = values.backend as Backend;
@@ -53,7 +59,14 @@ const copy = (s: TrainState): TrainState => ({ step: s.step, params: s.params.sl
 const config = defaultConfig('checkerboard', 1);
 const net = { dim: 2, ...config.net };
 const data = getToy('checkerboard').sample(90_000, 1);
-const report: Record<string, unknown> = { backend: other, threads, tol };
+const report: Record<string, unknown> = {
+  suite: 'gpu',
+  date: new Date().toISOString(),
+  machine: { description: values.machine ?? os.cpus()[0]?.model, cpus: os.cpus().length, node: process.version, onnxruntime: ortVersion() },
+  backend: other,
+  threads,
+  tol,
+};
 
 async function session(backend: Backend, state: TrainState, batch = config.train.batch) {
   return TrainSession.create({ config: { ...config, train: { ...config.train, batch } }, net, interpolant: trig, data, base: null, state: copy(state), backend, threads });
@@ -124,4 +137,5 @@ const first = training[0] as { lossMaxRel: number; paramsMaxAbs: number };
 const worstSampling = Math.max(...sampling.map((s) => s.maxAbs as number));
 report.pass = first.lossMaxRel <= tol && first.paramsMaxAbs <= tol && worstSampling <= tol && (report.divergence as { vMaxAbs: number }).vMaxAbs <= tol;
 console.log(JSON.stringify(report, null, 1));
+if (values.out) writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');
 process.exit(report.pass ? 0 : 1);

@@ -9,6 +9,7 @@ import { checkerboard } from '../../src-main/engine/data/toys/checkerboard.js';
 import { getInterpolant } from '../../src-main/engine/interpolants/schedules.js';
 import type { MlpSpec } from '../../src-main/engine/nets/mlp.js';
 import { initialState, TrainSession } from '../../src-main/engine/train/trainSession.js';
+import type { LossAndGrads } from '../../src-main/engine/train/trainProgram.js';
 
 /** Points of the in-memory training set (the peers hold the same number). */
 export const DATA_POINTS = 100_000;
@@ -39,7 +40,7 @@ export function benchNet(c: ExperimentConfig): MlpSpec {
   return { ...c.net, dim: 2 };
 }
 
-export async function benchSession(batch: number, seed: number, threads: number): Promise<{ session: TrainSession; net: MlpSpec; buildS: number }> {
+export async function benchSession(batch: number, seed: number, threads: number, lossAndGrads?: LossAndGrads): Promise<{ session: TrainSession; net: MlpSpec; buildS: number }> {
   const config = benchConfig(batch, seed, threads);
   const net = benchNet(config);
   const start = performance.now();
@@ -52,6 +53,7 @@ export async function benchSession(batch: number, seed: number, threads: number)
     state: initialState(net, seed),
     backend: 'cpu',
     threads,
+    lossAndGrads,
   });
   return { session, net, buildS: (performance.now() - start) / 1000 };
 }

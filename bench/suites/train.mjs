@@ -15,6 +15,8 @@ export const TARGET_BATCH = 1024;
 export const TARGET_VS_TORCH = 1.3;
 export const TARGET_PEAK_FRACTION = 0.75;
 export const TARGET_STEPS_PER_S = 150;
+/** The autodiff's program against the same program with a hand-written backward: not slower, within the spread of interleaved passes. */
+export const TARGET_VS_HANDWRITTEN = 0.97;
 
 const TFJS_NODE_MISSING = 'not installable here: its install step downloads libtensorflow from outside the package registries';
 const COMPILE_QUICK_MISSING = 'not run with --quick (torch.compile takes about a minute per batch size here)';
@@ -48,7 +50,7 @@ export async function run(ctx) {
     ctx.log(`  PyTorch torch.compile: ${r.ok ? 'done' : r.reason} (${r.seconds.toFixed(1)} s)`);
     return r;
   };
-  const [flowRuns, torchRuns, limitRuns, serviceRuns, compileRuns] = await interleave(passes, [
+  const [flowRuns, torchRuns, limitRuns, serviceRuns, compileRuns, handRuns] = await interleave(passes, [
     async () => {
       const r = await runFlowlab('train.ts', ['--batches', list, ...timing, '--threads', threads], { timeoutS: q ? 60 : 600, verbose: ctx.verbose });
       ctx.log(`  FlowLab: ${r.ok ? 'done' : r.reason} (${r.seconds.toFixed(1)} s)`);
@@ -71,7 +73,13 @@ export async function run(ctx) {
       return r.ok ? { ...r, value: { results: [r.value] } } : r;
     },
     compileProgram,
+    async () => {
+      const r = await runFlowlab('train.ts', ['--batches', String(TARGET_BATCH), ...timing, '--threads', threads, '--program', 'handwritten'], { timeoutS: q ? 60 : 300, verbose: ctx.verbose });
+      ctx.log(`  Hand-written backward: ${r.ok ? 'done' : r.reason} (${r.seconds.toFixed(1)} s)`);
+      return r;
+    },
   ]);
+  const handwritten = mergeBest(handRuns, (x) => x.batch, 'steps_per_s');
   const flowlab = mergeBest(flowRuns, (x) => x.batch, 'steps_per_s');
   const torch = mergeBest(torchRuns, (x) => x.batch, 'steps_per_s');
   const limit = mergeBest(limitRuns, (x) => shapeKey([x.m, x.k, x.n]), 'gflops');
@@ -107,6 +115,8 @@ export async function run(ctx) {
     }
     figures.push(figure(name, 'steps/s', steps(b), missing(TFJS_NODE_MISSING), 'TensorFlow.js tfjs-node (native)'));
     if (b === TARGET_BATCH) {
+      figures.push(figure(name, 'steps/s', steps(b), byBatch(handwritten, b, (r) => r.steps_per_s), 'the same program with a hand-written backward',
+        'the prototype of the design: MLP + Adam in one ONNX Loop, backward written by hand (bench/flowlab/handwritten.ts)'));
       figures.push(figure(`train steps/s through the service (store, events, checkpoints), batch ${b}`, 'steps/s', byBatch(service, b, (r) => r.steps_per_s),
         byBatch(torch, b, (r) => r.steps_per_s), `${torchName} eager (CPU)`, 'what a user gets: every loss and gradient norm written to SQLite; the peer logs nothing'));
     }
@@ -128,6 +138,7 @@ export async function run(ctx) {
     target(`steps/s vs PyTorch eager at batch ${TARGET_BATCH}`, `>= ${TARGET_VS_TORCH}x`, ratioOf(`train steps/s, batch ${TARGET_BATCH}`, 'eager'), TARGET_VS_TORCH),
     target(`fraction of the MatMul peak at batch ${TARGET_BATCH}`, `>= ${TARGET_PEAK_FRACTION * 100}%`, ratioOf(`train GFLOP/s vs the MatMul peak, batch ${TARGET_BATCH}`, 'peak'), TARGET_PEAK_FRACTION),
     target(`steps/s at batch ${TARGET_BATCH}`, `>= ${TARGET_STEPS_PER_S}`, typeof at === 'number' ? at : null, TARGET_STEPS_PER_S),
+    target(`steps/s vs the hand-written backward at batch ${TARGET_BATCH}`, `>= ${TARGET_VS_HANDWRITTEN}x`, ratioOf(`train steps/s, batch ${TARGET_BATCH}`, 'hand-written'), TARGET_VS_HANDWRITTEN),
   ];
   const detail = (r) => (r.ok ? r.value : { missing: r.reason });
   return {
@@ -141,6 +152,7 @@ export async function run(ctx) {
       torch: detail(torch),
       torchCompile: detail(compiled),
       service: detail(service),
+      handwritten: detail(handwritten),
       matmulLimit: detail(limit),
       tfjs: Object.fromEntries(Object.entries(tfjsRuns).map(([k, r]) => [k, detail(r)])),
     },

@@ -41,6 +41,8 @@ export async function createSession(model: Uint8Array, opts: SessionOptions): Pr
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
+    // Errors only: ONNX Runtime warns on every GPU session that it keeps shape nodes on the CPU.
+    logSeverityLevel: 3,
     ...(opts.profilePrefix ? { enableProfiling: true, profileFilePrefix: opts.profilePrefix } : {}),
   });
 }

@@ -37,7 +37,17 @@ export interface TrainProgramSpec {
   nBase: number | null;
   optim: OptimizerSpec;
   timeSampling?: TimeSampling;
+  /** The step's loss and its gradients with respect to each layer tensor (default: `autodiffLossAndGrads`). */
+  lossAndGrads?: LossAndGrads;
 }
+
+export type LossAndGrads = (spec: TrainProgramSpec, layers: Value[], t: Value, x0: Value, x1: Value, z: Value | null) => { loss: Value; grads: Value[] };
+
+/** The velocity loss, differentiated by the graph builder's reverse mode. */
+export const autodiffLossAndGrads: LossAndGrads = (spec, layers, t, x0, x1, z) => {
+  const loss = velocityLoss(spec, layers, t, x0, x1, z);
+  return { loss, grads: grad(loss, layers) };
+};
 
 /** One step's loss for given endpoint samples: |v(t, x_t) - dI/dt|^2 summed over d, mean over the batch. */
 export function velocityLoss(spec: TrainProgramSpec, layers: Value[], t: Value, x0: Value, x1: Value, z: Value | null): Value {
@@ -96,8 +106,8 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
     const z = layout.z ? normals(layout.z) : null;
 
     const layers = unpackParams(net, p);
-    const loss = velocityLoss(spec, layers, t, x0, x1, z);
-    let gflat = op.concat(grad(loss, layers).map((gl) => op.reshape(gl, [-1])), 0);
+    const { loss, grads } = (spec.lossAndGrads ?? autodiffLossAndGrads)(spec, layers, t, x0, x1, z);
+    let gflat = op.concat(grads.map((gl) => op.reshape(gl, [-1])), 0);
     if (optim.optimizer === 'adam' && optim.weightDecay > 0) gflat = op.add(gflat, op.mul(p, optim.weightDecay));
     const gnorm = op.sqrt(op.reduceSumSquare(gflat));
     if (optim.clipNorm > 0) {

@@ -8,7 +8,7 @@ import { createSession, ort, type Backend } from '../onnx/runtime.js';
 import type { Interpolant } from '../interpolants/schedules.js';
 import { initParams, paramLayout, type MlpSpec } from '../nets/mlp.js';
 import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
-import { buildTrainProgram } from './trainProgram.js';
+import { buildTrainProgram, type LossAndGrads } from './trainProgram.js';
 
 export interface TrainState {
   step: number;
@@ -51,6 +51,8 @@ export class TrainSession {
     threads: number;
     /** Write an ONNX Runtime profile of the program with this file prefix (benchmarks). */
     profilePrefix?: string;
+    /** Another way to form the loss and its gradients (the benchmarks' hand-written backward). */
+    lossAndGrads?: LossAndGrads;
   }): Promise<TrainSession> {
     const { config, net } = opts;
     const d = net.dim;
@@ -64,6 +66,7 @@ export class TrainSession {
       nBase: opts.base ? opts.base.length / d : null,
       optim: config.train,
       timeSampling: config.train.timeSampling ?? 'uniform',
+      lossAndGrads: opts.lossAndGrads,
     });
     const session = await createSession(model, { backend: opts.backend, threads: opts.threads, profilePrefix: opts.profilePrefix });
     const feeds: Record<string, ort.Tensor> = {

@@ -43,3 +43,33 @@ describe('BENCHMARKS.md rendering', () => {
     assert.match(md, /## Sampling throughput[\s\S]*Not run yet \(`npm run bench -- --only sample`\)/);
   });
 });
+
+describe('BENCHMARKS.md GPU section', () => {
+  const gpu = {
+    suite: 'gpu', date: '2026-01-02T03:04:05.000Z', backend: 'webgpu', threads: 0, tol: 1e-4, pass: true,
+    machine: { description: 'Test GPU', cpus: 16, node: 'v20', onnxruntime: '1.30.0' },
+    training: [{ afterSteps: 1, lossMaxRel: 1.6e-7, paramsMaxAbs: 9.3e-9, emaMaxAbs: 7.4e-9 }],
+    sampling: [{ solver: 'rk4', reverse: false, maxAbs: 1.4e-6, nfe: [200, 200] }],
+    divergence: { vMaxAbs: 1.2e-6, divMaxAbs: 1.1e-6 },
+    speed: [
+      { backend: 'cpu', what: 'train', batch: 1024, stepsPerSec: 200 },
+      { backend: 'webgpu', what: 'train', batch: 1024, stepsPerSec: 50 },
+      { backend: 'cpu', what: 'sample rk4-50', n: 65536, samplesPerSec: 1000 },
+      { backend: 'webgpu', what: 'sample rk4-50', n: 65536, samplesPerSec: 5000 },
+    ],
+  };
+
+  test('shows the agreement with the CPU and each backend speed as a ratio to the CPU', () => {
+    const md = renderMarkdown({ gpu });
+    assert.match(md, /Measured 2026-01-02 03:04 UTC on Test GPU/);
+    assert.match(md, /Agreement with the CPU \(tolerance 0\.0001\): every figure within it/);
+    assert.match(md, /\| rk4 generate \(t = 0 -> 1\), NFE 200 \| 1\.4e-6 \|/);
+    assert.match(md, /\| train steps\/s, batch 1024 \| 200 \| 50\.0 \| 0\.25x \|/);
+    assert.match(md, /\| sample rk4-50, 65536 points, samples\/s \| 1000 \| 5000 \| 5\.00x \|/);
+  });
+
+  test('says so when no GPU machine has run the check, and flags a failed agreement', () => {
+    assert.match(renderMarkdown({}), /No GPU machine has run `scripts\/backendCheck\.ts` yet/);
+    assert.match(renderMarkdown({ gpu: { ...gpu, pass: false } }), /\*\*some figure outside it\*\*/);
+  });
+});
