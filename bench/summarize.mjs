@@ -76,6 +76,25 @@ function profileSection(train) {
   return rows.join('\n');
 }
 
+/** The sweep behind the training defaults (bench/results/defaults.json). */
+function defaultsSection(d) {
+  if (!d) return [];
+  const out = ['## Training defaults', '', `Measured ${d.date.slice(0, 10)} on ${d.machine.description}. ${d.about}`, ''];
+  const by = new Map();
+  for (const r of d.runs) (by.get(r.variant) ?? by.set(r.variant, []).get(r.variant)).push(r);
+  const rows = [...by.entries()].map(([variant, rs]) => {
+    const all = rs.flatMap((r) => r.inSquares);
+    return { variant, seeds: rs.map((r) => r.seed).sort((a, b) => a - b), mean: all.reduce((a, b) => a + b, 0) / all.length, worst: Math.min(...all) };
+  });
+  out.push('| Variant | Seeds | In the squares, mean | Worst sample |', '|---|---|---|---|');
+  for (const r of rows.sort((a, b) => b.mean - a.mean)) {
+    const name = r.variant === d.chosen ? `**${r.variant}** (the defaults now)` : r.variant;
+    out.push(`| ${name} | ${r.seeds.join(', ')} | ${(r.mean * 100).toFixed(2)}% | ${(r.worst * 100).toFixed(2)}% |`);
+  }
+  out.push('', `Keys: ${Object.entries(d.legend).map(([k, v]) => `${k}: ${v}`).join('; ')}.`, '');
+  return out;
+}
+
 /** The GPU section from `scripts/backendCheck.ts --out bench/results/gpu.json`, run on a GPU machine. */
 function gpuSection(g) {
   const out = ['## GPU', ''];
@@ -157,6 +176,7 @@ export function renderMarkdown(results) {
     if (name === 'sample' && r.details?.weights) out.push(`Weights: ${r.details.weights}.`, '');
   }
 
+  out.push(...defaultsSection(results.defaults ?? null));
   out.push(...gpuSection(results.gpu ?? null));
 
   out.push('## Method', '');
@@ -171,7 +191,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'defaults'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;

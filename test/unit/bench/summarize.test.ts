@@ -73,3 +73,20 @@ describe('BENCHMARKS.md GPU section', () => {
     assert.match(renderMarkdown({ gpu: { ...gpu, pass: false } }), /\*\*some figure outside it\*\*/);
   });
 });
+
+describe('BENCHMARKS.md training-defaults section', () => {
+  test('lists each variant with its seeds, mean and worst in-square fraction, best first, the chosen one marked', () => {
+    const md = renderMarkdown({
+      defaults: {
+        suite: 'defaults', date: '2026-01-02T00:00:00.000Z', machine: { description: 'Test host' }, about: 'About.', legend: { b2: 'Adam beta2' }, chosen: 'b2=0.98',
+        runs: [
+          { variant: 'base', seed: 1, inSquares: [0.92, 0.93], finalLoss: 8 },
+          { variant: 'b2=0.98', seed: 2, inSquares: [0.95, 0.94], finalLoss: 8 },
+          { variant: 'b2=0.98', seed: 1, inSquares: [0.93, 0.94], finalLoss: 8 },
+        ],
+      },
+    });
+    assert.match(md, /\| \*\*b2=0\.98\*\* \(the defaults now\) \| 1, 2 \| 94\.00% \| 93\.00% \|\n\| base \| 1 \| 92\.50% \| 92\.00% \|/);
+    assert.match(md, /Keys: b2: Adam beta2\./);
+  });
+});
