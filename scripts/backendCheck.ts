@@ -1,6 +1,7 @@
 /**
  * Runs FlowLab's programs on one backend and on the CPU from the same inputs and reports how far
- * apart they land, plus each one's speed: `node --import tsx scripts/backendCheck.ts --backend webgpu`.
+ * apart they land, plus each one's speed: `node --import tsx scripts/backendCheck.ts --backend webgpu`
+ * [--threads N] [--tol X] [--train-steps 1,50,500] [--n 4096] [--speed yes|no] [--out FILE] [--machine TEXT].
  * Training: the default checkerboard program from one initial state, losses and parameters after
  * 1, 50 and 500 steps. Sampling: the fused Euler/Heun/RK4 programs, Dormand-Prince through the
  * velocity program, and the exact divergence program, all with one set of trained-ish weights.
@@ -25,12 +26,18 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'webgpu' },
     threads: { type: 'string', default: '0' },
     tol: { type: 'string', default: '1e-4' },
-    speed: { type: 'boolean', default: true },
+    speed: { type: 'string', default: 'yes' },
+    'train-steps': { type: 'string', default: '1,50,500' },
+    n: { type: 'string', default: '4096' },
     out: { type: 'string' },
     machine: { type: 'string' },
   },
 });
 const other = values.backend as Backend;
+if (!['cpu', 'webgpu', 'cuda'].includes(other)) {
+  console.error(`unknown backend '${other}'; choose webgpu, cuda or cpu`);
+  process.exit(2);
+}
 const threads = Number(values.threads);
 const tol = Number(values.tol);
 
@@ -77,7 +84,7 @@ const start = initialState(net, 1);
 const sessions = { cpu: await session('cpu', start), other: await session(other, start) };
 const training: Record<string, unknown>[] = [];
 let done = 0;
-for (const upTo of [1, 50, 500]) {
+for (const upTo of values['train-steps']!.split(',').map(Number)) {
   const k = upTo - done;
   const a = await sessions.cpu.advance(k);
   const b = await sessions.other.advance(k);
@@ -93,7 +100,7 @@ report.training = training;
 const params = sessions.cpu.state.ema.slice();
 
 // Sampling from one set of weights (the 500-step EMA above), both directions.
-const n = 4096;
+const n = Number(values.n);
 const x0 = normals(7, n * 2);
 const samplers = { cpu: new NetSampler(net, params, 'cpu', threads), other: new NetSampler(net, params, other, threads) };
 const sampling: Record<string, unknown>[] = [];
@@ -111,7 +118,7 @@ const [da, db] = [await divs[0].fn(0.5, x0, n, 2), await divs[1].fn(0.5, x0, n, 
 report.divergence = { vMaxAbs: maxAbs(db.v, da.v), divMaxAbs: maxAbs(db.div, da.div) };
 
 // Speed: training steps/s and RK4-50 samples/s on each backend.
-if (values.speed) {
+if (values.speed !== 'no') {
   const speed: Record<string, unknown>[] = [];
   for (const backend of ['cpu', other] as Backend[]) {
     for (const batch of [1024, 4096, 16384]) {

@@ -16,7 +16,8 @@ Trains a velocity net by the stochastic-interpolant regression loss and stores t
   --interpolant NAME    ${INTERPOLANTS.join(' | ')} (default trig)
   --steps N             optimizer steps (default 20000)
   --batch B             batch size (default 1024)
-  --lr X                peak learning rate of Adam, warmup + cosine (default 1e-3)
+  --lr X                peak learning rate of Adam (beta2 0.98), warmup + cosine (default 1e-3)
+  --lr-floor F          the cosine ends at F x lr (default 0.1; 0 decays to zero)
   --width W --depth D   hidden width and number of hidden layers (default 256 x 3)
   --activation NAME     ${ACTIVATIONS.join(' | ')} (default silu)
   --ema X               EMA decay of the weights used for sampling (default 0.999)
@@ -35,6 +36,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
   steps: { type: 'string' },
   batch: { type: 'string' },
   lr: { type: 'string' },
+  'lr-floor': { type: 'string' },
   width: { type: 'string' },
   depth: { type: 'string' },
   activation: { type: 'string' },
@@ -57,6 +59,7 @@ export function configFromArgs(v: ReturnType<typeof parse>): ExperimentConfig {
   set(num(v, 'steps', { integer: true, positive: true }), (x) => (c.train.steps = x));
   set(num(v, 'batch', { integer: true, positive: true }), (x) => (c.train.batch = x));
   set(num(v, 'lr', { positive: true }), (x) => (c.train.lr = x));
+  set(num(v, 'lr-floor', { min: 0, max: 1 }), (x) => (c.train.lrFloor = x));
   set(num(v, 'width', { integer: true, positive: true }), (x) => (c.net.width = x));
   set(num(v, 'depth', { integer: true, positive: true }), (x) => (c.net.depth = x));
   set(str(v, 'activation'), (x) => (c.net.activation = x as ExperimentConfig['net']['activation']));

@@ -121,3 +121,12 @@ test('a training that diverges stops as failed, with the reason and the last goo
   assert.ok(Array.from(loss.values).every(Number.isFinite), 'only finite losses are logged');
   store.close();
 });
+
+test('train options reach the recorded config: --lr-floor, --time-sampling, --ema; defaults otherwise', () => {
+  const c = configFromArgs(parse('train', ['--dataset', 'moons', '--lr-floor', '0', '--time-sampling', 'uniform', '--ema', '0.99', '--seed', '3'], TRAIN_OPTIONS));
+  assert.equal(c.train.lrFloor, 0);
+  assert.equal(c.train.timeSampling, 'uniform');
+  assert.equal(c.train.emaDecay, 0.99);
+  const d = configFromArgs(parse('train', ['--dataset', 'moons'], TRAIN_OPTIONS));
+  assert.deepEqual([d.train.lr, d.train.beta2, d.train.lrFloor, d.train.timeSampling, d.train.emaDecay, d.train.batch, d.train.steps], [1e-3, 0.98, 0.1, 'late', 0.999, 1024, 20000]);
+});

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { ROOT } from '../helpers/cli.js';
+import { probeBackend } from '../../src-main/engine/onnx/runtime.js';
+
+// The GPU check run CPU against CPU: every program must agree exactly (the programs are
+// deterministic), and the report must say so. On a GPU machine the same script compares webgpu
+// or cuda with the CPU (BENCHMARKS.md, GPU).
+test('scripts/backendCheck.ts: CPU against CPU agrees exactly and passes', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backendCheck.ts', '--backend', 'cpu', '--threads', '1', '--train-steps', '1,3', '--n', '256', '--speed', 'no'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.pass, true);
+  assert.deepEqual(report.training.map((t: { afterSteps: number }) => t.afterSteps), [1, 3]);
+  for (const t of report.training) assert.deepEqual([t.lossMaxRel, t.paramsMaxAbs, t.emaMaxAbs], [0, 0, 0]);
+  assert.equal(report.sampling.length, 8);
+  for (const s of report.sampling) assert.equal(s.maxAbs, 0, `${s.solver} reverse=${s.reverse}`);
+  assert.deepEqual(report.divergence, { vMaxAbs: 0, divMaxAbs: 0 });
+});
+
+test('scripts/backendCheck.ts: an unavailable backend is reported, not compared; an unknown one is refused', async () => {
+  const reason = await probeBackend('cuda');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backendCheck.ts', '--backend', 'cuda', '--train-steps', '1', '--n', '64', '--speed', 'no'], { cwd: ROOT, encoding: 'utf8' });
+  const report = JSON.parse(r.stdout);
+  if (reason === null) {
+    // a machine with ONNX Runtime's CUDA provider: the comparison itself must pass
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(report.pass, true);
+  } else {
+    assert.equal(r.status, 2);
+    assert.deepEqual(report, { backend: 'cuda', available: false, reason });
+  }
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backendCheck.ts', '--backend', 'tpu'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /unknown backend 'tpu'; choose webgpu, cuda or cpu/);
+});
