@@ -142,7 +142,7 @@ export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   if (!(c.train.emaDecay >= 0 && c.train.emaDecay < 1)) throw new UserError(`emaDecay must lie in [0, 1), got ${c.train.emaDecay}`);
   if (!(c.train.weightDecay >= 0)) throw new UserError(`weightDecay must be >= 0, got ${c.train.weightDecay}`);
   if (!(c.train.clipNorm >= 0)) throw new UserError(`clipNorm must be >= 0 (0 disables clipping), got ${c.train.clipNorm}`);
-  if (c.train.lrFloor !== undefined && !(c.train.lrFloor >= 0 && c.train.lrFloor <= 1)) {
+  if (c.train.lrFloor !== undefined && !(typeof c.train.lrFloor === 'number' && c.train.lrFloor >= 0 && c.train.lrFloor <= 1)) {
     throw new UserError(`lrFloor must lie in [0, 1] (a fraction of lr), got ${c.train.lrFloor}`);
   }
   if (!Number.isInteger(c.train.warmupSteps) || c.train.warmupSteps < 0) {

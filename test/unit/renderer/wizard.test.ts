@@ -35,6 +35,7 @@ describe('wizard validation messages land at their field', () => {
       [(c) => (c.heldOut = 0.9), 'heldOut'],
       [(c) => (c.train.beta2 = 1), 'train.beta1'],
       [(c) => (c.train.lrFloor = 1.5), 'train.lrFloor'],
+      [(c) => (c.train.lrFloor = null as never), 'train.lrFloor'],
       [(c) => (c.interpolant = 'zigzag' as never), 'interpolant'],
       [(c) => (c.dataset = ''), 'dataset'],
       [(c) => (c.train.seed = -3), 'train.seed'],
