@@ -27,6 +27,7 @@ const COMMANDS: Record<string, { run: () => Promise<Command>; summary: string }>
   eval: { run: async () => (await import('./eval.js')).evalCommand, summary: 'measure a run: likelihood, KL gap, sample distances, transport geometry' },
   runs: { run: async () => runsCommand, summary: 'list the runs in the store' },
   export: { run: async () => exportCommand, summary: 'export the net (ONNX), samples (CSV/NPY) or the run (JSON)' },
+  backends: { run: async () => (await import('./backends.js')).backendsCommand, summary: 'which backends work here; --check NAME compares one with the CPU' },
   serve: { run: serveForever, summary: 'serve the app in a browser (headless server mode)' },
 };
 

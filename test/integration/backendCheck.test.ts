@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { ROOT } from '../helpers/cli.js';
+import { cli, lastJson, ROOT } from '../helpers/cli.js';
 import { probeBackend } from '../../src-main/engine/onnx/runtime.js';
 
 // The GPU check run CPU against CPU: every program must agree exactly (the programs are
@@ -34,4 +34,24 @@ test('scripts/backendCheck.ts: an unavailable backend is reported, not compared;
   const bad = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backendCheck.ts', '--backend', 'tpu'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown backend 'tpu'; choose webgpu, cuda or cpu/);
+});
+
+test('flowlab backends lists each backend with its availability; --check cpu agrees with itself', () => {
+  const list = cli(['backends', '--json']);
+  assert.equal(list.code, 0, list.stderr);
+  const { backends } = lastJson(list.stdout) as { backends: { name: string; available: boolean; reason?: string }[] };
+  assert.deepEqual(backends.map((b) => b.name), ['cuda', 'webgpu', 'cpu']);
+  assert.equal(backends.find((b) => b.name === 'cpu')!.available, true);
+  for (const b of backends) if (!b.available) assert.match(b.reason!, new RegExp(b.name));
+
+  const text = cli(['backends', '--check', 'cpu', '--threads', '1', '--train-steps', '1,4', '--n', '128']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /cpu against the CPU: first training step 0\.0e\+0 \(loss\), 0\.0e\+0 \(parameters\); sampling 0\.0e\+0; divergence 0\.0e\+0: agrees within 0\.0001/);
+
+  const bad = cli(['backends', '--check', 'tpu']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^error: unknown backend 'tpu'; pass --check webgpu, cuda or cpu$/m);
+  const steps = cli(['backends', '--check', 'cpu', '--train-steps', '5,2']);
+  assert.equal(steps.code, 1);
+  assert.match(steps.stderr, /--train-steps must be increasing whole numbers/);
 });

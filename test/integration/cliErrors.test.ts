@@ -86,7 +86,7 @@ test('after all the bad commands the store holds no run and is intact', () => {
 });
 
 test('every command documents its options with --help', () => {
-  for (const cmd of ['train', 'sample', 'eval', 'runs', 'export']) {
+  for (const cmd of ['train', 'sample', 'eval', 'runs', 'export', 'backends']) {
     const r = cli([cmd, '--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /--data-dir/);
