@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkBackend } from '../src-main/engine/backendCheck.js';
-import { probeBackend, type Backend } from '../src-main/engine/onnx/runtime.js';
+import { BACKEND_PREFERENCE, probeBackend, type Backend } from '../src-main/engine/onnx/runtime.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,7 +23,7 @@ const { values } = parseArgs({
   },
 });
 const backend = values.backend as Backend;
-if (!['cpu', 'webgpu', 'cuda'].includes(backend)) {
+if (!BACKEND_PREFERENCE.includes(backend)) {
   console.error(`unknown backend '${backend}'; choose webgpu, cuda or cpu`);
   process.exit(2);
 }

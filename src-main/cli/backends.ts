@@ -1,6 +1,6 @@
 /** `flowlab backends`: which ONNX Runtime backends work here, and (--check) whether one agrees with the CPU. */
 import { checkBackend } from '../engine/backendCheck.js';
-import { availableBackends, probeBackend, type Backend } from '../engine/onnx/runtime.js';
+import { availableBackends, BACKEND_PREFERENCE, probeBackend, type Backend } from '../engine/onnx/runtime.js';
 import { UserError } from '../errors.js';
 import { COMMON_HELP, num, parse, str, threads } from './args.js';
 
@@ -34,7 +34,7 @@ export async function backendsCommand(argv: string[]): Promise<number> {
     else for (const b of list) console.log(`${b.name.padEnd(7)} ${b.available ? 'available' : `unavailable: ${b.reason!.replace(`${b.name} is unavailable: `, '')}`}`);
     return 0;
   }
-  if (!['webgpu', 'cuda', 'cpu'].includes(check)) throw new UserError(`unknown backend '${check}'; pass --check webgpu, cuda or cpu`);
+  if (!(BACKEND_PREFERENCE as string[]).includes(check)) throw new UserError(`unknown backend '${check}'; pass --check webgpu, cuda or cpu`);
   const backend = check as Backend;
   const reason = await probeBackend(backend);
   if (reason !== null) throw new UserError(`${reason}; see \`flowlab backends\``);

@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import { solveAssignment } from './assignment.js';
-import { asFloat64, checkSamples, type Samples } from './pointCloud.js';
+import { asFloat64, checkSamples, squaredDistance, type Samples } from './pointCloud.js';
 
 /** Largest sample for exact W2: O(n^3) time and an n x n Float64 cost matrix (32 MB at 2000). */
 export const EXACT_W2_MAX_POINTS = 2000;
@@ -46,17 +46,8 @@ export function exactW2(x: Samples, nx: number, y: Samples, ny: number, d: numbe
 function squaredDistanceMatrix(a: Float64Array, b: Float64Array, n: number, d: number): Float64Array {
   const cost = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    const ia = i * d;
     const row = i * n;
-    for (let j = 0; j < n; j++) {
-      const jb = j * d;
-      let s = 0;
-      for (let c = 0; c < d; c++) {
-        const diff = a[ia + c] - b[jb + c];
-        s += diff * diff;
-      }
-      cost[row + j] = s;
-    }
+    for (let j = 0; j < n; j++) cost[row + j] = squaredDistance(a, i, b, j, d);
   }
   return cost;
 }
