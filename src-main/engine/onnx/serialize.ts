@@ -1,6 +1,8 @@
 /**
  * Graph -> ONNX ModelProto bytes (opset 18, IR version 8). Build-time bookkeeping attributes
- * (names starting with "__") stay out of the file.
+ * (names starting with "__") stay out of the file, and so do dead nodes: a gradient rule builds
+ * the cotangent of every input of its op, including inputs nothing is differentiated through
+ * (the first layer's features, say), and ONNX Runtime runs every node it is given.
  */
 import { ProtoWriter } from './proto.js';
 import { Graph, ONNX_DTYPE, type AttrValue, type Initializer, type Node, type Value } from './graph.js';
@@ -30,12 +32,30 @@ export function serializeModel(graph: Graph, opts: ModelOptions = {}): Uint8Arra
 
 function graphProto(g: Graph): ProtoWriter {
   const w = new ProtoWriter();
-  for (const n of g.nodes) w.message(1, nodeProto(n));
+  const { nodes, live } = liveNodes(g);
+  for (const n of nodes) w.message(1, nodeProto(n));
   w.string(2, g.name);
-  for (const init of g.initializers) w.message(5, tensorProto(init));
+  for (const init of g.initializers) if (live.has(init.value)) w.message(5, tensorProto(init));
   for (const v of g.inputs) w.message(11, valueInfo(v));
   for (const v of g.outputs) w.message(12, valueInfo(v));
   return w;
+}
+
+/**
+ * The nodes that some output of `g` depends on (in their recorded, topological order), and every
+ * value they read, including the outer-scope values read inside their subgraphs.
+ */
+export function liveNodes(g: Graph): { nodes: Node[]; live: Set<Value> } {
+  const live = new Set<Value>(g.outputs);
+  const kept: Node[] = [];
+  for (let k = g.nodes.length - 1; k >= 0; k--) {
+    const n = g.nodes[k];
+    if (!n.outputs.some((o) => live.has(o))) continue;
+    kept.push(n);
+    for (const i of n.inputs) if (i) live.add(i);
+    for (const a of Object.values(n.attrs)) if (a instanceof Graph) for (const v of liveNodes(a).live) if (v.graph !== a) live.add(v);
+  }
+  return { nodes: kept.reverse(), live };
 }
 
 function nodeProto(n: Node): ProtoWriter {

@@ -40,6 +40,9 @@ const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   ['MatMul 2-D', (a, b) => op.matmul(a, b), [M(3, 4), M(4, 2)]],
   ['MatMul batched with broadcast [2,3,4] x [4,5]', (a, b) => op.matmul(a, b), [M(2, 3, 4), M(4, 5)]],
   ['Gemm (bias broadcast over rows)', (a, b, c) => op.gemm(a, b, c), [M(3, 4), M(4, 2), M(2)]],
+  // Thin products (few output columns) take their weight gradient transposed: (g^T a)^T.
+  ['MatMul with a thin weight gradient [6,16] x [16,2]', (a, b) => op.matmul(a, b), [M(6, 16), M(16, 2)]],
+  ['Gemm with a thin weight gradient [5,12] x [12,1] + [1]', (a, b, c) => op.gemm(a, b, c), [M(5, 12), M(12, 1), M(1)]],
   ['ReduceSum over an axis', (a) => op.reduceSum(a, [1]), [M(3, 4)]],
   ['ReduceSum keepdims over two axes', (a) => op.reduceSum(a, [0, 2], true), [M(2, 3, 4)]],
   ['ReduceMean', (a) => op.reduceMean(a, [0]), [M(3, 4)]],
