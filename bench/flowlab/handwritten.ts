@@ -1,32 +1,23 @@
 /**
  * The "hand-written prototype" the engine is held against: the same training step with its
  * backward pass written out by hand for the SiLU MLP, as one would without an autodiff. Same
- * interpolation, same loss, same ops where a human would pick them (Gemm-able MatMul + Add,
- * ReduceSum for bias gradients, SiLU's derivative s + y (1 - s)); the Adam/EMA part and the
- * random draws are the training program's own. The benchmark runs both in interleaved passes:
+ * loss, same ops where a human would pick them (Gemm-able MatMul + Add, ReduceSum for bias
+ * gradients, SiLU's derivative s + y (1 - s)); the random draws, the regression pairs and the
+ * Adam/EMA part are the training program's own. The benchmark runs both in interleaved passes:
  * the autodiff must not be slower. Its gradients are checked against the autodiff's in
  * test/unit/bench/handwritten.test.ts.
  */
-import { graphAlgebra } from '../../src-main/engine/interpolants/algebra.js';
 import type { Value } from '../../src-main/engine/onnx/graph.js';
 import * as op from '../../src-main/engine/onnx/ops/index.js';
-import { timeFeatures } from '../../src-main/engine/nets/mlp.js';
 import type { LossAndGrads } from '../../src-main/engine/train/trainProgram.js';
 
-export const handwrittenLossAndGrads: LossAndGrads = (spec, layers, t, x0, x1, z) => {
+export const handwrittenLossAndGrads: LossAndGrads = (spec, layers, input, target) => {
   if (spec.net.activation !== 'silu') throw new Error('the hand-written backward covers SiLU nets only');
-  const c = spec.interpolant.at(graphAlgebra(t), t);
-  let xt = op.add(op.mul(c.a, x0), op.mul(c.b, x1));
-  let target = op.add(op.mul(c.da, x0), op.mul(c.db, x1));
-  if (c.gamma && c.dgamma && z) {
-    xt = op.add(xt, op.mul(c.gamma, z));
-    target = op.add(target, op.mul(c.dgamma, z));
-  }
   // forward, keeping what the backward needs: each layer's input h, and s = sigmoid(z), y = z s
   const L = layers.length / 2;
   const inputs: Value[] = [];
   const acts: { s: Value; y: Value }[] = [];
-  let h = op.concat([xt, timeFeatures(t, spec.net.timeFrequencies)], 1);
+  let h = input;
   for (let l = 0; l < L; l++) {
     inputs.push(h);
     const pre = op.add(op.matmul(h, layers[2 * l]), layers[2 * l + 1]);

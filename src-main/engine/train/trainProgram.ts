@@ -1,6 +1,7 @@
 /**
- * The fused training program: K optimizer steps in one ONNX Loop. Each step hashes its own
- * random bits from the step's key, draws t, x0 (and z) and the data rows, interpolates,
+ * The fused training program: K optimizer steps in one ONNX Loop. Before the Loop, one
+ * vectorized pass hashes every step's random bits from its key, draws t, x0 (and z) and the
+ * data rows, and interpolates them into the K batches of regression pairs. Each step then
  * evaluates the quadratic velocity loss (SCIENCE.md section 2), differentiates it with `grad`,
  * clips the gradient norm, applies Adam (or AdamW) with bias correction, and updates the EMA of
  * the weights. Parameters and optimizer state are flat Float32 vectors carried through the
@@ -19,7 +20,7 @@ import { hashBitsGraph, indexFromBits, normalFromUniforms, uniformFromBits } fro
 import { serializeModel } from '../onnx/serialize.js';
 import { graphAlgebra } from '../interpolants/algebra.js';
 import type { Interpolant } from '../interpolants/schedules.js';
-import { mlpVelocity, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
+import { mlpForward, netInput, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
 import { SCHED, SCHED_COLUMNS } from './stepInputs.js';
 
 /** Added to the gradient norm before dividing, so a zero gradient never divides by zero. */
@@ -41,26 +42,37 @@ export interface TrainProgramSpec {
   lossAndGrads?: LossAndGrads;
 }
 
-export type LossAndGrads = (spec: TrainProgramSpec, layers: Value[], t: Value, x0: Value, x1: Value, z: Value | null) => { loss: Value; grads: Value[] };
+/**
+ * A step's loss and its gradients with respect to each layer tensor, from the net's input rows
+ * `input` [B, featureCount] ([x_t, time features of t]) and the regression target dI/dt [B, d].
+ */
+export type LossAndGrads = (spec: TrainProgramSpec, layers: Value[], input: Value, target: Value) => { loss: Value; grads: Value[] };
 
 /** The velocity loss, differentiated by the graph builder's reverse mode. */
-export const autodiffLossAndGrads: LossAndGrads = (spec, layers, t, x0, x1, z) => {
-  const loss = velocityLoss(spec, layers, t, x0, x1, z);
+export const autodiffLossAndGrads: LossAndGrads = (spec, layers, input, target) => {
+  const loss = velocityLoss(spec, layers, input, target);
   return { loss, grads: grad(loss, layers) };
 };
 
-/** One step's loss for given endpoint samples: |v(t, x_t) - dI/dt|^2 summed over d, mean over the batch. */
-export function velocityLoss(spec: TrainProgramSpec, layers: Value[], t: Value, x0: Value, x1: Value, z: Value | null): Value {
-  const A = graphAlgebra(t);
-  const c = spec.interpolant.at(A, t);
+/** One step's loss: |v(t, x_t) - dI/dt|^2 summed over d, mean over the batch. */
+export function velocityLoss(spec: TrainProgramSpec, layers: Value[], input: Value, target: Value): Value {
+  const v = mlpForward(spec.net, layers, input);
+  return op.mul(op.reduceSumSquare(op.sub(v, target)), 1 / spec.batch);
+}
+
+/**
+ * The regression pairs of endpoint samples (any leading axes): the net's input rows at
+ * x_t = a x0 + b x1 (+ gamma z) and the target dI/dt = a' x0 + b' x1 (+ gamma' z).
+ */
+export function regressionPairs(spec: TrainProgramSpec, t: Value, x0: Value, x1: Value, z: Value | null): { input: Value; target: Value } {
+  const c = spec.interpolant.at(graphAlgebra(t), t);
   let xt = op.add(op.mul(c.a, x0), op.mul(c.b, x1));
   let target = op.add(op.mul(c.da, x0), op.mul(c.db, x1));
   if (c.gamma && c.dgamma && z) {
     xt = op.add(xt, op.mul(c.gamma, z));
     target = op.add(target, op.mul(c.dgamma, z));
   }
-  const v = mlpVelocity(spec.net, layers, xt, t);
-  return op.mul(op.reduceSumSquare(op.sub(v, target)), 1 / spec.batch);
+  return { input: netInput(spec.net, xt, t), target };
 }
 
 /**
@@ -78,8 +90,33 @@ export function randomLayout(spec: TrainProgramSpec) {
   return { t, x0, x1, z, total: (z ?? x1).offset + (z ?? x1).count };
 }
 
+/**
+ * The draws of all the steps of one program run, from the steps' keys [k]: t [k, B, 1] and x0,
+ * x1, z [k, B, d]. Step i's draws depend on keys[i] alone, so drawing every step's in one
+ * vectorized pass before the Loop gives bit for bit what per-step draws give, with a few dozen
+ * op launches per run instead of per step.
+ */
+export function drawSteps(spec: TrainProgramSpec, keys: Value, data: Value, base: Value | null) {
+  const { batch: B, net } = spec;
+  const d = net.dim;
+  const layout = randomLayout(spec);
+  const bits = hashBitsGraph(keys.graph, op.unsqueeze(keys, [1]), layout.total);
+  const part = (r: { offset: number; count: number }) => op.slice(bits, [r.offset], [r.offset + r.count], [1]);
+  const normals = (r: { offset: number; count: number }) =>
+    op.reshape(op.slice(normalFromUniforms(uniformFromBits(part(r))), [0], [B * d], [1]), [0, B, d]);
+  const u = op.reshape(uniformFromBits(part(layout.t)), [0, B, 1]);
+  // 'late': t = 1 - (1 - u)^2 (see TIME_SAMPLINGS in config.ts)
+  const unit = spec.timeSampling === 'late' ? op.sub(1, op.square(op.sub(1, u))) : u;
+  return {
+    t: op.mul(unit, spec.interpolant.tMax),
+    x0: base ? op.gather(base, indexFromBits(part(layout.x0), spec.nBase!)) : normals(layout.x0),
+    x1: op.gather(data, indexFromBits(part(layout.x1), spec.nData)),
+    z: layout.z ? normals(layout.z) : null,
+  };
+}
+
 export function buildTrainGraph(spec: TrainProgramSpec): Graph {
-  const { net, batch: B, optim } = spec;
+  const { net, optim } = spec;
   const d = net.dim;
   const P = paramLayout(net).total;
   const g = new Graph('train');
@@ -89,24 +126,14 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
   const sched = g.input('sched', 'float32', ['trips', SCHED_COLUMNS]);
   const data = g.input('data', 'float32', [spec.nData, d]);
   const base = spec.nBase === null ? null : g.input('base', 'float32', [spec.nBase, d]);
-  const layout = randomLayout(spec);
+  const draws = drawSteps(spec, keys, data, base);
+  const pairs = regressionPairs(spec, draws.t, draws.x0, draws.x1, draws.z);
 
   const result = op.loop(g, trips, state, ({ graph: b, iter, carried: [p, m, v, ema] }) => {
-    const bits = hashBitsGraph(b, op.gather(keys, iter), layout.total);
-    const part = (r: { offset: number; count: number }) => op.slice(bits, [r.offset], [r.offset + r.count], [0]);
-    const normals = (r: { offset: number; count: number }) =>
-      op.reshape(op.slice(normalFromUniforms(uniformFromBits(part(r))), [0], [B * d], [0]), [B, d]);
-
-    const u = op.reshape(uniformFromBits(part(layout.t)), [B, 1]);
-    // 'late': t = 1 - (1 - u)^2 (see TIME_SAMPLINGS in config.ts)
-    const unit = spec.timeSampling === 'late' ? op.sub(1, op.square(op.sub(1, u))) : u;
-    const t = op.mul(unit, spec.interpolant.tMax);
-    const x0 = base ? op.gather(base, indexFromBits(part(layout.x0), spec.nBase!)) : normals(layout.x0);
-    const x1 = op.gather(data, indexFromBits(part(layout.x1), spec.nData));
-    const z = layout.z ? normals(layout.z) : null;
-
     const layers = unpackParams(net, p);
-    const { loss, grads } = (spec.lossAndGrads ?? autodiffLossAndGrads)(spec, layers, t, x0, x1, z);
+    const input = op.gather(pairs.input, iter);
+    const target = op.gather(pairs.target, iter);
+    const { loss, grads } = (spec.lossAndGrads ?? autodiffLossAndGrads)(spec, layers, input, target);
     let gflat = op.concat(grads.map((gl) => op.reshape(gl, [-1])), 0);
     if (optim.optimizer === 'adam' && optim.weightDecay > 0) gflat = op.add(gflat, op.mul(p, optim.weightDecay));
     const gnorm = op.sqrt(op.reduceSumSquare(gflat));

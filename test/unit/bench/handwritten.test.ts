@@ -7,7 +7,7 @@ import { createSession, ort } from '../../../src-main/engine/onnx/runtime.js';
 import { getInterpolant } from '../../../src-main/engine/interpolants/schedules.js';
 import { initParams, paramLayout, unpackParams, type MlpSpec } from '../../../src-main/engine/nets/mlp.js';
 import { Rng } from '../../../src-main/engine/random.js';
-import { autodiffLossAndGrads, type TrainProgramSpec } from '../../../src-main/engine/train/trainProgram.js';
+import { autodiffLossAndGrads, regressionPairs, type TrainProgramSpec } from '../../../src-main/engine/train/trainProgram.js';
 
 // The benchmark's hand-written backward is only a fair "prototype" if it computes the same
 // gradients as the engine's autodiff: both run in float64 on the same inputs.
@@ -25,8 +25,9 @@ for (const interpolant of ['trig', 'stochastic'] as const) {
     const t = g.input('t', 'float64', [B, 1]);
     const [x0, x1, z] = ['x0', 'x1', 'z'].map((n) => g.input(n, 'float64', [B, 2]));
     const layers = unpackParams(net, p);
-    const a = autodiffLossAndGrads(spec, layers, t, x0, x1, z);
-    const h = handwrittenLossAndGrads(spec, layers, t, x0, x1, z);
+    const { input, target } = regressionPairs(spec, t, x0, x1, z);
+    const a = autodiffLossAndGrads(spec, layers, input, target);
+    const h = handwrittenLossAndGrads(spec, layers, input, target);
     g.setNamedOutputs({
       la: a.loss, lh: h.loss,
       ...Object.fromEntries(a.grads.map((v, i) => [`ga${i}`, v])),

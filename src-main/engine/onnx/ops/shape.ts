@@ -28,15 +28,16 @@ export const Reshape: OpDef = {
   grad: (n, [g]) => [reshapeLike(g!, n.inputs[0]!), null],
 };
 
-/** Reshape to static dims (one may be -1, inferred). */
+/** ONNX Reshape: a 0 in `dims` keeps the input's dimension there (static or symbolic), -1 is inferred. */
 export function reshape(x: Value, dims: number[]): Value {
-  const shape: Dim[] = [...dims];
-  const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const shape: Dim[] = dims.map((d, i) => (d === 0 ? x.shape[i] : d));
   const hole = dims.indexOf(-1);
+  const fixed = shape.filter((_, i) => i !== hole);
+  const known = fixed.every((d) => typeof d === 'number') ? (fixed as number[]).reduce((a, b) => a * b, 1) : null;
   if (hole >= 0) {
     const size = x.size;
-    shape[hole] = size === null ? `${x.name}_r${hole}` : size / known;
-  } else if (x.size !== null && x.size !== known) {
+    shape[hole] = size === null || known === null ? `${x.name}_r${hole}` : size / known;
+  } else if (x.size !== null && known !== null && x.size !== known) {
     throw new Error(`cannot reshape [${x.shape}] to [${dims}]`);
   }
   return apply1(Reshape, [x, x.graph.ints(dims)], { __shape: shape as number[] });
