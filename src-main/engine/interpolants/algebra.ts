@@ -5,6 +5,7 @@
  */
 import type { Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
+import { plainFns, type Transcendentals } from '../onnx/laneSafe.js';
 
 export interface Algebra<T> {
   c(x: number): T;
@@ -32,7 +33,7 @@ export const numbers: Algebra<number> = {
 };
 
 /** Graph algebra over values shaped like `like` (constants take its dtype and graph). */
-export function graphAlgebra(like: Value): Algebra<Value> {
+export function graphAlgebra(like: Value, fns: Pick<Transcendentals, 'sin' | 'cos' | 'sqrt'> = plainFns): Algebra<Value> {
   const g = like.graph;
   return {
     c: (x) => g.scalar(x, like.dtype),
@@ -40,9 +41,9 @@ export function graphAlgebra(like: Value): Algebra<Value> {
     sub: op.sub,
     mul: op.mul,
     div: op.div,
-    sin: op.sin,
-    cos: op.cos,
-    sqrt: op.sqrt,
+    sin: fns.sin,
+    cos: fns.cos,
+    sqrt: fns.sqrt,
     below: (t, th, x, y) => op.where(op.less(t, th), x, y),
   };
 }

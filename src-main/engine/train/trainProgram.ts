@@ -17,6 +17,7 @@ import { grad } from '../onnx/autodiff.js';
 import { Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
 import { hashBitsGraph, indexFromBits, normalFromUniforms, uniformFromBits } from '../onnx/randomGraph.js';
+import { laneSafeFns, plainFns } from '../onnx/laneSafe.js';
 import { serializeModel } from '../onnx/serialize.js';
 import { graphAlgebra } from '../interpolants/algebra.js';
 import type { Interpolant } from '../interpolants/schedules.js';
@@ -61,18 +62,20 @@ export function velocityLoss(spec: TrainProgramSpec, layers: Value[], input: Val
 }
 
 /**
- * The regression pairs of endpoint samples (any leading axes): the net's input rows at
+ * The regression pairs of endpoint samples, for one step ([B, ...]) or for every step of a chunk
+ * ([k, B, ...]; transcendentals lane-safe, see laneSafe.ts): the net's input rows at
  * x_t = a x0 + b x1 (+ gamma z) and the target dI/dt = a' x0 + b' x1 (+ gamma' z).
  */
 export function regressionPairs(spec: TrainProgramSpec, t: Value, x0: Value, x1: Value, z: Value | null): { input: Value; target: Value } {
-  const c = spec.interpolant.at(graphAlgebra(t), t);
+  const fns = t.rank > 2 ? laneSafeFns : plainFns;
+  const c = spec.interpolant.at(graphAlgebra(t, fns), t);
   let xt = op.add(op.mul(c.a, x0), op.mul(c.b, x1));
   let target = op.add(op.mul(c.da, x0), op.mul(c.db, x1));
   if (c.gamma && c.dgamma && z) {
     xt = op.add(xt, op.mul(c.gamma, z));
     target = op.add(target, op.mul(c.dgamma, z));
   }
-  return { input: netInput(spec.net, xt, t), target };
+  return { input: netInput(spec.net, xt, t, fns), target };
 }
 
 /**
@@ -93,8 +96,8 @@ export function randomLayout(spec: TrainProgramSpec) {
 /**
  * The draws of all the steps of one program run, from the steps' keys [k]: t [k, B, 1] and x0,
  * x1, z [k, B, d]. Step i's draws depend on keys[i] alone, so drawing every step's in one
- * vectorized pass before the Loop gives bit for bit what per-step draws give, with a few dozen
- * op launches per run instead of per step.
+ * vectorized pass before the Loop (transcendentals lane-safe) gives bit for bit what per-step
+ * draws give, whatever k is, with a few dozen op launches per run instead of per step.
  */
 export function drawSteps(spec: TrainProgramSpec, keys: Value, data: Value, base: Value | null) {
   const { batch: B, net } = spec;
@@ -103,7 +106,7 @@ export function drawSteps(spec: TrainProgramSpec, keys: Value, data: Value, base
   const bits = hashBitsGraph(keys.graph, op.unsqueeze(keys, [1]), layout.total);
   const part = (r: { offset: number; count: number }) => op.slice(bits, [r.offset], [r.offset + r.count], [1]);
   const normals = (r: { offset: number; count: number }) =>
-    op.reshape(op.slice(normalFromUniforms(uniformFromBits(part(r))), [0], [B * d], [1]), [0, B, d]);
+    op.reshape(op.slice(normalFromUniforms(uniformFromBits(part(r)), laneSafeFns), [0], [B * d], [1]), [0, B, d]);
   const u = op.reshape(uniformFromBits(part(layout.t)), [0, B, 1]);
   // 'late': t = 1 - (1 - u)^2 (see TIME_SAMPLINGS in config.ts)
   const unit = spec.timeSampling === 'late' ? op.sub(1, op.square(op.sub(1, u))) : u;
