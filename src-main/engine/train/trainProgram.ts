@@ -137,16 +137,14 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
     const input = op.gather(pairs.input, iter);
     const target = op.gather(pairs.target, iter);
     const { loss, grads } = (spec.lossAndGrads ?? autodiffLossAndGrads)(spec, layers, input, target);
-    let gflat = op.concat(grads.map((gl) => op.reshape(gl, [-1])), 0);
+    let gflat = flatGradient(grads);
     if (optim.optimizer === 'adam' && optim.weightDecay > 0) gflat = op.add(gflat, op.mul(p, optim.weightDecay));
     const gnorm = op.sqrt(op.reduceSumSquare(gflat));
-    if (optim.clipNorm > 0) {
-      const scale = op.minimum(op.div(optim.clipNorm, op.add(gnorm, CLIP_EPS)), 1);
-      gflat = op.mul(gflat, scale);
-    }
+    // the clipping factor rides on Adam's scalars instead of a pass over the gradient
+    const scale = optim.clipNorm > 0 ? op.minimum(op.div(optim.clipNorm, op.add(gnorm, CLIP_EPS)), 1) : null;
     const row = op.gather(sched, iter);
     const col = (k: number) => op.gather(row, b.scalar(k, 'int64'));
-    const [m2, v2, p2] = adamUpdate(optim, col(SCHED.alpha), col(SCHED.epsHat), col(SCHED.shrink), p, m, v, gflat);
+    const [m2, v2, p2] = adamUpdate(optim, col(SCHED.alpha), col(SCHED.epsHat), col(SCHED.shrink), p, m, v, gflat, scale);
     const ema2 = op.add(ema, op.mul(op.sub(p2, ema), col(SCHED.emaRate)));
     return { carried: [p2, m2, v2, ema2], scans: [loss, gnorm] };
   });
@@ -156,13 +154,49 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
 }
 
 /**
+ * The layer gradients as one flat vector in the parameter layout (w0, b0, w1, b1, ...). Where a
+ * layer's weight and bias gradients are the two row blocks of one [fin + 1, fout] product (the
+ * Gemm rule's [a, 1]^T g), that product already is the layer's stretch of the layout: it goes in
+ * whole, without slicing it apart and copying the pieces back together.
+ */
+export function flatGradient(grads: Value[]): Value {
+  const parts: Value[] = [];
+  for (let i = 0; i < grads.length; i++) {
+    const both = i + 1 < grads.length ? rowBlocksOf(grads[i], grads[i + 1]) : null;
+    if (both) {
+      parts.push(op.reshape(both, [-1]));
+      i++;
+    } else parts.push(op.reshape(grads[i], [-1]));
+  }
+  return parts.length === 1 ? parts[0] : op.concat(parts, 0);
+}
+
+/** The product P when w = P[0:k] and b = reshape(P[k:k+1]) (row slices of a 2-D P with k + 1 rows). */
+function rowBlocksOf(w: Value, b: Value): Value | null {
+  const k = w.shape[0];
+  if (w.rank !== 2 || typeof k !== 'number' || b.node?.def.op !== 'Reshape') return null;
+  const rows = (v: Value, from: number, to: number): Value | null => {
+    const n = v.node;
+    if (!n || n.def.op !== 'Slice') return null;
+    const { __starts: s, __ends: e, __axes: a } = n.attrs as unknown as Record<string, number[]>;
+    const src = n.inputs[0]!;
+    return src.rank === 2 && src.shape[0] === k + 1 && a.length === 1 && a[0] === 0 && s[0] === from && e[0] === to ? src : null;
+  };
+  const src = rows(w, 0, k);
+  return src && rows(b.node.inputs[0]!, k, k + 1) === src ? src : null;
+}
+
+/**
  * Adam with the bias correction folded into host scalars (stepInputs.ts):
  *   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2,  p = shrink p - alpha m / (sqrt(v) + epsHat)
- * which is lr mhat / (sqrt(vhat) + eps); AdamW's decoupled decay is the shrink factor.
+ * which is lr mhat / (sqrt(vhat) + eps); AdamW's decoupled decay is the shrink factor. A clipping
+ * factor c (g -> c g) enters through the scalars: (1 - b1) c and (1 - b2) c^2.
  */
-function adamUpdate(o: OptimizerSpec, alpha: Value, epsHat: Value, shrink: Value, p: Value, m: Value, v: Value, g: Value): [Value, Value, Value] {
-  const m2 = op.add(op.mul(m, o.beta1), op.mul(g, 1 - o.beta1));
-  const v2 = op.add(op.mul(v, o.beta2), op.mul(op.square(g), 1 - o.beta2));
+function adamUpdate(o: OptimizerSpec, alpha: Value, epsHat: Value, shrink: Value, p: Value, m: Value, v: Value, g: Value, clip: Value | null): [Value, Value, Value] {
+  const c1 = clip ? op.mul(clip, 1 - o.beta1) : 1 - o.beta1;
+  const c2 = clip ? op.mul(op.square(clip), 1 - o.beta2) : 1 - o.beta2;
+  const m2 = op.add(op.mul(m, o.beta1), op.mul(g, c1));
+  const v2 = op.add(op.mul(v, o.beta2), op.mul(op.square(g), c2));
   const upd = op.div(m2, op.add(op.sqrt(v2), epsHat));
   const decayed = o.optimizer === 'adamw' && o.weightDecay > 0 ? op.mul(p, shrink) : p;
   return [m2, v2, op.sub(decayed, op.mul(upd, alpha))];

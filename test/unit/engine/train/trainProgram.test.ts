@@ -2,9 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultConfig, type ExperimentConfig } from '../../../../src-main/engine/config.js';
 import { getInterpolant, coefficientsAt } from '../../../../src-main/engine/interpolants/schedules.js';
-import type { MlpSpec } from '../../../../src-main/engine/nets/mlp.js';
+import { featureCount, initParams, paramLayout, unpackParams, type MlpSpec } from '../../../../src-main/engine/nets/mlp.js';
+import { grad } from '../../../../src-main/engine/onnx/autodiff.js';
+import { Graph } from '../../../../src-main/engine/onnx/graph.js';
+import { serializeModel } from '../../../../src-main/engine/onnx/serialize.js';
+import { createSession, ort } from '../../../../src-main/engine/onnx/runtime.js';
 import { initialState, TrainSession } from '../../../../src-main/engine/train/trainSession.js';
-import { randomLayout } from '../../../../src-main/engine/train/trainProgram.js';
+import { flatGradient, randomLayout, velocityLoss } from '../../../../src-main/engine/train/trainProgram.js';
 import { TRAIN_STREAM } from '../../../../src-main/engine/train/stepInputs.js';
 import { learningRate } from '../../../../src-main/engine/train/schedule.js';
 import { Rng, bitsToUniform, hashBits, streamKey } from '../../../../src-main/engine/random.js';
@@ -57,6 +61,41 @@ test('chunking does not change a bit for batch sizes off the SIMD width either (
     for (const k of [5, 1, 11, 6]) lb.push(...(await b.advance(k)).losses);
     assert.deepEqual(lb, la, interpolant);
     assert.deepEqual(b.state.params, a.state.params, interpolant);
+  }
+});
+
+test('the flat gradient (weight and bias rows of one product, taken whole) matches central differences of the loss', async () => {
+  const small: MlpSpec = { dim: 2, width: 6, depth: 2, activation: 'silu', timeFrequencies: 1 };
+  const B = 9;
+  const spec = { net: small, interpolant: getInterpolant('trig'), batch: B, nData: B, nBase: null, optim: config().train };
+  const P = paramLayout(small).total;
+  const g = new Graph('flat-gradient');
+  const p = g.input('p', 'float64', [P]);
+  const input = g.input('input', 'float64', [B, featureCount(small)]);
+  const target = g.input('target', 'float64', [B, 2]);
+  const layers = unpackParams(small, p);
+  const loss = velocityLoss(spec, layers, input, target);
+  const flat = flatGradient(grad(loss, layers));
+  // the row blocks went in whole: nothing between the products and the concatenation is a Slice
+  assert.ok(flat.node!.inputs.every((r) => r!.node!.inputs[0]!.node!.def.op !== 'Slice'), 'the gradient was sliced apart');
+  g.setNamedOutputs({ loss, flat });
+  const s = await createSession(serializeModel(g), { backend: 'cpu', threads: 1 });
+  const r = new Rng(4);
+  const feeds = {
+    input: new ort.Tensor('float64', Float64Array.from({ length: B * featureCount(small) }, () => r.normal()), [B, featureCount(small)]),
+    target: new ort.Tensor('float64', Float64Array.from({ length: B * 2 }, () => r.normal()), [B, 2]),
+  };
+  const p0 = Float64Array.from(initParams(small, 3));
+  const at = async (q: Float64Array) => s.run({ ...feeds, p: new ort.Tensor('float64', q, [P]) });
+  const exact = (await at(p0)).flat.data as Float64Array;
+  assert.equal(exact.length, P);
+  const h = 1e-6;
+  for (let i = 0; i < P; i++) {
+    const [up, down] = [p0.slice(), p0.slice()];
+    up[i] += h;
+    down[i] -= h;
+    const fd = (((await at(up)).loss.data as Float64Array)[0] - ((await at(down)).loss.data as Float64Array)[0]) / (2 * h);
+    assert.ok(Math.abs(fd - exact[i]) <= 1e-6 * (1 + Math.abs(fd)), `parameter ${i}: difference quotient ${fd}, gradient ${exact[i]}`);
   }
 });
 
@@ -125,6 +164,20 @@ test('gradient clipping bounds the update of a huge-loss batch, and the EMA star
   const fresh = await session(c);
   const ema0 = fresh.state.ema.slice();
   assert.deepEqual(ema0, fresh.state.params);
+  // after one step the moments hold the clipped gradient c g, |c g| = clipNorm:
+  // m = (1 - b1) c g and v = (1 - b2) (c g)^2, so |m| / (1 - b1) = clipNorm and m^2 / v = (1 - b1)^2 / (1 - b2)
+  await fresh.advance(1);
+  const { beta1: b1, beta2: b2 } = c.train;
+  const { m, v } = fresh.state;
+  const norm = Math.sqrt(m.reduce((a, x) => a + x * x, 0)) / (1 - b1);
+  assert.ok(Math.abs(norm - 1e-3) < 1e-6, `clipped gradient norm ${norm}`);
+  let checked = 0;
+  for (let i = 0; i < m.length; i++) {
+    if (v[i] < 1e-30) continue;
+    checked++;
+    assert.ok(Math.abs((m[i] * m[i]) / v[i] / ((1 - b1) ** 2 / (1 - b2)) - 1) < 1e-3, `parameter ${i}: m ${m[i]}, v ${v[i]}`);
+  }
+  assert.ok(checked > m.length / 2, `only ${checked} parameters had a gradient`);
 });
 
 test('a stochastic interpolant and a data-to-data base both train with finite, falling losses', async () => {
