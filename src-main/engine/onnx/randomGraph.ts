@@ -1,8 +1,9 @@
 /**
  * The counter-based generator of `engine/random.ts` built from uint32 ONNX ops, so a training
- * program draws its own randomness inside the Loop: bits(key, i) = lowbias32(lowbias32(i) ^ key),
- * bit-identical to the TypeScript `hashBits`. The per-step key is computed on the host
- * (`streamKey(seed, stream, step)`); lowbias32(i) is a constant of the program.
+ * program draws its own randomness: bits(key, i) = lowbias32(lowbias32(i) ^ key), bit-identical
+ * to the TypeScript `hashBits`. The per-step key is computed on the host
+ * (`streamKey(seed, stream, step)`); lowbias32(i) is a constant of the program. A chunk's keys
+ * [k, 1] give all k steps' bits [k, count] in one pass.
  */
 import { LOWBIAS_M1, LOWBIAS_M2, UNIFORM_SCALE, lowbias32 } from '../random.js';
 import type { Graph, Value } from './graph.js';
