@@ -5,7 +5,6 @@
  */
 import type { Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
-import { plainFns, type Transcendentals } from '../onnx/laneSafe.js';
 
 export interface Algebra<T> {
   c(x: number): T;
@@ -33,7 +32,7 @@ export const numbers: Algebra<number> = {
 };
 
 /** Graph algebra over values shaped like `like` (constants take its dtype and graph). */
-export function graphAlgebra(like: Value, fns: Pick<Transcendentals, 'sin' | 'cos' | 'sqrt'> = plainFns): Algebra<Value> {
+export function graphAlgebra(like: Value): Algebra<Value> {
   const g = like.graph;
   return {
     c: (x) => g.scalar(x, like.dtype),
@@ -41,9 +40,9 @@ export function graphAlgebra(like: Value, fns: Pick<Transcendentals, 'sin' | 'co
     sub: op.sub,
     mul: op.mul,
     div: op.div,
-    sin: fns.sin,
-    cos: fns.cos,
-    sqrt: fns.sqrt,
+    sin: op.sin,
+    cos: op.cos,
+    sqrt: op.sqrt,
     below: (t, th, x, y) => op.where(op.less(t, th), x, y),
   };
 }

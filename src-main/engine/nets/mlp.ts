@@ -7,7 +7,6 @@
 import type { Activation, NetConfig } from '../config.js';
 import type { Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
-import { plainFns, type Transcendentals } from '../onnx/laneSafe.js';
 import { Rng } from '../random.js';
 
 export interface MlpSpec extends NetConfig {
@@ -72,18 +71,18 @@ export function unpackParams(spec: MlpSpec, flat: Value): Value[] {
 }
 
 /** [t, sin(2 pi k t), cos(2 pi k t)] for k = 1..F along the last axis; t has shape [..., n, 1]. */
-export function timeFeatures(t: Value, frequencies: number, fns: Pick<Transcendentals, 'sin' | 'cos'> = plainFns): Value {
+export function timeFeatures(t: Value, frequencies: number): Value {
   if (frequencies === 0) return t;
   const g = t.graph;
   const freqs = Array.from({ length: frequencies }, (_, k) => 2 * Math.PI * (k + 1));
   const data = t.dtype === 'float64' ? Float64Array.from(freqs) : Float32Array.from(freqs);
   const arg = op.mul(t, g.constant(data, t.dtype, [1, frequencies]));
-  return op.concat([t, fns.sin(arg), fns.cos(arg)], t.rank - 1);
+  return op.concat([t, op.sin(arg), op.cos(arg)], t.rank - 1);
 }
 
 /** The net's input rows [x, time features of t] (`featureCount` columns); x [..., n, d], t [..., n, 1]. */
-export function netInput(spec: MlpSpec, x: Value, t: Value, fns: Pick<Transcendentals, 'sin' | 'cos'> = plainFns): Value {
-  return op.concat([x, timeFeatures(t, spec.timeFrequencies, fns)], x.rank - 1);
+export function netInput(spec: MlpSpec, x: Value, t: Value): Value {
+  return op.concat([x, timeFeatures(t, spec.timeFrequencies)], x.rank - 1);
 }
 
 export function activate(x: Value, a: Activation): Value {

@@ -8,7 +8,6 @@
 import { LOWBIAS_M1, LOWBIAS_M2, UNIFORM_SCALE, lowbias32 } from '../random.js';
 import type { Graph, Value } from './graph.js';
 import * as op from './ops/index.js';
-import { plainFns, type Transcendentals } from './laneSafe.js';
 
 export function lowbias32Graph(x: Value): Value {
   const g = x.graph;
@@ -36,15 +35,15 @@ export function uniformFromBits(bits: Value): Value {
  * or not, are kept) by Box-Muller on consecutive pairs, as `Rng.normal`:
  * z[2j] = r cos(2 pi u[2j+1]), z[2j+1] = r sin(2 pi u[2j+1]), r = sqrt(-2 ln u[2j]).
  */
-export function normalFromUniforms(u: Value, fns: Transcendentals = plainFns): Value {
+export function normalFromUniforms(u: Value): Value {
   const last = u.rank - 1;
   const count = u.shape[last];
   if (typeof count !== 'number' || count % 2 !== 0) throw new Error('Box-Muller needs an even, static number of uniforms');
   const keep = new Array<number>(last).fill(0);
   const pairs = op.reshape(u, [...keep, count / 2, 2]);
-  const r = fns.sqrt(op.mul(fns.log(op.slice(pairs, [0], [1], [last + 1])), -2));
+  const r = op.sqrt(op.mul(op.log(op.slice(pairs, [0], [1], [last + 1])), -2));
   const theta = op.mul(op.slice(pairs, [1], [2], [last + 1]), 2 * Math.PI);
-  return op.reshape(op.concat([op.mul(r, fns.cos(theta)), op.mul(r, fns.sin(theta))], last + 1), [...keep, count]);
+  return op.reshape(op.concat([op.mul(r, op.cos(theta)), op.mul(r, op.sin(theta))], last + 1), [...keep, count]);
 }
 
 /** Integers in [0, n), int64: bits mod n (bias below n / 2^32, negligible for n <= 1e7). */

@@ -1,7 +1,7 @@
 /**
  * The fused training program: K optimizer steps in one ONNX Loop. Before the Loop, one
- * vectorized pass hashes every step's random bits from its key, draws t, x0 (and z) and the
- * data rows, and interpolates them into the K batches of regression pairs. Each step then
+ * vectorized pass hashes every step's random bits from its key and draws t, the uniforms of x0
+ * (and z) and the data rows. Each step then makes its Gaussian draws and its regression pairs,
  * evaluates the quadratic velocity loss (SCIENCE.md section 2), differentiates it with `grad`,
  * clips the gradient norm, applies Adam (or AdamW) with bias correction, and updates the EMA of
  * the weights. Parameters and optimizer state are flat Float32 vectors carried through the
@@ -17,7 +17,6 @@ import { grad } from '../onnx/autodiff.js';
 import { Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
 import { hashBitsGraph, indexFromBits, normalFromUniforms, uniformFromBits } from '../onnx/randomGraph.js';
-import { laneSafeFns, plainFns } from '../onnx/laneSafe.js';
 import { serializeModel } from '../onnx/serialize.js';
 import { graphAlgebra } from '../interpolants/algebra.js';
 import type { Interpolant } from '../interpolants/schedules.js';
@@ -62,20 +61,18 @@ export function velocityLoss(spec: TrainProgramSpec, layers: Value[], input: Val
 }
 
 /**
- * The regression pairs of endpoint samples, for one step ([B, ...]) or for every step of a chunk
- * ([k, B, ...]; transcendentals lane-safe, see laneSafe.ts): the net's input rows at
- * x_t = a x0 + b x1 (+ gamma z) and the target dI/dt = a' x0 + b' x1 (+ gamma' z).
+ * The regression pairs of endpoint samples: the net's input rows at x_t = a x0 + b x1 (+ gamma z)
+ * and the target dI/dt = a' x0 + b' x1 (+ gamma' z).
  */
 export function regressionPairs(spec: TrainProgramSpec, t: Value, x0: Value, x1: Value, z: Value | null): { input: Value; target: Value } {
-  const fns = t.rank > 2 ? laneSafeFns : plainFns;
-  const c = spec.interpolant.at(graphAlgebra(t, fns), t);
+  const c = spec.interpolant.at(graphAlgebra(t), t);
   let xt = op.add(op.mul(c.a, x0), op.mul(c.b, x1));
   let target = op.add(op.mul(c.da, x0), op.mul(c.db, x1));
   if (c.gamma && c.dgamma && z) {
     xt = op.add(xt, op.mul(c.gamma, z));
     target = op.add(target, op.mul(c.dgamma, z));
   }
-  return { input: netInput(spec.net, xt, t, fns), target };
+  return { input: netInput(spec.net, xt, t), target };
 }
 
 /**
@@ -94,28 +91,39 @@ export function randomLayout(spec: TrainProgramSpec) {
 }
 
 /**
- * The draws of all the steps of one program run, from the steps' keys [k]: t [k, B, 1] and x0,
- * x1, z [k, B, d]. Step i's draws depend on keys[i] alone, so drawing every step's in one
- * vectorized pass before the Loop (transcendentals lane-safe) gives bit for bit what per-step
- * draws give, whatever k is, with a few dozen op launches per run instead of per step.
+ * What every step of one program run draws, from the steps' keys [k], made in one vectorized
+ * pass before the Loop: t [k, B, 1], the data rows x1 [k, B, d], base rows x0 [k, B, d] (a dataset
+ * base) or the uniforms of the Gaussian x0 and z (pairs for Box-Muller) [k, even(B d)]. Step i's
+ * draws depend on keys[i] alone, and this pass uses only integer ops and exactly rounded float
+ * arithmetic, so every step gets the bits per-step draws give, whatever k is. The transcendental
+ * parts (Box-Muller's log, sqrt, cos, sin; the schedule's and the time features' sin and cos) are
+ * left to each step (`stepPairs`): ONNX Runtime's Log, for one, rounds an element differently
+ * depending on where it falls in a larger tensor, which would make a run depend on its chunking.
  */
 export function drawSteps(spec: TrainProgramSpec, keys: Value, data: Value, base: Value | null) {
-  const { batch: B, net } = spec;
-  const d = net.dim;
+  const B = spec.batch;
   const layout = randomLayout(spec);
   const bits = hashBitsGraph(keys.graph, op.unsqueeze(keys, [1]), layout.total);
   const part = (r: { offset: number; count: number }) => op.slice(bits, [r.offset], [r.offset + r.count], [1]);
-  const normals = (r: { offset: number; count: number }) =>
-    op.reshape(op.slice(normalFromUniforms(uniformFromBits(part(r)), laneSafeFns), [0], [B * d], [1]), [0, B, d]);
   const u = op.reshape(uniformFromBits(part(layout.t)), [0, B, 1]);
   // 'late': t = 1 - (1 - u)^2 (see TIME_SAMPLINGS in config.ts)
   const unit = spec.timeSampling === 'late' ? op.sub(1, op.square(op.sub(1, u))) : u;
   return {
     t: op.mul(unit, spec.interpolant.tMax),
-    x0: base ? op.gather(base, indexFromBits(part(layout.x0), spec.nBase!)) : normals(layout.x0),
+    x0: base ? op.gather(base, indexFromBits(part(layout.x0), spec.nBase!)) : null,
+    x0Uniforms: base ? null : uniformFromBits(part(layout.x0)),
     x1: op.gather(data, indexFromBits(part(layout.x1), spec.nData)),
-    z: layout.z ? normals(layout.z) : null,
+    zUniforms: layout.z ? uniformFromBits(part(layout.z)) : null,
   };
+}
+
+/** Step `iter`'s regression pairs from the run's draws (`drawSteps`). */
+export function stepPairs(spec: TrainProgramSpec, draws: ReturnType<typeof drawSteps>, iter: Value): { input: Value; target: Value } {
+  const [B, d] = [spec.batch, spec.net.dim];
+  const normals = (uniforms: Value) => op.reshape(op.slice(normalFromUniforms(op.gather(uniforms, iter)), [0], [B * d], [0]), [B, d]);
+  const x0 = draws.x0 ? op.gather(draws.x0, iter) : normals(draws.x0Uniforms!);
+  const z = draws.zUniforms ? normals(draws.zUniforms) : null;
+  return regressionPairs(spec, op.gather(draws.t, iter), x0, op.gather(draws.x1, iter), z);
 }
 
 export function buildTrainGraph(spec: TrainProgramSpec): Graph {
@@ -130,12 +138,10 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
   const data = g.input('data', 'float32', [spec.nData, d]);
   const base = spec.nBase === null ? null : g.input('base', 'float32', [spec.nBase, d]);
   const draws = drawSteps(spec, keys, data, base);
-  const pairs = regressionPairs(spec, draws.t, draws.x0, draws.x1, draws.z);
 
   const result = op.loop(g, trips, state, ({ graph: b, iter, carried: [p, m, v, ema] }) => {
     const layers = unpackParams(net, p);
-    const input = op.gather(pairs.input, iter);
-    const target = op.gather(pairs.target, iter);
+    const { input, target } = stepPairs(spec, draws, iter);
     const { loss, grads } = (spec.lossAndGrads ?? autodiffLossAndGrads)(spec, layers, input, target);
     let gflat = flatGradient(grads);
     if (optim.optimizer === 'adam' && optim.weightDecay > 0) gflat = op.add(gflat, op.mul(p, optim.weightDecay));
