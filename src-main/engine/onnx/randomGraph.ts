@@ -31,19 +31,16 @@ export function uniformFromBits(bits: Value): Value {
 }
 
 /**
- * Standard normals from an even number of uniforms (along the last axis; leading axes, static
- * or not, are kept) by Box-Muller on consecutive pairs, as `Rng.normal`:
- * z[2j] = r cos(2 pi u[2j+1]), z[2j+1] = r sin(2 pi u[2j+1]), r = sqrt(-2 ln u[2j]).
+ * Standard normals from an even number of uniforms by Box-Muller on consecutive pairs, as
+ * `Rng.normal`: z[2j] = r cos(2 pi u[2j+1]), z[2j+1] = r sin(2 pi u[2j+1]), r = sqrt(-2 ln u[2j]).
  */
 export function normalFromUniforms(u: Value): Value {
-  const last = u.rank - 1;
-  const count = u.shape[last];
-  if (typeof count !== 'number' || count % 2 !== 0) throw new Error('Box-Muller needs an even, static number of uniforms');
-  const keep = new Array<number>(last).fill(0);
-  const pairs = op.reshape(u, [...keep, count / 2, 2]);
-  const r = op.sqrt(op.mul(op.log(op.slice(pairs, [0], [1], [last + 1])), -2));
-  const theta = op.mul(op.slice(pairs, [1], [2], [last + 1]), 2 * Math.PI);
-  return op.reshape(op.concat([op.mul(r, op.cos(theta)), op.mul(r, op.sin(theta))], last + 1), [...keep, count]);
+  const count = u.staticShape()[0];
+  if (count % 2 !== 0) throw new Error('Box-Muller needs an even number of uniforms');
+  const pairs = op.reshape(u, [count / 2, 2]);
+  const r = op.sqrt(op.mul(op.log(op.slice(pairs, [0], [1], [1])), -2));
+  const theta = op.mul(op.slice(pairs, [1], [2], [1]), 2 * Math.PI);
+  return op.reshape(op.concat([op.mul(r, op.cos(theta)), op.mul(r, op.sin(theta))], 1), [count]);
 }
 
 /** Integers in [0, n), int64: bits mod n (bias below n / 2^32, negligible for n <= 1e7). */

@@ -48,6 +48,7 @@ const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   ['ReduceMean', (a) => op.reduceMean(a, [0]), [M(3, 4)]],
   ['ReduceSumSquare', (a) => op.reduceSumSquare(a, [1], true), [M(3, 4)]],
   ['Reshape', (a) => op.mul(op.reshape(a, [4, 3]), op.reshape(a, [4, -1])), [M(3, 4)]],
+  ['Reshape keeping a dimension (0)', (a) => op.mul(op.reshape(a, [0, 6]), op.reshape(a, [2, 6])), [M(2, 3, 2)]],
   ['Transpose', (a) => op.transpose(a, [1, 2, 0]), [M(2, 3, 4)]],
   ['Expand', (a) => op.expand(a, [3, 4]), [M(1, 4)]],
   ['Concat', (a, b) => op.concat([a, b, a], 1), [M(2, 3), M(2, 2)]],

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Graph } from '../../../../src-main/engine/onnx/graph.js';
+import * as op from '../../../../src-main/engine/onnx/ops/index.js';
 import { serializeModel } from '../../../../src-main/engine/onnx/serialize.js';
 import { createSession, ort } from '../../../../src-main/engine/onnx/runtime.js';
 import { hashBitsGraph, indexFromBits, normalFromUniforms, uniformFromBits } from '../../../../src-main/engine/onnx/randomGraph.js';
@@ -48,4 +49,15 @@ test('in-graph indices are the hash bits modulo n, and different keys give diffe
   assert.notDeepEqual(Array.from(a.u), Array.from(b.u));
   assert.ok(a.u.every((x) => x > 0 && x < 1));
   assert.equal(bitsToUniform(0), 0.5 / 16777216);
+});
+
+test('a column of keys [k, 1] gives every key its own row of hash bits, as the TypeScript generator', async () => {
+  const g = new Graph('rng-keys');
+  const keys = g.input('keys', 'uint32', ['k']);
+  g.setNamedOutputs({ bits: hashBitsGraph(g, op.unsqueeze(keys, [1]), 300) });
+  const session = await createSession(serializeModel(g), { backend: 'cpu', threads: 2 });
+  const ks = Uint32Array.from([1, 2, 3, 4, 5, 6, 7], (s) => streamKey(s, 0, s * 11));
+  const bits = (await session.run({ keys: new ort.Tensor('uint32', ks, [ks.length]) })).bits.data as Uint32Array;
+  assert.equal(bits.length, ks.length * 300);
+  for (let r = 0; r < ks.length; r++) for (let i = 0; i < 300; i++) assert.equal(bits[r * 300 + i], hashBits(ks[r], i), `key ${r}, index ${i}`);
 });

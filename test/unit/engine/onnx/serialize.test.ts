@@ -14,7 +14,7 @@ function build() {
   const scale = g.constant(Float32Array.of(2), 'float32', [1]);
   const deadOuter = op.exp(x);
   const r = op.loop(g, 3, [x], ({ carried: [c] }) => {
-    const deadInner = op.sin(c);
+    op.sin(c); // nothing reads it
     return { carried: [op.add(c, scale)], scans: [] };
   });
   g.setNamedOutputs({ out: r.final[0] });
