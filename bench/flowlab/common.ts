@@ -10,12 +10,11 @@ import { getInterpolant } from '../../src-main/engine/interpolants/schedules.js'
 import type { MlpSpec } from '../../src-main/engine/nets/mlp.js';
 import { initialState, TrainSession } from '../../src-main/engine/train/trainSession.js';
 import type { LossAndGrads } from '../../src-main/engine/train/trainProgram.js';
+// One fused call aims at the service's wall time and step cap.
+import { TARGET_CHUNK_MS as CHUNK_TARGET_MS, MAX_CHUNK as MAX_CHUNK_STEPS } from '../../src-main/service/train.js';
 
 /** Points of the in-memory training set (the peers hold the same number). */
 export const DATA_POINTS = 100_000;
-/** Wall time one fused training call aims at, and the most steps per call: the service's own values. */
-export { TARGET_CHUNK_MS as CHUNK_TARGET_MS, MAX_CHUNK as MAX_CHUNK_STEPS } from '../../src-main/service/train.js';
-import { TARGET_CHUNK_MS as CHUNK_TARGET_MS, MAX_CHUNK as MAX_CHUNK_STEPS } from '../../src-main/service/train.js';
 
 export function parseArgs<T extends Record<string, string>>(argv: string[], defaults: T): T {
   const out: Record<string, string> = { ...defaults };

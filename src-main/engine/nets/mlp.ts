@@ -70,19 +70,19 @@ export function unpackParams(spec: MlpSpec, flat: Value): Value[] {
   return paramLayout(spec).slots.map((s) => op.reshape(op.slice(flat, [s.offset], [s.offset + s.size], [0]), [...s.shape]));
 }
 
-/** [t, sin(2 pi k t), cos(2 pi k t)] for k = 1..F along the last axis; t has shape [..., n, 1]. */
+/** [t, sin(2 pi k t), cos(2 pi k t)] for k = 1..F; t has shape [n, 1]. */
 export function timeFeatures(t: Value, frequencies: number): Value {
   if (frequencies === 0) return t;
   const g = t.graph;
   const freqs = Array.from({ length: frequencies }, (_, k) => 2 * Math.PI * (k + 1));
   const data = t.dtype === 'float64' ? Float64Array.from(freqs) : Float32Array.from(freqs);
   const arg = op.mul(t, g.constant(data, t.dtype, [1, frequencies]));
-  return op.concat([t, op.sin(arg), op.cos(arg)], t.rank - 1);
+  return op.concat([t, op.sin(arg), op.cos(arg)], 1);
 }
 
-/** The net's input rows [x, time features of t] (`featureCount` columns); x [..., n, d], t [..., n, 1]. */
+/** The net's input rows [x, time features of t] (`featureCount` columns); x [n, d], t [n, 1]. */
 export function netInput(spec: MlpSpec, x: Value, t: Value): Value {
-  return op.concat([x, timeFeatures(t, spec.timeFrequencies)], x.rank - 1);
+  return op.concat([x, timeFeatures(t, spec.timeFrequencies)], 1);
 }
 
 export function activate(x: Value, a: Activation): Value {
@@ -108,8 +108,7 @@ export function mlpVelocity(spec: MlpSpec, layers: Value[], x: Value, t: Value):
 export function mlpForward(spec: MlpSpec, layers: Value[], h: Value): Value {
   const nLayers = layers.length / 2;
   for (let l = 0; l < nLayers; l++) {
-    const [w, b] = [layers[2 * l], layers[2 * l + 1]];
-    h = h.rank === 2 ? op.gemm(h, w, b) : op.add(op.matmul(h, w), b);
+    h = op.gemm(h, layers[2 * l], layers[2 * l + 1]);
     if (l + 1 < nLayers) h = activate(h, spec.activation);
   }
   return h;

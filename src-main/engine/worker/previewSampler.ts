@@ -70,6 +70,7 @@ export class PreviewSampler {
     this.tMax = getInterpolant(config.interpolant).tMax;
     this.params = new Float32Array(state.ema.length);
     this.x0 = new Rng(config.train.seed, PREVIEW_STREAM).fillNormal(new Float32Array(PREVIEW_POINTS * dim)) as Float32Array;
+    // Previews run inside the training process, between its chunks: on the training's backend.
     this.sampler = new NetSampler(this.spec, this.params, await resolveBackend(config.backend, 'train'), 1);
   }
 
