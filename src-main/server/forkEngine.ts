@@ -3,20 +3,13 @@
  * runs the TypeScript entry through tsx; from the compiled build, the JavaScript one.
  */
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { nodeEntry } from '../engine/nodeEntry.js';
 import type { EngineProcess } from '../service/jobs.js';
 import type { FromEngine } from '../engine/worker/protocol.js';
 import { DATA_DIR_ENV } from '../engine/worker/protocol.js';
 
-export function engineEntry(): { path: string; execArgv: string[] } {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = new URL(`../engine/worker/main.${fromSources ? 'ts' : 'js'}`, import.meta.url);
-  const execArgv = fromSources ? ['--import', import.meta.resolve('tsx')] : [];
-  return { path: fileURLToPath(entry), execArgv };
-}
-
 export function forkEngine(dataDir: string): EngineProcess {
-  const { path, execArgv } = engineEntry();
+  const { path, execArgv } = nodeEntry('../engine/worker/main', import.meta.url);
   const child = fork(path, [], {
     execArgv,
     serialization: 'advanced',

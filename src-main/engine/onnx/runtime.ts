@@ -4,12 +4,14 @@
  * asked: a backend that was asked for explicitly and does not work is an error, never a silent
  * fallback. The backend used is recorded with every run.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
+import { nodeEntry, nodeEnv } from '../nodeEntry.js';
 import type { BackendChoice } from '../config.js';
 import { Graph } from './graph.js';
 import { add } from './ops/index.js';
@@ -78,7 +80,12 @@ function missingPrerequisite(b: Backend): string | null {
 
 const probeCache = new Map<Backend, Promise<string | null>>();
 
-/** Null when the backend runs a model here, else the reason it does not. */
+/**
+ * Null when the backend runs a model here, else the reason it does not. A GPU backend is tried
+ * in a child process (`probeChild.ts`): its native libraries print to the terminal while they
+ * look for a device (the Vulkan loader and Dawn do, even when they then fail cleanly), and a
+ * broken driver can crash the process that loads it. The child keeps both away from the caller.
+ */
 export function probeBackend(b: Backend): Promise<string | null> {
   let p = probeCache.get(b);
   if (!p) {
@@ -87,19 +94,69 @@ export function probeBackend(b: Backend): Promise<string | null> {
       if (!bundled) return `${b} is not supported by this build of ONNX Runtime`;
       const missing = missingPrerequisite(b);
       if (missing) return missing;
-      try {
-        const s = await createSession(tinyModel(), { backend: b, threads: 1 });
-        const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2]), [2]) });
-        const v = out[s.outputNames[0]].data as Float32Array;
-        await s.release();
-        return v[0] === 2 && v[1] === 3 ? null : `${b} computed a wrong result`;
-      } catch (e) {
-        return `${b} is unavailable: ${(e as Error).message.split('\n')[0]}`;
-      }
+      return b === 'cpu' ? probeHere(b) : probeInChild(b);
     })();
     probeCache.set(b, p);
   }
   return p;
+}
+
+/** Runs the tiny model on `b` in this process: null when it computes the right result, else why not. */
+export async function probeHere(b: Backend): Promise<string | null> {
+  try {
+    const s = await createSession(tinyModel(), { backend: b, threads: 1 });
+    const out = await s.run({ x: new ort.Tensor('float32', Float32Array.from([1, 2]), [2]) });
+    const v = out[s.outputNames[0]].data as Float32Array;
+    await s.release();
+    return v[0] === 2 && v[1] === 3 ? null : `${b} computed a wrong result`;
+  } catch (e) {
+    return `${b} is unavailable: ${ortMessage((e as Error).message)}`;
+  }
+}
+
+/**
+ * The words of an ONNX Runtime error without its source location: "path/file.cc:136 function
+ * condition was false. Failed to get a WebGPU adapter: No supported adapters" -> the last part.
+ */
+export function ortMessage(message: string): string {
+  const first = message.split('\n')[0];
+  const m = /^\S+\.(?:cc|cpp|h):\d+ .* was false\. (.+)$/.exec(first);
+  return m ? m[1] : first;
+}
+
+/** Seconds a probe may take; a first GPU initialisation can take several. */
+const PROBE_TIMEOUT_S = 60;
+
+/** `probeHere` in a child process; its output is kept, and only its verdict comes back. */
+export function probeInChild(b: Backend): Promise<string | null> {
+  const { path, execArgv } = nodeEntry('./probeChild', import.meta.url);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...execArgv, path, b], { env: nodeEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_S * 1000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => resolve(`${b} could not be probed: ${e.message}`));
+    child.on('close', (code, signal) => {
+      const verdict = parseVerdict(stdout);
+      if (verdict !== undefined) return resolve(verdict);
+      const lastLine = stderr.trim().split('\n').at(-1)?.trim();
+      const how = signal === 'SIGTERM' ? `did not finish in ${PROBE_TIMEOUT_S} s` : signal ? `crashed (${signal})` : `exited with code ${code}`;
+      resolve(`${b} is unavailable: its probe ${how}${lastLine ? ` (${lastLine})` : ''}`);
+    });
+  });
+}
+
+function parseVerdict(stdout: string): string | null | undefined {
+  const line = stdout.trim().split('\n').at(-1);
+  if (!line) return undefined;
+  try {
+    const v = JSON.parse(line) as { reason?: unknown };
+    if (v.reason === null || typeof v.reason === 'string') return v.reason;
+  } catch {
+    // not the probe's verdict: the child failed before it could print one
+  }
+  return undefined;
 }
 
 export async function availableBackends(): Promise<{ name: Backend; available: boolean; reason?: string }[]> {
