@@ -54,7 +54,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       door: ctx.door,
       dataDir,
       // Probed in the engine process: the door's own process never loads ONNX Runtime.
-      backends: (await job({ kind: 'backends' }, 'probe backends')) as { name: string; available: boolean }[],
+      backends: (await job({ kind: 'backends' }, 'probe backends')) as { name: string; available: boolean; note?: string }[],
       cores: cpus().length,
     }),
     'pretrained.list': () =>

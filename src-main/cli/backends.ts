@@ -17,7 +17,8 @@ Lists the backends of this ONNX Runtime build and whether each runs here (and wh
 ${COMMON_HELP}
 
 'auto' (the default backend of train, sample and eval) trains on the CPU and solves ODEs on a
-GPU backend when one works.`;
+GPU backend when one works on a hardware device (not on a software Vulkan device such as Mesa's
+lavapipe, which is slower than the CPU).`;
 
 const exp = (x: number) => x.toExponential(1);
 
@@ -31,7 +32,7 @@ export async function backendsCommand(argv: string[]): Promise<number> {
   if (!check) {
     const list = await availableBackends();
     if (v.json) console.log(JSON.stringify({ backends: list }));
-    else for (const b of list) console.log(`${b.name.padEnd(7)} ${b.available ? 'available' : `unavailable: ${b.reason!.replace(`${b.name} is unavailable: `, '')}`}`);
+    else for (const b of list) console.log(`${b.name.padEnd(7)} ${b.available ? `available${b.note ? `; auto does not use it: ${b.note}` : ''}` : `unavailable: ${b.reason!.replace(`${b.name} is unavailable: `, '')}`}`);
     return 0;
   }
   if (!(BACKEND_PREFERENCE as string[]).includes(check)) throw new UserError(`unknown backend '${check}'; pass --check webgpu, cuda or cpu`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { cli, lastJson, ROOT } from '../helpers/cli.js';
-import { ortMessage, probeBackend, probeInChild } from '../../src-main/engine/onnx/runtime.js';
+import { ortMessage, probeBackend, probeHardware, probeInChild, resolveBackend } from '../../src-main/engine/onnx/runtime.js';
 
 // The GPU check run CPU against CPU: every program must agree exactly (the programs are
 // deterministic), and the report must say so. On a GPU machine the same script compares webgpu
@@ -47,6 +47,7 @@ test('flowlab backends lists each backend with its availability; --check cpu agr
   assert.deepEqual(backends.map((b) => b.name), ['cuda', 'webgpu', 'cpu']);
   assert.equal(backends.find((b) => b.name === 'cpu')!.available, true);
   for (const b of backends) if (!b.available) assert.match(b.reason!, new RegExp(b.name));
+  for (const b of backends) if (b.available && b.note) assert.match(b.note, /software Vulkan device/);
 
   const text = cli(['backends', '--check', 'cpu', '--threads', '1', '--train-steps', '1,4', '--n', '128']);
   assert.equal(text.code, 0, text.stderr);
@@ -69,4 +70,42 @@ test('ONNX Runtime errors lose their source location', () => {
   const raw = '/onnxruntime_src/onnxruntime/core/providers/webgpu/webgpu_context.cc:136 onnxruntime::webgpu::WebGpuContext::Initialize(const onnxruntime::webgpu::WebGpuContextConfig&)::<lambda()> adapter_result.status == wgpu::RequestAdapterStatus::Success was false. Failed to get a WebGPU adapter: No supported adapters\nmore';
   assert.equal(ortMessage(raw), 'Failed to get a WebGPU adapter: No supported adapters');
   assert.equal(ortMessage('plain message\nsecond line'), 'plain message');
+});
+
+// CI installs Mesa's software Vulkan driver (lavapipe) and sets FLOWLAB_EXPECT_SOFTWARE_VULKAN,
+// so there WebGPU runs, on the CPU, and these tests take their strict branch.
+const expectSoftwareVulkan = process.env.FLOWLAB_EXPECT_SOFTWARE_VULKAN === '1';
+
+test("'auto' solves on a GPU backend only when it has a hardware device", async () => {
+  const runs = await probeBackend('webgpu');
+  const hardware = await probeHardware('webgpu');
+  if (expectSoftwareVulkan) {
+    assert.equal(runs, null, 'WebGPU should run on the software Vulkan device');
+    assert.match(hardware!, /^webgpu has only a software Vulkan device/);
+  }
+  if (runs !== null) assert.notEqual(hardware, null, 'a backend that does not run cannot run on hardware');
+  const expected = (await probeHardware('cuda')) === null ? 'cuda' : hardware === null ? 'webgpu' : 'cpu';
+  assert.equal(await resolveBackend('auto', 'solve'), expected);
+  assert.equal(await resolveBackend('auto', 'train'), 'cpu');
+  // asked for by name, a backend that runs is used even on a software device
+  if (runs === null) assert.equal(await resolveBackend('webgpu', 'solve'), 'webgpu');
+  // the hardware probe hides drivers through the child's environment: with every driver hidden
+  // nothing runs, whatever this machine has
+  assert.notEqual(await probeInChild('webgpu', { VK_LOADER_DRIVERS_DISABLE: '*' }), null);
+});
+
+test('flowlab backends --check webgpu: where WebGPU runs (on a GPU, or on the CPU through lavapipe) it agrees with the CPU', async (t) => {
+  if ((await probeBackend('webgpu')) !== null) {
+    assert.equal(expectSoftwareVulkan, false, 'CI expected WebGPU to run on its software Vulkan device');
+    t.diagnostic('WebGPU does not run here: nothing to compare');
+    return;
+  }
+  const r = cli(['backends', '--check', 'webgpu', '--threads', '2', '--train-steps', '1,3', '--n', '128', '--json']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const report = lastJson(r.stdout) as { pass: boolean; training: { lossMaxRel: number; paramsMaxAbs: number }[]; sampling: { maxAbs: number }[] };
+  assert.equal(report.pass, true);
+  assert.equal(report.training.length, 2);
+  for (const s of report.training) assert.ok(s.lossMaxRel < 1e-4 && s.paramsMaxAbs < 1e-4, JSON.stringify(s));
+  assert.equal(report.sampling.length, 8);
+  for (const s of report.sampling) assert.ok(s.maxAbs < 1e-4, JSON.stringify(s));
 });

@@ -78,7 +78,7 @@ function missingPrerequisite(b: Backend): string | null {
   return null;
 }
 
-const probeCache = new Map<Backend, Promise<string | null>>();
+const probeCache = new Map<string, Promise<string | null>>();
 
 /**
  * Null when the backend runs a model here, else the reason it does not. A GPU backend is tried
@@ -87,16 +87,40 @@ const probeCache = new Map<Backend, Promise<string | null>>();
  * broken driver can crash the process that loads it. The child keeps both away from the caller.
  */
 export function probeBackend(b: Backend): Promise<string | null> {
-  let p = probeCache.get(b);
+  return cachedProbe(b, {});
+}
+
+/**
+ * Vulkan drivers that run on the CPU, by their manifest names: Mesa's lavapipe (installed with
+ * most Linux desktops) and SwiftShader.
+ */
+export const SOFTWARE_VULKAN_DRIVERS = ['*lvp_icd*', '*swiftshader*'];
+
+/**
+ * Null when `b` runs here on a hardware device, else why not. WebGPU on Linux can find nothing
+ * but a software Vulkan driver; it then works, and slowly: RK4 on 10 000 points took 27x as long
+ * over lavapipe as on the CPU backend of the same 2-core machine. So this probe hides those
+ * drivers from the Vulkan loader (VK_LOADER_DRIVERS_DISABLE) and tries again; 'auto' asks it.
+ */
+export function probeHardware(b: Backend): Promise<string | null> {
+  if (b !== 'webgpu' || process.platform !== 'linux') return probeBackend(b);
+  const disabled = [process.env.VK_LOADER_DRIVERS_DISABLE, ...SOFTWARE_VULKAN_DRIVERS].filter(Boolean).join(',');
+  return cachedProbe(b, { VK_LOADER_DRIVERS_DISABLE: disabled }).then((reason) => (reason === null ? null : `${b} has ${SOFTWARE_ONLY}`));
+}
+const SOFTWARE_ONLY = "only a software Vulkan device here (Mesa's lavapipe or SwiftShader), slower than the CPU backend";
+
+function cachedProbe(b: Backend, env: Record<string, string>): Promise<string | null> {
+  const key = `${b} ${JSON.stringify(env)}`;
+  let p = probeCache.get(key);
   if (!p) {
     p = (async () => {
       const bundled = ort.listSupportedBackends?.().find((x) => x.name === b);
       if (!bundled) return `${b} is not supported by this build of ONNX Runtime`;
       const missing = missingPrerequisite(b);
       if (missing) return missing;
-      return b === 'cpu' ? probeHere(b) : probeInChild(b);
+      return b === 'cpu' ? probeHere(b) : probeInChild(b, env);
     })();
-    probeCache.set(b, p);
+    probeCache.set(key, p);
   }
   return p;
 }
@@ -128,10 +152,10 @@ export function ortMessage(message: string): string {
 const PROBE_TIMEOUT_S = 60;
 
 /** `probeHere` in a child process; its output is kept, and only its verdict comes back. */
-export function probeInChild(b: Backend): Promise<string | null> {
+export function probeInChild(b: Backend, env: Record<string, string> = {}): Promise<string | null> {
   const { path, execArgv } = nodeEntry('./probeChild', import.meta.url);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...execArgv, path, b], { env: nodeEnv(), stdio: ['ignore', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_S * 1000 });
+    const child = spawn(process.execPath, [...execArgv, path, b], { env: nodeEnv(env), stdio: ['ignore', 'pipe', 'pipe'], timeout: PROBE_TIMEOUT_S * 1000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -159,13 +183,24 @@ function parseVerdict(stdout: string): string | null | undefined {
   return undefined;
 }
 
-export async function availableBackends(): Promise<{ name: Backend; available: boolean; reason?: string }[]> {
-  const out = [];
-  for (const b of BACKEND_PREFERENCE) {
-    const reason = await probeBackend(b);
-    out.push(reason === null ? { name: b, available: true } : { name: b, available: false, reason });
-  }
-  return out;
+export interface BackendAvailability {
+  name: Backend;
+  available: boolean;
+  /** Why it does not run here. */
+  reason?: string;
+  /** It runs, but 'auto' does not use it: why (a software device). */
+  note?: string;
+}
+
+export async function availableBackends(): Promise<BackendAvailability[]> {
+  return Promise.all(
+    BACKEND_PREFERENCE.map(async (b): Promise<BackendAvailability> => {
+      const reason = await probeBackend(b);
+      if (reason !== null) return { name: b, available: false, reason };
+      const hardware = await probeHardware(b);
+      return hardware === null ? { name: b, available: true } : { name: b, available: true, note: SOFTWARE_ONLY };
+    }),
+  );
 }
 
 /**
@@ -173,7 +208,8 @@ export async function availableBackends(): Promise<{ name: Backend; available: b
  * (Vulkan), `scripts/backendCheck.ts`: training the default net ran at 25 steps/s there against
  * 275 on the machine's 16 CPU cores (a fused training step is hundreds of small kernels, and the
  * GPU's per-kernel cost dominates at these sizes), while RK4 sampling of 65 536 points ran 5x
- * faster than on the CPU. So 'auto' trains on the CPU and solves ODEs on a GPU when one works.
+ * faster than on the CPU. So 'auto' trains on the CPU and solves ODEs on a GPU when one works
+ * (a hardware one: `probeHardware`).
  * CUDA could not be measured (its provider is not installed there); it is preferred for solving
  * like WebGPU and, unmeasured for training, not chosen for it.
  */
@@ -187,7 +223,7 @@ export async function resolveBackend(choice: BackendChoice, workload: Workload):
     return choice;
   }
   if (workload === 'train') return 'cpu';
-  for (const b of BACKEND_PREFERENCE) if ((await probeBackend(b)) === null) return b;
+  for (const b of BACKEND_PREFERENCE) if ((await probeHardware(b)) === null) return b;
   return 'cpu';
 }
 

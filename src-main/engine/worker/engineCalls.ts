@@ -88,6 +88,6 @@ export async function evaluateRun(o: { store: Store; runId: string; n?: number }
   return results;
 }
 
-export async function backends(): Promise<{ name: string; available: boolean }[]> {
-  return (await availableBackends()).map((b) => ({ name: b.name, available: b.available }));
+export async function backends(): Promise<{ name: string; available: boolean; note?: string }[]> {
+  return (await availableBackends()).map((b) => ({ name: b.name, available: b.available, ...(b.note ? { note: b.note } : {}) }));
 }
