@@ -2,7 +2,7 @@
  * How to start one of FlowLab's own modules as a Node child process: from the sources (tests,
  * `tsx`) the TypeScript file through the tsx loader, from the compiled build the JavaScript one.
  * Under Electron `process.execPath` is the Electron binary, which runs as plain Node with
- * ELECTRON_RUN_AS_NODE set (`nodeEnv`).
+ * ELECTRON_RUN_AS_NODE set (`nodeEnv`; the packaged app keeps the RunAsNode fuse on for it).
  */
 import { fileURLToPath } from 'node:url';
 
