@@ -105,7 +105,9 @@ export const SOFTWARE_VULKAN_DRIVERS = ['*lvp_icd*', '*swiftshader*'];
 export function probeHardware(b: Backend): Promise<string | null> {
   if (b !== 'webgpu' || process.platform !== 'linux') return probeBackend(b);
   const disabled = [process.env.VK_LOADER_DRIVERS_DISABLE, ...SOFTWARE_VULKAN_DRIVERS].filter(Boolean).join(',');
-  return cachedProbe(b, { VK_LOADER_DRIVERS_DISABLE: disabled }).then((reason) => (reason === null ? null : `${b} has ${SOFTWARE_ONLY}`));
+  return cachedProbe(b, { VK_LOADER_DRIVERS_DISABLE: disabled }).then((reason) =>
+    reason === null ? null : `${b} has no hardware device here (a software Vulkan device, such as Mesa's lavapipe, is not counted: it is slower than the CPU backend)`,
+  );
 }
 const SOFTWARE_ONLY = "only a software Vulkan device here (Mesa's lavapipe or SwiftShader), slower than the CPU backend";
 
