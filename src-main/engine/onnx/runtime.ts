@@ -95,6 +95,8 @@ export function probeBackend(b: Backend): Promise<string | null> {
  * most Linux desktops) and SwiftShader.
  */
 export const SOFTWARE_VULKAN_DRIVERS = ['*lvp_icd*', '*swiftshader*'];
+/** The note `availableBackends` gives a backend that runs only on one of them. */
+const SOFTWARE_ONLY = "only a software Vulkan device here (Mesa's lavapipe or SwiftShader), slower than the CPU backend";
 
 /**
  * Null when `b` runs here on a hardware device, else why not. WebGPU on Linux can find nothing
@@ -109,7 +111,6 @@ export function probeHardware(b: Backend): Promise<string | null> {
     reason === null ? null : `${b} has no hardware device here (a software Vulkan device, such as Mesa's lavapipe, is not counted: it is slower than the CPU backend)`,
   );
 }
-const SOFTWARE_ONLY = "only a software Vulkan device here (Mesa's lavapipe or SwiftShader), slower than the CPU backend";
 
 function cachedProbe(b: Backend, env: Record<string, string>): Promise<string | null> {
   const key = `${b} ${JSON.stringify(env)}`;
