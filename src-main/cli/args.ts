@@ -16,10 +16,10 @@ export const COMMON_OPTIONS: OptionSpec = {
   help: { type: 'boolean', short: 'h' },
 };
 
-export const COMMON_HELP = `  --data-dir DIR     where runs are stored (default: ${defaultDataDir()}; env FLOWLAB_DATA_DIR)
-  --threads N        ONNX Runtime threads (default: one per core)
-  --json             print the result as one JSON object on the last line
-  -h, --help         show this help`;
+export const COMMON_HELP = `  --data-dir DIR        where runs are stored (default: ${defaultDataDir()}; env FLOWLAB_DATA_DIR)
+  --threads N           ONNX Runtime threads (default: one per core)
+  --json                print the result as one JSON object on the last line
+  -h, --help            show this help`;
 
 export type Parsed = Record<string, string | boolean | undefined>;
 

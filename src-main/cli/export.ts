@@ -6,10 +6,14 @@ import { COMMON_HELP, dataDir, parse, str } from './args.js';
 
 export const EXPORT_HELP = `flowlab export --run RUN_ID --format ${EXPORT_FORMATS.join('|')} --out PATH
 
-  onnx   the velocity net v(t, x) with the EMA weights: inputs x [N, d], t [N, 1]; output v [N, d]
-  csv    the run's latest samples (draw them with \`flowlab sample\`)
-  npy    the same as a float32 NumPy array [n, d]
-  json   the run record, its loss curve and evaluations
+Writes one thing of a run to a file.
+  --run RUN_ID          the run (see \`flowlab runs\`)
+  --format NAME         onnx: the velocity net v(t, x) with the EMA weights: inputs x [N, d],
+                              t [N, 1]; output v [N, d]; the run's config in its metadata
+                        csv:  the run's latest samples (draw them with \`flowlab sample\`)
+                        npy:  the same as a float32 NumPy array [n, d]
+                        json: the run record, its loss curve and evaluations
+  --out PATH            the file to write
 ${COMMON_HELP}`;
 
 export async function exportCommand(argv: string[]): Promise<number> {

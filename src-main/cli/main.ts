@@ -15,7 +15,7 @@ type Command = (argv: string[]) => Promise<number>;
 async function serveForever(): Promise<Command> {
   const { serveCommand } = await import('../server/serveCommand.js');
   return async (argv) => {
-    await serveCommand(argv);
+    if (!(await serveCommand(argv))) return 0; // --help
     return new Promise<number>(() => {});
   };
 }

@@ -26,7 +26,8 @@ Trains a velocity net by the stochastic-interpolant regression loss and stores t
   --name TEXT           a name for the run
   --resume RUN_ID       continue an interrupted or stopped run from its last checkpoint
   --backend NAME        ${BACKENDS.join(' | ')} (default auto: the CPU, measured fastest for training these nets)
-  --checkpoint-seconds S  seconds between checkpoints (default 5)
+  --checkpoint-seconds S
+                        seconds between checkpoints (default 5)
 ${COMMON_HELP}`;
 
 export const TRAIN_OPTIONS: OptionSpec = {

@@ -12,9 +12,19 @@ export const DEFAULT_PORT = 5780;
 export interface ServeArgs {
   port: number;
   dataDir: string;
+  /** --help / -h: print SERVE_HELP instead of serving. */
+  help?: true;
 }
 
 export const SERVE_USAGE = 'usage: flowlab serve [--port P] [--data-dir DIR]';
+
+export const SERVE_HELP = `flowlab serve [--port P] [--data-dir DIR]
+
+Serves the FlowLab app to a browser on this machine (it listens on 127.0.0.1 only) and prints the
+address to open. Trainings started there keep running until stopped; Ctrl-C stops them resumably.
+  --port P              port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --data-dir DIR        where runs are stored (default: ${defaultDataDir()}; env FLOWLAB_DATA_DIR)
+  -h, --help            show this help`;
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   const args: ServeArgs = { port: DEFAULT_PORT, dataDir: defaultDataDir() };
@@ -26,7 +36,9 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       if (v === undefined || v === '') throw new UserError(`${name} needs a value; ${SERVE_USAGE}`);
       return v;
     };
-    if (name === '--port') {
+    if (name === '--help' || name === '-h') {
+      args.help = true;
+    } else if (name === '--port') {
       const v = value();
       const port = Number(v);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -43,8 +55,12 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
 }
 
 /** Starts the server, prints where to open it, and closes it cleanly on SIGINT/SIGTERM. */
-export async function serveCommand(argv: readonly string[], print: (line: string) => void = console.log): Promise<RunningServer> {
+export async function serveCommand(argv: readonly string[], print: (line: string) => void = console.log): Promise<RunningServer | null> {
   const args = parseServeArgs(argv);
+  if (args.help) {
+    print(SERVE_HELP);
+    return null;
+  }
   let server: RunningServer;
   try {
     server = await startServer({ port: args.port, dataDir: args.dataDir });

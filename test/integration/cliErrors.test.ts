@@ -92,4 +92,8 @@ test('every command documents its options with --help', () => {
     assert.match(r.stdout, /--data-dir/);
     assert.match(r.stdout, /--threads/);
   }
+  // serve takes its threads from each run's settings; it must still answer --help, not serve
+  const r = cli(['serve', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /--port P[\s\S]*--data-dir DIR/);
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contentSecurityPolicy, resolveStatic } from '../../../src-main/server/staticFiles.js';
 import { startServer } from '../../../src-main/server/startServer.js';
-import { parseServeArgs } from '../../../src-main/server/serveCommand.js';
+import { parseServeArgs, serveCommand } from '../../../src-main/server/serveCommand.js';
 
 describe('serving the renderer', () => {
   test('paths cannot leave the renderer folder', () => {
@@ -54,6 +54,13 @@ describe('flowlab serve options', () => {
   test('port and data folder are read in both spellings', () => {
     assert.deepEqual(parseServeArgs(['--port', '9000', '--data-dir', '/d']), { port: 9000, dataDir: '/d' });
     assert.deepEqual(parseServeArgs(['--port=0', '--data-dir=/e']), { port: 0, dataDir: '/e' });
+  });
+
+  test('--help prints the options and serves nothing', async () => {
+    assert.equal(parseServeArgs(['-h']).help, true);
+    const printed: string[] = [];
+    assert.equal(await serveCommand(['--help'], (l) => printed.push(l)), null);
+    assert.match(printed.join('\n'), /--port P[\s\S]*--data-dir DIR/);
   });
 
   test('bad options are one-line user errors', () => {
