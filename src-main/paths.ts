@@ -4,8 +4,9 @@
  * macOS ~/Library/Application Support/FlowLab/data, Windows %APPDATA%\FlowLab\data.
  * FLOWLAB_DATA_DIR overrides.
  */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const PRODUCT_NAME = 'FlowLab';
 
@@ -24,5 +25,27 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
       return join(home, 'Library', 'Application Support', PRODUCT_NAME);
     default:
       return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), PRODUCT_NAME);
+  }
+}
+
+/**
+ * `mkdir -p` that cannot spin. Node's `mkdirSync(dir, { recursive: true })` retries forever where
+ * mkdir answers ENOENT inside a folder that exists (procfs, e.g. /proc/1/x, and some FUSE
+ * mounts), so a mistyped --data-dir or --out hung the command at 100% CPU. This creates the
+ * missing folders one level at a time, and each failure is thrown with its code.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      // another process made it in between: fine if it is a folder now
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw err;
+    }
   }
 }

@@ -3,11 +3,12 @@
  * engine's importer (so what the preview shows is exactly what training will read), and
  * summarised per column.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { columnStats, readCsv, readNpy, type ImportedTable } from '../engine/data/index.js';
 import type { ColumnStats } from './schemas.js';
+import { makeFolders } from '../paths.js';
 
 /** Rows sent back for the import preview plot: enough to see the shape, small to send. */
 export const IMPORT_PREVIEW_ROWS = 2000;
@@ -36,7 +37,7 @@ export async function importDataset(dataDir: string, fileName: string, bytes: Ui
     throw new UserError(`${basename(fileName)} is not a .csv or .npy file; export your data as CSV (one row per point) or NumPy .npy`);
   }
   const dir = join(dataDir, 'imports');
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const path = join(dir, safeFileName(fileName));
   writeFileSync(path, bytes);
   let table: ImportedTable;

@@ -4,7 +4,7 @@
  * Doors validate arguments before and results after (see dispatch.ts).
  */
 import { cpus } from 'node:os';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -18,6 +18,7 @@ import type { ValidCall } from './validate.js';
 import { loadSettings, saveSettings } from './settingsFile.js';
 import { importDataset, previewDataset } from './datasetFiles.js';
 import { importPretrained, listPretrained } from '../service/pretrained.js';
+import { makeFolders } from '../paths.js';
 
 export interface HandlerContext {
   store: Store;
@@ -157,7 +158,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         if (out === null) throw new UserError('export cancelled; no file was written');
       } else {
         const dir = join(dataDir, 'exports');
-        mkdirSync(dir, { recursive: true });
+        makeFolders(dir);
         out = join(dir, fileName);
       }
       const r = (await job({ kind: 'export', runId, format, out }, `export ${runId}`)) as { path: string; bytes: number };

@@ -2,7 +2,7 @@
  * exportRun: the velocity net as a plain ONNX model (EMA weights, config in the metadata), the
  * run's latest samples as CSV or NPY, or the whole run record as JSON.
  */
-import { mkdirSync, writeFileSync, statSync } from 'node:fs';
+import { writeFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeCsv, writeNpy } from '../engine/data/index.js';
@@ -11,6 +11,7 @@ import { getInterpolant } from '../engine/interpolants/schedules.js';
 import type { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
 import { loadRunWeights } from './runModel.js';
+import { makeFolders } from '../paths.js';
 
 export const EXPORT_FORMATS = ['onnx', 'csv', 'npy', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -41,7 +42,7 @@ export async function exportRun(o: ExportRunOptions): Promise<{ path: string; by
   }
   const path = resolve(o.out);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolders(dirname(path));
   } catch (e) {
     throw new UserError(`cannot create the folder of ${path}: ${(e as Error).message}; choose another --out`);
   }

@@ -1,8 +1,9 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { migrate } from './migrations.js';
+import { makeFolders } from '../paths.js';
 
 /** The store's file name inside the data folder. */
 export const DATABASE_FILE = 'flowlab.sqlite';
@@ -54,7 +55,7 @@ export function openDatabase(dataDir: string): Database.Database {
 
 function ensureWritableFolder(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     accessSync(dir, constants.W_OK);
   } catch (err) {
     throw new UserError(

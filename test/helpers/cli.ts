@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = 'src-main/cli/run.ts';
+const CLI_TIMEOUT_MS = 300_000;
 
 export interface CliResult {
   code: number;
@@ -16,6 +17,8 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...env },
+    // a command that hangs fails its test (code -1) instead of stalling the whole run
+    timeout: CLI_TIMEOUT_MS,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

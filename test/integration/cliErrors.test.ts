@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src-main/store/index.js';
@@ -64,6 +64,8 @@ const cases: [string, string[], RegExp][] = [
   ['resuming a run that does not exist', ['train', '--resume', 'r-19990101-0001', '--data-dir', dataDir], /no run with id/],
   ['exporting a run that does not exist', ['export', '--run', 'nope', '--format', 'onnx', '--out', join(dir, 'x.onnx'), '--data-dir', dataDir], /no run with id nope/],
   ['an unknown export format', ['export', '--run', 'nope', '--format', 'pdf', '--out', join(dir, 'x.pdf'), '--data-dir', dataDir], /unknown export format 'pdf'/],
+  // procfs answers mkdir with ENOENT inside a folder that exists, which sent Node's recursive mkdir into an endless loop
+  ...(existsSync('/proc/self') ? [['a data dir that procfs cannot hold', ['runs', '--data-dir', '/proc/self/flowlab-data'], /not a writable folder.*--data-dir/] as [string, string[], RegExp]] : []),
   ['sampling to an unknown file type', ['sample', '--run', 'x', '--out', join(dir, 's.txt'), '--data-dir', dataDir], /--out must end in .csv or .npy/],
 ];
 
