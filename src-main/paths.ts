@@ -36,16 +36,20 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function makeFolders(dir: string): void {
   const missing: string[] = [];
-  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+  let d = resolve(dir);
+  for (; !existsSync(d); d = dirname(d)) {
     missing.push(d);
     if (dirname(d) === d) break;
   }
-  for (const d of missing.reverse()) {
+  if (existsSync(d) && !statSync(d).isDirectory()) {
+    throw Object.assign(new Error(`ENOTDIR: not a folder, '${d}'`), { code: 'ENOTDIR' });
+  }
+  for (const folder of missing.reverse()) {
     try {
-      mkdirSync(d);
+      mkdirSync(folder);
     } catch (err) {
       // another process made it in between: fine if it is a folder now
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(folder).isDirectory()) throw err;
     }
   }
 }

@@ -30,7 +30,12 @@ export function parse(command: string, argv: string[], options: OptionSpec): Par
     return values as Parsed;
   } catch (e) {
     if (e instanceof UserError) throw e;
-    const msg = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\.$/, '');
+    const text = (e as Error).message;
+    // node:util's parseArgs reads '--rtol -1' as an option without its value, in three lines
+    const dashed = /^Option '(--[\w-]+)' argument is ambiguous/.exec(text);
+    const msg = dashed
+      ? `${dashed[1]} needs a value; write one that starts with a dash as ${dashed[1]}=-X`
+      : text.replace(/\. To specify a positional argument.*$/s, '').replace(/\.$/, '').replace(/\s*\n\s*/g, '; ');
     throw new UserError(`${msg}; see \`flowlab ${command} --help\``);
   }
 }

@@ -1,8 +1,9 @@
 /** `flowlab sample`: draw samples from a trained run (or encode data with --reverse). */
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { writeCsv, writeNpy } from '../engine/data/index.js';
 import { SOLVERS, type SolverName } from '../engine/sample/netSampler.js';
+import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
 import { sampleRun } from '../service/sample.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
@@ -46,6 +47,15 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   if (out && !['.csv', '.npy'].includes(extname(out).toLowerCase())) {
     throw new UserError(`--out must end in .csv or .npy, got '${out}'`);
   }
+  const path = out ? resolve(out) : null;
+  if (path) {
+    // before sampling, so a long solve is not lost to a bad path
+    try {
+      makeFolders(dirname(path));
+    } catch (e) {
+      throw new UserError(`cannot create the folder of ${path} (${errorCode(e)}); choose another --out`);
+    }
+  }
   const store = openStore(dataDir(v));
   try {
     const r = await sampleRun({
@@ -61,16 +71,14 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       threads: threads(v),
       backend: backendArg(v),
     });
-    let path: string | null = null;
-    if (out) {
-      path = resolve(out);
+    if (path) {
       try {
-        if (extname(out).toLowerCase() === '.csv') writeCsv(path, r.x, r.n, r.d);
+        if (extname(path).toLowerCase() === '.csv') writeCsv(path, r.x, r.n, r.d);
         else writeNpy(path, r.x, r.n, r.d);
       } catch (e) {
-        throw new UserError(`cannot write ${path}: ${(e as Error).message}; choose a writable --out path`);
+        throw new UserError(`cannot write ${path} (${errorCode(e)}); choose a writable --out path`);
       }
-      store.addArtifact(r.runId, extname(out).slice(1).toLowerCase(), path);
+      store.addArtifact(r.runId, extname(path).slice(1).toLowerCase(), path);
     }
     if (v.json) console.log(JSON.stringify({ runId: r.runId, n: r.n, nfe: r.nfe, seconds: r.seconds, out: path }));
     else console.log(`${r.n} samples from run ${r.runId} with ${solver} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}`);
@@ -78,4 +86,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }

@@ -66,6 +66,8 @@ const cases: [string, string[], RegExp][] = [
   ['an unknown export format', ['export', '--run', 'nope', '--format', 'pdf', '--out', join(dir, 'x.pdf'), '--data-dir', dataDir], /unknown export format 'pdf'/],
   // procfs answers mkdir with ENOENT inside a folder that exists, which sent Node's recursive mkdir into an endless loop
   ...(existsSync('/proc/self') ? [['a data dir that procfs cannot hold', ['runs', '--data-dir', '/proc/self/flowlab-data'], /not a writable folder.*--data-dir/] as [string, string[], RegExp]] : []),
+  ['a tolerance written with a dash', ['sample', '--run', 'x', '--rtol', '-1', '--data-dir', dataDir], /--rtol needs a value; write one that starts with a dash as --rtol=-X/],
+  ['sampling to a path whose folder cannot be made', ['sample', '--run', 'x', '--out', join(file('not-a-folder', 'x'), 's.npy'), '--data-dir', dataDir], /cannot create the folder of .*not-a-folder.*ENOTDIR.*--out/],
   ['sampling to an unknown file type', ['sample', '--run', 'x', '--out', join(dir, 's.txt'), '--data-dir', dataDir], /--out must end in .csv or .npy/],
 ];
 
@@ -73,8 +75,9 @@ for (const [what, args, phrase] of cases) {
   test(`${what}: one clear line, non-zero exit, nothing stored`, () => {
     const r = cli(args);
     assert.notEqual(r.code, 0, `exit code 0 for ${what}`);
-    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'));
+    const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `stderr: ${r.stderr}`);
+    assert.match(lines[0], /^error: /);
     assert.match(lines[0], phrase);
     assert.equal(r.stdout.trim(), '');
   });

@@ -56,7 +56,7 @@ test('the exported ONNX runs in plain onnxruntime-node and matches FlowLab veloc
 
 test('the exported ONNX loads in Python onnxruntime with the run config in its metadata, and samples exported as NPY load in NumPy', async () => {
   const onnxPath = join(dir, 'py.onnx');
-  const npyPath = join(dir, 'samples.npy');
+  const npyPath = join(dir, 'new-folder', 'samples.npy'); // sample makes the folder
   const csvPath = join(dir, 'samples.csv');
   assert.equal(cli(['export', '--run', run.runId, '--format', 'onnx', '--out', onnxPath, '--data-dir', dir]).code, 0);
   assert.equal(cli(['sample', '--run', run.runId, '--n', '300', '--out', npyPath, '--data-dir', dir]).code, 0);

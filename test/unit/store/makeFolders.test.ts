@@ -23,6 +23,7 @@ test('makeFolders under a file fails with the file system code', () => {
   const file = join(root, 'plain');
   writeFileSync(file, 'x');
   assert.throws(() => makeFolders(join(file, 'sub', 'deeper')), { code: 'ENOTDIR' });
+  assert.throws(() => makeFolders(file), { code: 'ENOTDIR' });
 });
 
 test('makeFolders returns an error where mkdir answers ENOENT inside an existing folder (procfs)', { skip: !existsSync('/proc/self') && 'no procfs here' }, () => {
