@@ -104,7 +104,7 @@ export function defaultConfig(dataset: string, seed: number): ExperimentConfig {
 
 function positiveInt(name: string, v: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(v) || v <= 0 || v > max) {
-    throw new UserError(`${name} must be a whole number between 1 and ${max}, got ${v}; pass a positive value`);
+    throw new UserError(`${name} must be a whole number between 1 and ${max}, got ${v}; pass one in that range`);
   }
 }
 

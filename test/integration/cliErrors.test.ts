@@ -54,6 +54,7 @@ const cases: [string, string[], RegExp][] = [
   ['a zero learning rate', ['train', '--dataset', 'moons', '--lr', '0', '--data-dir', dataDir], /--lr must be greater than 0/],
   ['a learning rate that is not a number', ['train', '--dataset', 'moons', '--lr', 'fast', '--data-dir', dataDir], /--lr must be a number/],
   ['a learning-rate floor above 1', ['train', '--dataset', 'moons', '--lr-floor', '2', '--data-dir', dataDir], /--lr-floor must be at most 1, got 2/],
+  ['a net deeper than allowed', ['train', '--dataset', 'moons', '--steps', '5', '--depth', '1000', '--data-dir', dataDir], /depth must be a whole number between 1 and 64, got 1000; pass one in that range/],
   ['an unknown time sampling', ['train', '--dataset', 'moons', '--time-sampling', 'early', ...smallNet], /unknown time sampling 'early'; choose one of uniform, late/],
   ['an unknown interpolant', ['train', '--dataset', 'moons', '--interpolant', 'cubic', ...smallNet], /unknown interpolant 'cubic'/],
   ['a data dir that is not writable', ['train', '--dataset', 'moons', '--steps', '5', '--data-dir', join(file('plain-file', 'x'), 'sub')], /--data-dir/],
