@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { ACTIVATIONS, defaultConfig, INTERPOLANTS, BACKENDS, type ExperimentConfig, type BackendChoice, type TimeSampling } from '../engine/config.js';
 import { randomSeed } from '../engine/random.js';
 import { openStore } from '../store/index.js';
-import { trainRun } from '../service/train.js';
+import { FINAL_LOSS_WINDOW, trainRun } from '../service/train.js';
 import { COMMON_HELP, dataDir, num, parse, str, threads, type OptionSpec } from './args.js';
 import { Progress } from './progress.js';
 
@@ -105,7 +105,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     });
     progress.done();
     if (v.json) console.log(JSON.stringify({ runId: summary.runId, status: summary.status, steps: summary.steps, finalLoss: summary.finalLoss, seconds: summary.seconds, stepsPerSec: summary.stepsPerSec, backend: summary.backend }));
-    else console.log(`run ${summary.runId} ${summary.status}: ${summary.steps} steps, final loss ${summary.finalLoss.toPrecision(4)}, ${summary.stepsPerSec.toFixed(1)} steps/s on ${summary.backend}, ${summary.seconds.toFixed(1)} s`);
+    else console.log(`run ${summary.runId} ${summary.status}: ${summary.steps} steps, final loss ${summary.finalLoss.toPrecision(4)} (mean of the last ${Math.min(FINAL_LOSS_WINDOW, summary.steps)} steps), ${summary.stepsPerSec.toFixed(1)} steps/s on ${summary.backend}, ${summary.seconds.toFixed(1)} s`);
     if (summary.status === 'failed') {
       process.stderr.write(`error: ${summary.failureReason}\n`);
       return 1;

@@ -100,7 +100,12 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
 
   const total = config.train.steps;
   const startStep = session.state.step;
+  // a resumed run's final loss averages the same last steps as an uninterrupted run's would
   const recent: number[] = [];
+  if (startStep > 0) {
+    const before = store.metricsSeries(runId, 'loss', startStep - FINAL_LOSS_WINDOW - 1);
+    for (let i = 0; i < before.steps.length && before.steps[i] < startStep; i++) recent.push(before.values[i]);
+  }
   let chunk = 10;
   let lastCheckpoint = performance.now();
   const trainStart = performance.now();

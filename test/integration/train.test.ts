@@ -102,6 +102,21 @@ test('a training killed mid-way is marked interrupted and --resume ends exactly 
   s2.close();
 });
 
+test('a run stopped a few steps in and resumed reports the final loss of the run straight through (the mean over its last steps, not only the resumed ones)', async () => {
+  const c = smallConfig('moons', 60); // under FINAL_LOSS_WINDOW, so the mean spans both parts
+  const store = openStore(tmp());
+  const ref = await trainRun({ store, config: c });
+  const stop = new AbortController();
+  const first = await trainRun({ store, config: c, signal: stop.signal, onEvent: (e) => e.type === 'progress' && stop.abort() });
+  assert.equal(first.status, 'stopped');
+  assert.ok(first.steps > 0 && first.steps < 60, `stopped at ${first.steps}`);
+  const resumed = await trainRun({ store, resumeRunId: first.runId });
+  assert.equal(resumed.steps, 60);
+  assert.deepEqual(Array.from(store.metricsSeries(first.runId, 'loss').values), Array.from(store.metricsSeries(ref.runId, 'loss').values));
+  assert.equal(resumed.finalLoss, ref.finalLoss);
+  store.close();
+});
+
 test('a training that diverges stops as failed, with the reason and the last good checkpoint kept', async () => {
   const dir = tmp();
   const store = openStore(dir);
