@@ -11,7 +11,9 @@ export const TRAIN_HELP = `flowlab train --dataset <toy | file.csv | file.npy> [
 
 Trains a velocity net by the stochastic-interpolant regression loss and stores the run.
   --dataset SPEC        checkerboard, 8gaussians, moons, spirals, rings, pinwheel, swissroll,
-                        gaussian, or a .csv / .npy file of numeric columns
+                        gaussian (2-D standard normal), gaussian:MEAN[:COV] (any dimension; COV
+                        one variance, the diagonal, or all d x d entries: gaussian:1,-2:2,0.3,0.3,1),
+                        or a .csv / .npy file of numeric columns
   --base SPEC           base density: gaussian (default) or a dataset spec (data-to-data)
   --interpolant NAME    ${INTERPOLANTS.join(' | ')} (default trig)
   --steps N             optimizer steps (default 20000)

@@ -63,6 +63,28 @@ test('a net trained on a 2-D Gaussian target reproduces its mean (to 0.05) and c
   store.close();
 });
 
+test('data-to-data between two Gaussians given as specs, in 3-D, written as on the command line: the samples have the target mean and covariance', async () => {
+  const dir = tmp();
+  const m = [1, -2, 0.5];
+  const S = [2, 0.3, 0, 0.3, 1, 0, 0, 0, 0.5];
+  const args = ['--dataset', `gaussian:${m}:${S}`, '--base', 'gaussian:0,0,0:0.25', '--steps', '1500', '--width', '64', '--depth', '2', '--batch', '256', '--lr', '2e-3', '--seed', '2', '--threads', '2'];
+  const store = openStore(dir);
+  const summary = await trainRun({ store, config: configFromArgs(parse('train', args, TRAIN_OPTIONS)) });
+  assert.equal(summary.status, 'completed');
+  const r = await sampleRun({ store, runId: summary.runId, n: 20000, solver: 'rk4', steps: 40 });
+  assert.equal(r.d, 3);
+  const mean = [0, 1, 2].map((j) => Array.from({ length: r.n }, (_, i) => r.x[i * 3 + j]).reduce((a, b) => a + b, 0) / r.n);
+  const cov = S.map((_, k) => {
+    const [a, b] = [Math.floor(k / 3), k % 3];
+    let c = 0;
+    for (let i = 0; i < r.n; i++) c += ((r.x[i * 3 + a] - mean[a]) * (r.x[i * 3 + b] - mean[b])) / r.n;
+    return c;
+  });
+  assert.ok(Math.hypot(...mean.map((x, j) => x - m[j])) < 0.08, `mean ${mean} vs ${m}`);
+  assert.ok(Math.hypot(...cov.map((c, k) => c - S[k])) < 0.15, `covariance ${cov} vs ${S}`);
+  store.close();
+});
+
 test('a training killed mid-way is marked interrupted and --resume ends exactly as the uninterrupted run', async () => {
   const steps = 2000;
   const args = ['--dataset', '8gaussians', '--steps', String(steps), '--seed', '11', '--width', '64', '--depth', '2', '--batch', '256', '--lr', '2e-3', '--threads', '2'];

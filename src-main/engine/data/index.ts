@@ -3,6 +3,7 @@ export type { BBox, Dataset, EntropyEstimate, ImportedTable, LogDensityFn, Point
 export { TOYS, TOY_NAMES, getToy, isToyName } from './toys.js';
 export { CHECKERBOARD_AREA } from './toys/checkerboard.js';
 export { gaussian, cholesky, type Gaussian } from './gaussian.js';
+export { GAUSSIAN_SPEC_PREFIX, gaussianDataset, isGaussianSpec, parseGaussianSpec } from './gaussianSpec.js';
 export { isotropicMixture, mixtureLogDensity, sampleMixture, type IsotropicMixture } from './gaussianMixture.js';
 export { ENTROPY_MC_SAMPLES, entropyMonteCarlo, entropyOf } from './entropy.js';
 export { parseCsv, readCsv, type CsvOptions } from './csvRead.js';

@@ -2,6 +2,8 @@
  * Turns a dataset spec (what `--dataset` or the wizard gives) into points:
  *   - a toy name (checkerboard, 8gaussians, ..., 'gaussian' = standard normal in 2-D):
  *     n points (default DEFAULT_TOY_POINTS) drawn from the seed, with the exact density and entropy;
+ *   - gaussian:MEAN[:COV]: N(MEAN, COV) in any dimension, with its exact density and entropy
+ *     (gaussianSpec.ts), n points drawn from the seed like a toy's;
  *   - a path ending in .csv or .npy: the file's numeric columns, optionally a random subset of n rows.
  */
 import { existsSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { basename, extname } from 'node:path';
 import { UserError } from '../../errors.js';
 import { Rng } from '../random.js';
 import { readCsv } from './csvRead.js';
+import { gaussianDataset, isGaussianSpec } from './gaussianSpec.js';
 import { ENTROPY_MC_SAMPLES, entropyOf } from './entropy.js';
 import { readNpy } from './npyRead.js';
 import { chooseRows, rowsWhere } from './rowSelection.js';
@@ -34,10 +37,11 @@ export function resolveDataset(spec: string, opts: ResolveOptions): Dataset {
     throw new UserError(`dataset size n must be a whole number from ${MIN_ROWS} to ${MAX_ROWS}, got ${opts.n}`);
   }
   if (isToyName(name.toLowerCase())) return toyDataset(name.toLowerCase(), opts);
+  if (isGaussianSpec(name)) return gaussianDataset(name, opts.n ?? DEFAULT_TOY_POINTS, opts.seed);
   const ext = extname(name).toLowerCase();
   if (ext !== '.csv' && ext !== '.npy') {
     throw new UserError(
-      `unknown dataset '${spec}'; give a toy name (${TOY_NAMES.join(', ')}) or the path of a .csv or .npy file`,
+      `unknown dataset '${spec}'; give a toy name (${TOY_NAMES.join(', ')}), a Gaussian as gaussian:MEAN[:COV], or the path of a .csv or .npy file`,
     );
   }
   if (!existsSync(name)) throw new UserError(`${name}: file not found; check the path`);
