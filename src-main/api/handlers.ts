@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { Store } from '../store/index.js';
 import { TOYS, getToy } from '../engine/data/toys.js';
+import { isGaussianSpec, parseGaussianSpec } from '../engine/data/gaussianSpec.js';
 import { validateConfig, type ExperimentConfig } from '../engine/config.js';
 import type { JobQueue } from '../service/jobs.js';
 import type { JobRequest } from '../engine/worker/protocol.js';
@@ -68,6 +69,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       Object.values(TOYS).map((t) => ({ name: t.name, label: t.title, description: t.description, dim: t.d })),
     'datasets.preview': ({ name, n, seed }) => {
       if (name in TOYS) return { n, d: 2, data: getToy(name).sample(n, seed) };
+      if (isGaussianSpec(name)) {
+        const g = parseGaussianSpec(name);
+        return { n, d: g.d, data: g.sample(n, seed) };
+      }
       return previewDataset(name, n);
     },
     'datasets.import': ({ fileName, bytes }) => importDataset(dataDir, fileName, bytes),

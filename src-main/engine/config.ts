@@ -3,6 +3,8 @@
  * records. Defaults make the plain `flowlab train --dataset checkerboard` a good experiment.
  */
 import { UserError } from '../errors.js';
+import { isGaussianSpec, parseGaussianSpec } from './data/gaussianSpec.js';
+import { isToyName } from './data/toys.js';
 
 export const INTERPOLANTS = ['linear', 'trig', 'encdec', 'vp', 'stochastic'] as const;
 export type InterpolantName = (typeof INTERPOLANTS)[number];
@@ -118,9 +120,27 @@ function oneOf<T extends string>(name: string, v: string, allowed: readonly T[])
   }
 }
 
+/**
+ * The dimension of a toy (2) or a gaussian:MEAN[:COV] spec (checked here, so a typo is reported
+ * before anything runs); null for files, whose columns are known only once read.
+ */
+function specDimension(field: 'dataset' | 'base', spec: string): number | null {
+  if (isToyName(spec.trim().toLowerCase())) return 2;
+  if (!isGaussianSpec(spec)) return null;
+  try {
+    return parseGaussianSpec(spec).d;
+  } catch (e) {
+    throw e instanceof UserError ? new UserError(`${field} ${e.message}`) : e;
+  }
+}
+
 /** Checks every field; throws a UserError naming the first bad one and how to fix it. */
 export function validateConfig(c: ExperimentConfig): ExperimentConfig {
   if (!c.dataset) throw new UserError('no dataset given; pass --dataset <toy name | file.csv | file.npy>');
+  const dims = { dataset: specDimension('dataset', c.dataset), base: c.base === 'gaussian' ? null : specDimension('base', c.base) };
+  if (dims.dataset !== null && dims.base !== null && dims.dataset !== dims.base) {
+    throw new UserError(`base must have the dataset's dimension: '${c.base}' is ${dims.base}-D but '${c.dataset}' is ${dims.dataset}-D`);
+  }
   oneOf('interpolant', c.interpolant, INTERPOLANTS);
   oneOf('activation', c.net.activation, ACTIVATIONS);
   oneOf('backend', c.backend, BACKENDS);

@@ -210,15 +210,58 @@ describe('FlowLab in the browser', () => {
     await e.shot('14-import-preview');
   });
 
+  test('a Gaussian typed in the wizard trains as the target from a toy base (data to data), and a base of another dimension is refused at its field', async () => {
+    await page.getByRole('button', { name: 'Moons with straight paths' }).click();
+    await page.getByRole('button', { name: '1. Data' }).click();
+    const target = page.getByRole('group', { name: 'Target Gaussian' });
+    await target.getByLabel('Mean').fill('1, -1');
+    await target.getByLabel('Covariance').fill('1, 2; 2, 1');
+    await target.getByRole('alert').filter({ hasText: 'not positive definite' }).waitFor();
+    assert.equal(await target.getByRole('button', { name: 'Use as target data' }).isDisabled(), true);
+    await target.getByLabel('Covariance').fill('0.5, 0.2; 0.2, 0.3');
+    await page.getByTestId('target-gaussian-summary').filter({ hasText: '2-D Gaussian' }).waitFor();
+    await target.getByRole('button', { name: 'Use as target data' }).click();
+    await target.getByRole('status').filter({ hasText: 'In use' }).waitFor();
+
+    await page.getByLabel('Base distribution').selectOption({ label: 'A Gaussian N(m, S) of your own…' });
+    const base = page.getByRole('group', { name: 'Base Gaussian' });
+    await base.getByLabel('Mean').fill('0, 0, 0');
+    await base.getByLabel('Covariance').fill('');
+    await base.getByRole('button', { name: 'Use as base' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('alert').filter({ hasText: "base must have the dataset's dimension" }).waitFor();
+    assert.equal(await page.getByLabel('Base distribution').getAttribute('aria-invalid'), 'true');
+    await e.shot('15-wizard-gaussian-base-refused');
+
+    await page.getByLabel('Base distribution').selectOption({ label: 'Two moons (data to data)' });
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await fillWizardStep(page, 'Width (units per layer)', '32');
+    await fillWizardStep(page, 'Depth (hidden layers)', '2');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await fillWizardStep(page, 'Steps', '400');
+    await fillWizardStep(page, 'Batch size', '128');
+    await fillWizardStep(page, 'Warmup steps', '10');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('gaussian:1,-1:0.5,0.2,0.2,0.3 (base: moons').waitFor();
+    await page.getByLabel('Run name').fill('e2e gaussian from moons');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForURL(/#\/run\/r-/, { timeout: TRAIN_WAIT_MS });
+    await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: TRAIN_WAIT_MS });
+    await page.getByRole('img', { name: 'Samples against data' }).waitFor({ timeout: TRAIN_WAIT_MS });
+    await page.getByRole('heading', { name: 'Flow from moons to data' }).waitFor();
+    await e.shot('16-run-gaussian-from-moons');
+  });
+
   test('settings and the dark theme render', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByTestId('data-dir').filter({ hasText: e.dataDir }).waitFor();
     await page.getByRole('radio', { name: 'dark' }).check();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
-    await e.shot('15-settings-dark');
+    await e.shot('17-settings-dark');
     await page.goto(`${e.server.url}#/run/${encodeURIComponent(secondRunId)}`);
     await page.getByRole('img', { name: 'Samples against data' }).waitFor({ timeout: TRAIN_WAIT_MS });
-    await e.shot('16-run-dark');
+    await e.shot('18-run-dark');
   });
 
   test('no page error or Content-Security-Policy violation happened', () => {

@@ -51,7 +51,7 @@ export function fieldsOfStep(step: WizardStep): FieldPath[] {
  * "no dataset given; ...". Null when the message names no field we know.
  */
 export function fieldOfMessage(message: string): FieldPath | null {
-  const patterns = [/^unknown (\w+) '/, /^no (\w+) given/, /^(\w+) must\b/, /^(\w+) and \w+ must\b/];
+  const patterns = [/^unknown (\w+) '/, /^no (\w+) given/, /^(\w+) must\b/, /^(\w+) and \w+ must\b/, /^(dataset|base) 'gaussian:/i];
   for (const p of patterns) {
     const m = p.exec(message);
     if (m && m[1] in NAME_TO_FIELD) return NAME_TO_FIELD[m[1]];

@@ -36,7 +36,7 @@ test('only src-main/electron imports electron', () => {
 });
 
 /** What the renderer may load from src-main at run time: pure code with no Node dependency. */
-const RENDERER_MAY_IMPORT = ['src-main/api/wire.ts', 'src-main/engine/config.ts', 'src-main/errors.ts'];
+const RENDERER_MAY_IMPORT = ['src-main/api/wire.ts', 'src-main/engine/config.ts', 'src-main/engine/data/gaussianSpec.ts', 'src-main/errors.ts'];
 
 test('the renderer loads only pure modules from the main side, and no Node built-ins', () => {
   const problems: string[] = [];
@@ -49,4 +49,25 @@ test('the renderer loads only pure modules from the main side, and no Node built
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('what the renderer may import stays pure all the way down: no Node built-in, package, ONNX or store module', () => {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of runtimeImports(readFileSync(join(ROOT, file), 'utf8'))) {
+      if (!spec.startsWith('.')) {
+        problems.push(`${file} imports ${spec}`);
+        continue;
+      }
+      const target = relative(ROOT, join(ROOT, file, '..', spec)).replace(/\.js$/, '.ts');
+      if (/^src-main\/(store|engine\/onnx|service|server|electron)\//.test(target)) problems.push(`${file} imports ${target}`);
+      visit(target);
+    }
+  };
+  for (const f of RENDERER_MAY_IMPORT) visit(f);
+  assert.deepEqual(problems, []);
+  assert.ok(seen.size > RENDERER_MAY_IMPORT.length, 'the walk followed the imports');
 });

@@ -68,6 +68,17 @@ describe('wizard validation messages land at their field', () => {
     assert.equal(checkStep(c, 'Training')?.field, 'train.lr');
   });
 
+  test('a malformed Gaussian spec and a base of another dimension stop the Data step at their fields', () => {
+    const c = defaultConfig('gaussian:1,2:1,3,3,1', 0);
+    assert.deepEqual(checkStep(c, 'Data'), { field: 'dataset', message: "dataset 'gaussian:1,2:1,3,3,1': covariance is not positive definite (pivot 2 of 2 is -8); give a symmetric matrix with positive eigenvalues" });
+    c.dataset = 'gaussian:1,2';
+    c.base = 'gaussian:0,0,0';
+    assert.equal(checkStep(c, 'Data')?.field, 'base');
+    assert.match(checkStep(c, 'Data')!.message, /base must have the dataset's dimension: 'gaussian:0,0,0' is 3-D but 'gaussian:1,2' is 2-D/);
+    c.base = 'moons';
+    assert.equal(checkConfig(c), null);
+  });
+
   test('unknown messages map to no field', () => {
     assert.equal(fieldOfMessage('something else went wrong'), null);
   });
