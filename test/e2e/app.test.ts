@@ -227,7 +227,7 @@ describe('FlowLab in the browser', () => {
     const base = page.getByRole('group', { name: 'Base Gaussian' });
     await base.getByLabel('Mean').fill('0, 0, 0');
     await base.getByLabel('Covariance').fill('');
-    await base.getByRole('button', { name: 'Use as base' }).click();
+    await base.getByRole('status').filter({ hasText: 'In use' }).waitFor(); // the base applies as typed
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('alert').filter({ hasText: "base must have the dataset's dimension" }).waitFor();
     assert.equal(await page.getByLabel('Base distribution').getAttribute('aria-invalid'), 'true');

@@ -47,14 +47,14 @@ export interface EntropyEstimate {
 
 /** A dataset ready for training and evaluation. */
 export interface Dataset {
-  /** Toy name, 'gaussian', or the file's base name. */
+  /** Toy name, 'gaussian', a gaussian:MEAN[:COV] spec, or the file's base name. */
   name: string;
   data: Float32Array;
   n: number;
   d: number;
   /** Column names, length d (toys: x, y). */
   columns: string[];
-  /** Where it came from: 'toy:<name>' or the file path. */
+  /** Where it came from: 'toy:<name>', the gaussian:MEAN[:COV] spec, or the file path. */
   source: string;
   logDensity?: LogDensityFn;
   entropy?: EntropyEstimate;
