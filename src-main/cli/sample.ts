@@ -1,7 +1,7 @@
 /** `flowlab sample`: draw samples from a trained run (or encode data with --reverse). */
 import { dirname, extname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { writeCsv, writeNpy } from '../engine/data/index.js';
+import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
 import { SOLVERS, type SolverName } from '../engine/sample/netSampler.js';
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
@@ -19,6 +19,8 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
   --reverse             encode held-out data into the base instead (t = 1 -> 0)
   --seed S              seed of the base draws
   --out FILE            write the samples to FILE.csv or FILE.npy
+  --trajectory FILE     also write every step's state to FILE.npy, shape [steps + 1, n, d], the
+                        starting points first (euler, heun, rk4; t runs in equal steps)
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
 
@@ -34,6 +36,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     reverse: { type: 'boolean' },
     seed: { type: 'string' },
     out: { type: 'string' },
+    trajectory: { type: 'string' },
   });
   if (v.help) {
     console.log(SAMPLE_HELP);
@@ -47,13 +50,20 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   if (out && !['.csv', '.npy'].includes(extname(out).toLowerCase())) {
     throw new UserError(`--out must end in .csv or .npy, got '${out}'`);
   }
+  const trajectory = str(v, 'trajectory');
+  if (trajectory !== undefined) {
+    if (extname(trajectory).toLowerCase() !== '.npy') throw new UserError(`--trajectory must end in .npy, got '${trajectory}'`);
+    if (solver === 'dopri5') throw new UserError('--trajectory needs a fixed-step solver; pass --solver euler, heun or rk4 (dopri5 picks its own times)');
+  }
   const path = out ? resolve(out) : null;
-  if (path) {
-    // before sampling, so a long solve is not lost to a bad path
+  const trajectoryPath = trajectory ? resolve(trajectory) : null;
+  // before sampling, so a long solve is not lost to a bad path
+  for (const [p, flag] of [[path, '--out'], [trajectoryPath, '--trajectory']] as const) {
+    if (!p) continue;
     try {
-      makeFolders(dirname(path));
+      makeFolders(dirname(p));
     } catch (e) {
-      throw new UserError(`cannot create the folder of ${path} (${errorCode(e)}); choose another --out`);
+      throw new UserError(`cannot create the folder of ${p} (${errorCode(e)}); choose another ${flag}`);
     }
   }
   const store = openStore(dataDir(v));
@@ -70,6 +80,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       seed: num(v, 'seed', { integer: true, min: 0, max: 0xffffffff }),
       threads: threads(v),
       backend: backendArg(v),
+      snapshots: trajectoryPath !== null,
     });
     if (path) {
       try {
@@ -80,8 +91,19 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       }
       store.addArtifact(r.runId, extname(path).slice(1).toLowerCase(), path);
     }
-    if (v.json) console.log(JSON.stringify({ runId: r.runId, n: r.n, nfe: r.nfe, seconds: r.seconds, out: path }));
-    else console.log(`${r.n} samples from run ${r.runId} with ${solver} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}`);
+    if (trajectoryPath && r.trajectory) {
+      const states = [r.x0, ...r.trajectory];
+      const all = new Float32Array(states.length * r.n * r.d);
+      states.forEach((x, k) => all.set(x, k * r.n * r.d));
+      try {
+        writeNpyArray(trajectoryPath, all, [states.length, r.n, r.d]);
+      } catch (e) {
+        throw new UserError(`cannot write ${trajectoryPath} (${errorCode(e)}); choose a writable --trajectory path`);
+      }
+      store.addArtifact(r.runId, 'trajectory', trajectoryPath);
+    }
+    if (v.json) console.log(JSON.stringify({ runId: r.runId, n: r.n, nfe: r.nfe, seconds: r.seconds, out: path, ...(trajectoryPath ? { trajectory: trajectoryPath } : {}) }));
+    else console.log(`${r.n} samples from run ${r.runId} with ${solver} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}${trajectoryPath ? `; trajectory -> ${trajectoryPath}` : ''}`);
     return 0;
   } finally {
     store.close();

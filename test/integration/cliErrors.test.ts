@@ -69,6 +69,8 @@ const cases: [string, string[], RegExp][] = [
   ...(existsSync('/proc/self') ? [['a data dir that procfs cannot hold', ['runs', '--data-dir', '/proc/self/flowlab-data'], /not a writable folder.*--data-dir/] as [string, string[], RegExp]] : []),
   ['a tolerance written with a dash', ['sample', '--run', 'x', '--rtol', '-1', '--data-dir', dataDir], /--rtol needs a value; write one that starts with a dash as --rtol=-X/],
   ['sampling to a path whose folder cannot be made', ['sample', '--run', 'x', '--out', join(file('not-a-folder', 'x'), 's.npy'), '--data-dir', dataDir], /cannot create the folder of .*not-a-folder.*ENOTDIR.*--out/],
+  ['a trajectory that is not .npy', ['sample', '--run', 'x', '--trajectory', join(dir, 't.csv'), '--data-dir', dataDir], /--trajectory must end in .npy, got/],
+  ['a trajectory with the adaptive solver', ['sample', '--run', 'x', '--solver', 'dopri5', '--trajectory', join(dir, 't.npy'), '--data-dir', dataDir], /--trajectory needs a fixed-step solver; pass --solver euler, heun or rk4/],
   ['sampling to an unknown file type', ['sample', '--run', 'x', '--out', join(dir, 's.txt'), '--data-dir', dataDir], /--out must end in .csv or .npy/],
 ];
 

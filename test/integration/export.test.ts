@@ -86,3 +86,33 @@ print(json.dumps({'v': v.reshape(-1).tolist(), 'config': json.loads(meta['config
   const npy = decodeNpy(readFileSync(npyPath), npyPath);
   assert.equal(npy.n, 300);
 });
+
+test('sample --trajectory writes every Euler step as [steps + 1, n, d]: x_{k+1} = x_k + h v(t_k, x_k), ending at the samples', async () => {
+  const steps = 8;
+  const trajPath = join(dir, 'paths', 'euler.npy'); // the folder is made
+  const outPath = join(dir, 'paths', 'euler-samples.npy');
+  const r = cli(['sample', '--run', run.runId, '--n', String(n), '--solver', 'euler', '--steps', String(steps), '--trajectory', trajPath, '--out', outPath, '--json', '--data-dir', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(lastJson(r.stdout).trajectory, trajPath);
+  const bytes = readFileSync(trajPath);
+  const headerLength = bytes.readUInt16LE(8);
+  assert.match(bytes.toString('latin1', 10, 10 + headerLength), new RegExp(`'shape': \\(${steps + 1}, ${n}, 2\\)`));
+  const body = bytes.subarray(10 + headerLength);
+  const states = Float32Array.from({ length: body.length / 4 }, (_, k) => body.readFloatLE(4 * k));
+  const state = (k: number) => states.subarray(k * n * 2, (k + 1) * n * 2);
+  assert.deepEqual(Array.from(state(steps)), Array.from(decodeNpy(readFileSync(outPath), outPath).data));
+
+  const s = openStore(dir);
+  const w = loadRunWeights(s, run.runId);
+  s.close();
+  const sampler = new NetSampler(w.net, w.params, 'cpu', 1);
+  const h = 1 / steps;
+  let worst = 0;
+  for (let k = 0; k < steps; k++) {
+    const v = await sampler.velocity()(k * h, state(k), n, 2);
+    for (let i = 0; i < n * 2; i++) worst = Math.max(worst, Math.abs(state(k + 1)[i] - (state(k)[i] + h * v[i])));
+  }
+  await sampler.release();
+  assert.ok(worst < 1e-5, `an Euler step is off by ${worst}`);
+  assert.ok(Math.abs(state(0)[0] - state(steps)[0]) > 1e-3, 'the first state is the starting draw, not the sample');
+});

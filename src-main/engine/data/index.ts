@@ -8,7 +8,7 @@ export { isotropicMixture, mixtureLogDensity, sampleMixture, type IsotropicMixtu
 export { ENTROPY_MC_SAMPLES, entropyMonteCarlo, entropyOf } from './entropy.js';
 export { parseCsv, readCsv, type CsvOptions } from './csvRead.js';
 export { decodeNpy, readNpy, type NpyOptions } from './npyRead.js';
-export { encodeNpy, writeNpy } from './npyWrite.js';
+export { encodeNpy, encodeNpyArray, writeNpy, writeNpyArray } from './npyWrite.js';
 export { formatFloat32, writeCsv } from './csvWrite.js';
 export { columnStats, type ColumnStats } from './columnStats.js';
 export { MAX_ROWS, MIN_ROWS } from './tableLimits.js';

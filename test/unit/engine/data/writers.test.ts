@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { readCsv } from '../../../../src-main/engine/data/csvRead.js';
 import { formatFloat32, writeCsv } from '../../../../src-main/engine/data/csvWrite.js';
 import { decodeNpy, readNpy } from '../../../../src-main/engine/data/npyRead.js';
-import { encodeNpy, writeNpy } from '../../../../src-main/engine/data/npyWrite.js';
+import { encodeNpy, encodeNpyArray, writeNpy } from '../../../../src-main/engine/data/npyWrite.js';
 import { TOYS } from '../../../../src-main/engine/data/toys.js';
 import { gaussian } from '../../../../src-main/engine/data/gaussian.js';
 
@@ -44,8 +44,15 @@ describe('NPY writer', () => {
     assert.deepEqual(decodeNpy(encodeNpy(data, 5000, 3), 'mem').data, data);
   });
 
+  test('any shape: the same bytes as numpy.save for a [2, 3, 4] array (the layout of a trajectory) and a 1-D one', () => {
+    assert.deepEqual(encodeNpyArray(new Float32Array(24), [2, 3, 4]), readFileSync(fixture('rank3.npy')));
+    assert.deepEqual(encodeNpyArray(new Float32Array(5), [5]), readFileSync(fixture('rank1.npy')));
+    assert.deepEqual(encodeNpyArray(Float32Array.from({ length: 12 }, (_, k) => k * 0.37 - 1.1), [6, 2]), readFileSync(fixture('float32.npy')));
+  });
+
   test('a shape that does not match the data is refused', () => {
     assert.throws(() => encodeNpy(new Float32Array(5), 2, 2), /not n x d = 2 x 2/);
+    assert.throws(() => encodeNpyArray(new Float32Array(5), [2, 3]), /does not fill the shape \[2, 3\]/);
   });
 
   test('numpy loads a file written by writeNpy with the same shape, dtype and values', (t) => {
