@@ -11,6 +11,11 @@
  * Inputs:  params, m, v, ema [P]; trips (int64); keys [trips] (uint32); sched [trips, 4];
  *          data [N, d]; base [N0, d] (data-to-data only).
  * Outputs: params_out, m_out, v_out, ema_out [P]; losses, grad_norms [trips].
+ *
+ * Unrolled (`unroll: K`): the same K steps written out one after another, with no Loop and no
+ * `trips` input. ONNX Runtime has no Loop kernel on its GPU providers, so there the Loop runs
+ * on the CPU and every step's state goes to the host and back; the unrolled program stays on
+ * the device. Its steps are the same ops in the same order: the losses are bit-identical.
  */
 import type { TimeSampling, TrainConfig } from '../config.js';
 import { grad } from '../onnx/autodiff.js';
@@ -40,6 +45,8 @@ export interface TrainProgramSpec {
   timeSampling?: TimeSampling;
   /** The step's loss and its gradients with respect to each layer tensor (default: `autodiffLossAndGrads`). */
   lossAndGrads?: LossAndGrads;
+  /** Exactly this many steps, written out without a Loop (for GPU backends; see above). */
+  unroll?: number;
 }
 
 /**
@@ -132,14 +139,16 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
   const P = paramLayout(net).total;
   const g = new Graph('train');
   const state = ['params', 'm', 'v', 'ema'].map((n) => g.input(n, 'float32', [P]));
-  const trips = g.input('trips', 'int64', []);
-  const keys = g.input('keys', 'uint32', ['trips']);
-  const sched = g.input('sched', 'float32', ['trips', SCHED_COLUMNS]);
+  const unroll = spec.unroll;
+  if (unroll !== undefined && !(Number.isInteger(unroll) && unroll >= 1)) throw new Error(`unroll must be a whole number >= 1, got ${unroll}`);
+  const trips = unroll === undefined ? g.input('trips', 'int64', []) : null;
+  const keys = g.input('keys', 'uint32', [unroll ?? 'trips']);
+  const sched = g.input('sched', 'float32', [unroll ?? 'trips', SCHED_COLUMNS]);
   const data = g.input('data', 'float32', [spec.nData, d]);
   const base = spec.nBase === null ? null : g.input('base', 'float32', [spec.nBase, d]);
   const draws = drawSteps(spec, keys, data, base);
 
-  const result = op.loop(g, trips, state, ({ graph: b, iter, carried: [p, m, v, ema] }) => {
+  const step = ({ graph: b, iter, carried: [p, m, v, ema] }: StepArgs): StepOut => {
     const layers = unpackParams(net, p);
     const { input, target } = stepPairs(spec, draws, iter);
     const { loss, grads } = (spec.lossAndGrads ?? autodiffLossAndGrads)(spec, layers, input, target);
@@ -153,10 +162,33 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
     const [m2, v2, p2] = adamUpdate(optim, col(SCHED.alpha), col(SCHED.epsHat), col(SCHED.shrink), p, m, v, gflat, scale);
     const ema2 = op.add(ema, op.mul(op.sub(p2, ema), col(SCHED.emaRate)));
     return { carried: [p2, m2, v2, ema2], scans: [loss, gnorm] };
-  });
+  };
+  const result = trips ? op.loop(g, trips, state, step) : unrolled(g, unroll!, state, step);
   const [pOut, mOut, vOut, emaOut] = result.final;
   const [losses, gnorms] = result.scans;
   return g.setNamedOutputs({ params_out: pOut, m_out: mOut, v_out: vOut, ema_out: emaOut, losses, grad_norms: gnorms });
+}
+
+interface StepArgs {
+  graph: Graph;
+  iter: Value;
+  carried: Value[];
+}
+interface StepOut {
+  carried: Value[];
+  scans: Value[];
+}
+
+/** K steps one after another in the graph itself: what the Loop returns, without the Loop. */
+function unrolled(g: Graph, K: number, initial: Value[], step: (a: StepArgs) => StepOut): { final: Value[]; scans: Value[] } {
+  let carried = initial;
+  const scans: Value[][] = [];
+  for (let k = 0; k < K; k++) {
+    const out = step({ graph: g, iter: g.scalar(k, 'int64'), carried });
+    carried = out.carried;
+    out.scans.forEach((v, j) => (scans[j] ??= []).push(op.unsqueeze(v, [0])));
+  }
+  return { final: carried, scans: scans.map((vs) => (vs.length === 1 ? vs[0] : op.concat(vs, 0))) };
 }
 
 /**

@@ -48,6 +48,36 @@ test('two runs with one seed give bit-identical losses and weights, however the 
   assert.notDeepEqual(Array.from((await c.advance(40)).losses), la);
 });
 
+test('the unrolled programs (what GPU backends run) give the Loop program\'s bits, in pieces of any size, data-to-data too', async () => {
+  for (const base of [null, data(9)]) {
+    const c = config({ timeSampling: 'late' }, base ? 'linear' : 'stochastic');
+    const mk = (unroll: number) => TrainSession.create({ config: c, net, interpolant: getInterpolant(c.interpolant), data: data(), base, state: initialState(net, c.train.seed), backend: 'cpu', threads: 2, unroll });
+    const loop = await mk(0);
+    const unrolled = await mk(4);
+    assert.equal(loop.unrollSteps, 0);
+    assert.equal(unrolled.unrollSteps, 4);
+    const la: number[] = [];
+    const ga: number[] = [];
+    const lb: number[] = [];
+    const gb: number[] = [];
+    for (const k of [9, 4, 1, 6]) {
+      const ra = await loop.advance(k);
+      const rb = await unrolled.advance(k); // 4 + 4 + 1, 4, 1, 4 + 2: pieces of every size
+      la.push(...ra.losses);
+      ga.push(...ra.gradNorms);
+      lb.push(...rb.losses);
+      gb.push(...rb.gradNorms);
+    }
+    assert.equal(lb.length, 20);
+    assert.deepEqual(lb, la);
+    assert.deepEqual(gb, ga);
+    assert.equal(unrolled.state.step, 20);
+    for (const key of ['params', 'm', 'v', 'ema'] as const) assert.deepEqual(unrolled.state[key], loop.state[key], key);
+    await loop.release();
+    await unrolled.release();
+  }
+});
+
 test('chunking does not change a bit at the default size either, nor for a batch off the SIMD width', async () => {
   // Each call draws all its steps' randomness in one pass over [k, ...] tensors. A kernel that
   // rounds an element differently by its place in a larger tensor (ONNX Runtime's Log does, for
