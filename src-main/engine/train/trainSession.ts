@@ -5,7 +5,8 @@
  *
  * On the CPU one program runs any k in a Loop. On a GPU backend the Loop would run on the CPU
  * with every step's state crossing to the host and back, so k runs as unrolled programs of at
- * most UNROLL_STEPS steps (built once per piece size). Both give the same bits.
+ * most UNROLL_STEPS steps (built once per piece size). On one backend both give the same bits
+ * (the same ops in the same order; checked on the CPU, where either can run).
  */
 import type { ExperimentConfig } from '../config.js';
 import { createSession, ort, type Backend } from '../onnx/runtime.js';
