@@ -15,7 +15,9 @@
  * Unrolled (`unroll: K`): the same K steps written out one after another, with no Loop and no
  * `trips` input. ONNX Runtime has no Loop kernel on its GPU providers, so there the Loop runs
  * on the CPU and every step's state goes to the host and back; the unrolled program stays on
- * the device. Its steps are the same ops in the same order: the losses are bit-identical.
+ * the device (on WebGPU only the random-bit hashing, 11 nodes run once per program before the
+ * steps, falls back to the CPU: the provider has no bitwise kernels). Its steps are the same ops
+ * in the same order: the losses are bit-identical.
  */
 import type { TimeSampling, TrainConfig } from '../config.js';
 import { grad } from '../onnx/autodiff.js';
