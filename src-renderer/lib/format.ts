@@ -3,6 +3,8 @@
 /** "1h 02m", "3m 05s", "12s"; "—" for unknown. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  // under 10 s a tenth shows (a short run is '0.3s', not '0s')
+  if (seconds < 9.95) return `${seconds.toFixed(1)}s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);

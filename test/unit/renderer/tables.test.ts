@@ -61,7 +61,10 @@ describe('routes and formatting', () => {
   });
 
   test('durations and numbers read well', () => {
-    assert.equal(formatDuration(5), '5s');
+    assert.equal(formatDuration(5), '5.0s');
+    assert.equal(formatDuration(0.26), '0.3s');
+    assert.equal(formatDuration(9.96), '10s');
+    assert.equal(formatDuration(12.4), '12s');
     assert.equal(formatDuration(125), '2m 05s');
     assert.equal(formatDuration(3723), '1h 02m');
     assert.equal(formatDuration(null), '—');
