@@ -72,6 +72,20 @@ describe('the API through the WebSocket door', () => {
     assert.match(r.error!.message, /lr must be a positive number/);
   });
 
+  test('a Gaussian spec previews as points of its dimension; a malformed one is a user error at start', async () => {
+    const p = await client.ok('datasets.preview', { name: 'gaussian:5,-5,0:0.01', n: 400, seed: 1 });
+    assert.equal(p.n, 400);
+    assert.equal(p.d, 3);
+    const data = Float32Array.from(p.data as ArrayLike<number>);
+    const mean = [0, 1, 2].map((j) => data.filter((_, i) => i % 3 === j).reduce((a, b) => a + b, 0) / 400);
+    [5, -5, 0].forEach((m, j) => assert.ok(Math.abs(mean[j] - m) < 0.05, `mean ${mean}`));
+    const c = smallConfig(100);
+    c.dataset = 'gaussian:0,0:1,2,2,1';
+    const r = await client.call('train.start', { config: c });
+    assert.equal(r.error?.kind, 'user');
+    assert.match(r.error!.message, /^dataset 'gaussian:0,0:1,2,2,1': covariance is not positive definite/);
+  });
+
   test('an unknown run is a user error', async () => {
     const r = await client.call('runs.get', { runId: 'r-19990101-0001' });
     assert.equal(r.error?.kind, 'user');
