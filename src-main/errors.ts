@@ -8,3 +8,9 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** A file-system error's code (ENOENT, EACCES, ...), else its message: for one-line reports. */
+export function errorCode(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
+  return err instanceof Error ? err.message : String(err);
+}

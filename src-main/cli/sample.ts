@@ -1,6 +1,6 @@
 /** `flowlab sample`: draw samples from a trained run (or encode data with --reverse). */
 import { dirname, extname, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { errorCode, UserError } from '../errors.js';
 import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
 import { SOLVERS, type SolverName } from '../engine/sample/netSampler.js';
 import { makeFolders } from '../paths.js';
@@ -108,8 +108,4 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   } finally {
     store.close();
   }
-}
-
-function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }

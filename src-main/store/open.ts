@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { UserError } from '../errors.js';
+import { errorCode, UserError } from '../errors.js';
 import { migrate } from './migrations.js';
 import { makeFolders } from '../paths.js';
 
@@ -30,7 +30,7 @@ export function openDatabase(dataDir: string): Database.Database {
     db = new Database(file);
   } catch (err) {
     throw new UserError(
-      `cannot open ${file} (${describe(err)}); choose a writable data folder with --data-dir`,
+      `cannot open ${file} (${errorCode(err)}); choose a writable data folder with --data-dir`,
     );
   }
   try {
@@ -44,7 +44,7 @@ export function openDatabase(dataDir: string): Database.Database {
     if (err instanceof UserError) throw err;
     if (isSqliteCode(err, 'SQLITE_NOTADB')) {
       throw new UserError(
-        `${file} is not a FlowLab database (${describe(err)}); move it aside, or pick another ` +
+        `${file} is not a FlowLab database (${errorCode(err)}); move it aside, or pick another ` +
           `data folder with --data-dir`,
       );
     }
@@ -59,16 +59,9 @@ function ensureWritableFolder(dir: string): void {
     accessSync(dir, constants.W_OK);
   } catch (err) {
     throw new UserError(
-      `data folder ${dir} is not a writable folder (${describe(err)}); choose another with --data-dir`,
+      `data folder ${dir} is not a writable folder (${errorCode(err)}); choose another with --data-dir`,
     );
   }
-}
-
-function describe(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') {
-    return err.code;
-  }
-  return err instanceof Error ? err.message : String(err);
 }
 
 function isSqliteCode(err: unknown, code: string): boolean {

@@ -105,14 +105,14 @@ export class TrainSession {
 
   /** Runs k steps from the current state; the state moves to step + k. */
   async advance(k: number): Promise<ChunkResult> {
-    if (!this.unrollSteps) return this.run(this.session, k, true);
+    if (!this.unrollSteps) return this.run(this.session, k);
     const losses = new Float32Array(k);
     const gradNorms = new Float32Array(k);
     for (let done = 0; done < k; ) {
       const piece = Math.min(this.unrollSteps, k - done);
       let session = this.pieces.get(piece);
       if (!session) this.pieces.set(piece, (session = this.build(piece)));
-      const r = await this.run(await session, piece, false);
+      const r = await this.run(await session, piece);
       losses.set(r.losses, done);
       gradNorms.set(r.gradNorms, done);
       done += piece;
@@ -120,7 +120,7 @@ export class TrainSession {
     return { losses, gradNorms };
   }
 
-  private async run(session: ort.InferenceSession, k: number, loop: boolean): Promise<ChunkResult> {
+  private async run(session: ort.InferenceSession, k: number): Promise<ChunkResult> {
     const s = this.state;
     const out = await session.run({
       ...this.fixedFeeds,
@@ -128,7 +128,7 @@ export class TrainSession {
       m: vec(s.m),
       v: vec(s.v),
       ema: vec(s.ema),
-      ...(loop ? { trips: int64(k) } : {}),
+      ...(this.unrollSteps ? {} : { trips: int64(k) }), // unrolled programs have no trips input
       keys: new ort.Tensor('uint32', stepKeys(this.config.train.seed, s.step, k), [k]),
       sched: new ort.Tensor('float32', stepSchedule(this.config.train, s.step, k), [k, SCHED_COLUMNS]),
     });
