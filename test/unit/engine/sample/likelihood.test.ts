@@ -2,13 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { logLikelihood, standardNormalLogDensity } from '../../../../src-main/engine/sample/likelihood.js';
 import { meanAndStdErr } from '../../../../src-main/engine/sample/meanAndStdErr.js';
-import { linearSchedule, trigSchedule } from '../../../../src-main/engine/sample/schedules.js';
+import { linear, trig } from '../../../../src-main/engine/interpolants/schedules.js';
 import { symmetricEigen } from '../../../../src-main/engine/sample/symmetricEigen.js';
 import type { VelocityDivFn } from '../../../../src-main/engine/sample/types.js';
 import { UserError } from '../../../../src-main/errors.js';
 import { gaussianProblem, maxAbsDiff, normalPoints } from './gaussianFixture.js';
 
-const SCHEDULES = { linear: linearSchedule, trig: trigSchedule };
+const SCHEDULES = { linear, trig };
 
 /** Points of N(m, S) (exact transport of normal draws) plus a few far in the tails. */
 function testPoints(field: ReturnType<typeof gaussianProblem>['field'], n: number, d: number): Float64Array {
@@ -44,7 +44,7 @@ describe('log-likelihood by the instantaneous change of variables', () => {
   test('a fixed-step RK4 solve agrees with the analytic density too', async () => {
     const d = 10;
     const n = 50;
-    const { field } = gaussianProblem(d, 3, trigSchedule);
+    const { field } = gaussianProblem(d, 3, trig);
     const x1 = testPoints(field, n, d);
     const r = await logLikelihood(field.withDivergence, x1, n, d, { solver: 'rk4', steps: 100, baseLogDensity: standardNormalLogDensity });
     assert.ok(maxAbsDiff(r.logLikelihood, field.logDensity(x1, n)) < 1e-5);
@@ -54,7 +54,7 @@ describe('log-likelihood by the instantaneous change of variables', () => {
   test('reports the mean NLL, its standard error and bits per dimension = NLL / (d ln 2)', async () => {
     const d = 2;
     const n = 40;
-    const { field } = gaussianProblem(d, 5, linearSchedule);
+    const { field } = gaussianProblem(d, 5, linear);
     const x1 = testPoints(field, n, d);
     const r = await logLikelihood(field.withDivergence, x1, n, d, { solver: 'dopri5', baseLogDensity: standardNormalLogDensity });
     const { mean, stdErr } = meanAndStdErr(r.logLikelihood.map((l) => -l));
@@ -75,7 +75,7 @@ describe('log-likelihood by the instantaneous change of variables', () => {
   });
 
   test('a fixed-step solver without steps is refused with a UserError', async () => {
-    const { field } = gaussianProblem(2, 5, linearSchedule);
+    const { field } = gaussianProblem(2, 5, linear);
     await assert.rejects(
       logLikelihood(field.withDivergence, new Float64Array(4), 2, 2, { solver: 'heun', baseLogDensity: standardNormalLogDensity }),
       (e: unknown) => e instanceof UserError && /pass steps/.test(e.message),
