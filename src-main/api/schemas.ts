@@ -92,7 +92,7 @@ export const runFilter = z.object({
 /** n points of dimension d, row-major. */
 export const pointCloud = z.object({ n: z.number().int().nonnegative(), d: z.number().int().positive(), data: float32Array });
 
-export const solverName = z.enum(['euler', 'heun', 'rk4', 'dopri5']);
+export const solverName = z.enum(['euler', 'heun', 'midpoint', 'rk4', 'dopri5']);
 export const exportFormat = z.enum(['onnx', 'csv', 'npy', 'json']);
 
 export const columnStats = z.object({

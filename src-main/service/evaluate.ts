@@ -9,13 +9,15 @@
  * Results are stored with the run.
  */
 import { UserError } from '../errors.js';
+import { numbers } from '../engine/interpolants/algebra.js';
+import { pathPoint } from '../engine/interpolants/path.js';
 import { getInterpolant, coefficientsAt } from '../engine/interpolants/schedules.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
 import {
-  EXACT_W2_MAX_POINTS, energyDistance, exactW2, meanNorm, mmd, slicedW2, straightness, meanStdErr,
+  EXACT_W2_MAX_POINTS, energyDistance, exactW2, meanNorm, mmdWithFloor, slicedW2, straightness, meanStdErr,
 } from '../engine/metrics/index.js';
-import { standardNormalLogDensity, logLikelihood } from '../engine/sample/likelihood.js';
+import { standardNormalLogDensity, logLikelihood, reversedInTime } from '../engine/sample/likelihood.js';
 import { EXACT_DIVERGENCE_MAX_DIM, netDivergence } from '../engine/sample/netDivergence.js';
 import type { VelocityDivFn } from '../engine/sample/types.js';
 import { NetSampler, type SolverName } from '../engine/sample/netSampler.js';
@@ -110,14 +112,6 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   return out;
 }
 
-/** The field of the time-reversed flow, s = 1 - t: integrating it backward runs the original forward. */
-function reversedInTime(f: VelocityDivFn): VelocityDivFn {
-  return async (t, x, n, d) => {
-    const r = await f(1 - t, x, n, d);
-    return { v: r.v.map((a) => -a), div: r.div.map((a) => -a) };
-  };
-}
-
 /**
  * NLL in whichever direction has a known reference density: held-out data under the model when
  * the base is the standard Gaussian (integrating data -> base); or, for data-to-data runs whose
@@ -142,8 +136,10 @@ async function likelihoodFigures(w: RunWeights, data: RunData, test: Float32Arra
   const div = await netDivergence(w.net, w.params, { probes, seed, backend, threads });
   try {
     const solver = o.solver ?? 'dopri5';
-    const r = await logLikelihood(gaussianBase ? div.fn : reversedInTime(div.fn), points, count, d, {
+    const tMax = getInterpolant(w.config.interpolant).tMax;
+    const r = await logLikelihood(gaussianBase ? div.fn : reversedInTime(div.fn, tMax), points, count, d, {
       solver: solver as SolverName,
+      at: tMax,
       rtol: o.rtol ?? 1e-5,
       atol: o.atol ?? 1e-5,
       steps: o.steps ?? 100,
@@ -184,13 +180,13 @@ function distanceFigures(model: Float32Array, test: Float32Array, data: RunData,
   // The floor: a second, independent data sample of the same size (training rows, which the
   // model has seen but the distance between two data samples does not care).
   const other = drawRows(data.train.data, data.train.n, d, n, new Rng(seed, 2));
-  const mmdOf = (a: Float32Array) => mmd(a, n, test, n, d, { seed }).mmd2;
+  const m = mmdWithFloor(model, test, other, n, d, { seed });
   const sw = (a: Float32Array) => slicedW2(a, n, test, n, d, { seed });
   const f: Evaluation = {
     energyDistance: energyDistance(model, n, test, n, d),
     energyDistanceFloor: energyDistance(other, n, test, n, d),
-    mmd: mmdOf(model),
-    mmdFloor: mmdOf(other),
+    mmd: m.mmd2,
+    mmdFloor: m.floor,
     slicedW2: sw(model),
     slicedW2Floor: sw(other),
   };
@@ -216,7 +212,9 @@ async function kineticEnergy(sampler: NetSampler, w: RunWeights, data: RunData, 
     for (let i = 0; i < n; i++) {
       const r = rng.int(data.test.n);
       for (let j = 0; j < d; j++) {
-        xt[i * d + j] = c.a * x0[i * d + j] + c.b * data.test.data[r * d + j] + (c.gamma ?? 0) * rng.normal();
+        // z is drawn for every interpolant, so the random stream is the same whatever the family
+        const z = rng.normal();
+        xt[i * d + j] = pathPoint(numbers, c, x0[i * d + j], data.test.data[r * d + j], z).xt;
       }
     }
     const vt = await v(t, xt, n, d);

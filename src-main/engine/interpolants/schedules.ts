@@ -55,25 +55,45 @@ export const trig: Interpolant = {
   },
 };
 
-/** cos^2(pi t) x0 for t < 1/2, cos^2(pi t) x1 for t >= 1/2: passes through 0 at t = 1/2. */
+/**
+ * Encoder-decoder: cos^2(pi t) x0 for t < 1/2, cos^2(pi t) x1 for t >= 1/2, plus gamma(t) z with
+ * gamma = sin^2(pi t), so x_{1/2} = z. The deterministic part passes through 0 at t = 1/2; without
+ * the latent term rho_{1/2} would be a point mass and the exact velocity would have
+ * div v ~ 2d / (t - 1/2), which no solver can integrate (SCIENCE.md section 1).
+ *   a' (t < 1/2) = b' (t >= 1/2) = -pi sin(2 pi t),   gamma' = pi sin(2 pi t)
+ */
 export const encdec: Interpolant = {
   name: 'encdec',
   title: 'Encoder-decoder',
-  formula: 'I = cos^2(pi t) x0 (t < 1/2), cos^2(pi t) x1 (t >= 1/2)',
+  formula: 'I = cos^2(pi t) x0 (t < 1/2), cos^2(pi t) x1 (t >= 1/2), + sin^2(pi t) z',
   tMax: 1,
-  latentNoise: false,
+  latentNoise: true,
   at: (A, t) => {
     const th = A.mul(t, A.c(Math.PI));
     const c = A.cos(th);
+    const s = A.sin(th);
     const c2 = A.mul(c, c);
-    // d/dt cos^2(pi t) = -pi sin(2 pi t)
-    const d = A.mul(A.sin(A.mul(th, A.c(2))), A.c(-Math.PI));
+    // d/dt cos^2(pi t) = -pi sin(2 pi t) = -d/dt sin^2(pi t)
+    const ds = A.mul(A.sin(A.mul(th, A.c(2))), A.c(Math.PI));
+    const d = A.mul(ds, A.c(-1));
     const zero = A.c(0);
-    return { a: A.below(t, 0.5, c2, zero), b: A.below(t, 0.5, zero, c2), da: A.below(t, 0.5, d, zero), db: A.below(t, 0.5, zero, d) };
+    return {
+      a: A.below(t, 0.5, c2, zero),
+      b: A.below(t, 0.5, zero, c2),
+      da: A.below(t, 0.5, d, zero),
+      db: A.below(t, 0.5, zero, d),
+      gamma: A.mul(s, s),
+      dgamma: ds,
+    };
   },
 };
 
-/** Offset of the cosine schedule (Nichol & Dhariwal 2021): keeps b'(t) finite near t = 0. */
+/**
+ * Offset s of the cosine schedule (Nichol & Dhariwal 2021, where it keeps the noise from vanishing
+ * too fast at the data end). Here the data end is t = 1: with s > 0, a(t) ~ 0.2 sqrt(1 - t) there
+ * (s = 0 would give the trigonometric interpolant), so a'(t) is singular at t = 1 and training,
+ * sampling and likelihoods stop at VP_T_MAX. b'(t) is finite on [0, 1] for any s.
+ */
 export const VP_OFFSET = 0.008;
 const VP_NORM = Math.cos(HALF_PI * (VP_OFFSET / (1 + VP_OFFSET)));
 /** a(t) ~ 0.2 sqrt(1 - t) near t = 1, so a'(t) blows up; stop at a(tMax) ~ 2e-3. */

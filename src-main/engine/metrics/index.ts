@@ -1,7 +1,7 @@
 /** Sample-based distances between point clouds and transport-geometry figures (no ONNX needed). */
 export { type PointCloud, type Samples } from './pointCloud.js';
 export { energyDistance } from './energyDistance.js';
-export { MMD_MEDIAN_SCALES, mmd, type MmdOptions, type MmdResult } from './mmd.js';
+export { MMD_MEDIAN_SCALES, mmd, mmdWithFloor, type MmdOptions, type MmdResult, type MmdWithFloor } from './mmd.js';
 export { MEDIAN_SUBSAMPLE, medianPairwiseDistance } from './medianHeuristic.js';
 export { SLICED_W2_PROJECTIONS, slicedW2, w2SquaredSorted1d, type SlicedW2Options } from './slicedW2.js';
 export { solveAssignment } from './assignment.js';

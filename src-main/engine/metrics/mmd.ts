@@ -150,3 +150,24 @@ function sumKernel(
   }
   return total;
 }
+
+export interface MmdWithFloor {
+  /** MMD^2 between the model's samples and data sample 1. */
+  mmd2: number;
+  /** MMD^2 between data sample 2 and data sample 1: what a perfect model would score. */
+  floor: number;
+  /** The one kernel's bandwidths, from the median heuristic on the two data samples. */
+  bandwidths: number[];
+}
+
+/**
+ * MMD^2 of model samples against data1 beside its calibration floor MMD^2(data2, data1), both under
+ * one kernel: the bandwidths come from the pooled data samples alone (median heuristic, or
+ * `opts.bandwidths`), so the value and its floor are comparable, and so are the values of two
+ * models scored against the same data. All three samples have n points.
+ */
+export function mmdWithFloor(model: Samples, data1: Samples, data2: Samples, n: number, d: number, opts: MmdOptions = {}): MmdWithFloor {
+  const floor = mmd(data2, n, data1, n, d, opts);
+  const value = mmd(model, n, data1, n, d, { bandwidths: floor.bandwidths });
+  return { mmd2: value.mmd2, floor: floor.mmd2, bandwidths: floor.bandwidths };
+}

@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.js';
-import { DOPRI5_A, DOPRI5_C, DOPRI5_E, dopri5DenseOutput } from './dopri5Tableau.js';
+import { DOPRI5, dopri5DenseOutput } from './dopri5Tableau.js';
 import { snapshotTimes } from './snapshotSchedule.js';
 import { SolverBudgetError, SolverNonFiniteError, SolverStepSizeError } from './solverErrors.js';
 import type { Snapshots, VelocityFn } from './types.js';
@@ -206,20 +206,20 @@ export async function integrateDopri5(
     const hs = last ? t1 - t : dir * h;
 
     for (let s = 1; s < 7; s++) {
-      const row = DOPRI5_A[s - 1];
+      const row = DOPRI5.a[s - 1];
       const target = s === 6 ? yNew : yStage;
       for (let i = 0; i < size; i++) {
         let acc = 0;
         for (let j = 0; j < row.length; j++) acc += row[j] * k[j][i];
         target[i] = y[i] + hs * acc;
       }
-      const ts = s === 6 ? (last ? t1 : t + hs) : t + DOPRI5_C[s] * hs;
+      const ts = s === 6 ? (last ? t1 : t + hs) : t + DOPRI5.c[s] * hs;
       await velocityInto(fn, ts, target, n, d, k[s]);
     }
     let errSum = 0;
     for (let i = 0; i < size; i++) {
       let e = 0;
-      for (let j = 0; j < 7; j++) e += DOPRI5_E[j] * k[j][i];
+      for (let j = 0; j < 7; j++) e += DOPRI5.e[j] * k[j][i];
       const scale = atol + rtol * Math.max(Math.abs(y[i]), Math.abs(yNew[i]));
       const r = (hs * e) / scale;
       errSum += r * r;

@@ -6,6 +6,7 @@
  *   y_new     = y + h sum_j a_7j k_j          (5th order; k_7 = v(t + h, y_new): first same as last)
  *   err       = h sum_j e_j k_j               (e = b5 - b4, the embedded 4th-order difference)
  */
+import type { ButcherTableau } from './rungeKutta.js';
 
 /** Nodes c_1..c_7. */
 export const DOPRI5_C = [0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1, 1] as const;
@@ -22,6 +23,14 @@ export const DOPRI5_A: readonly (readonly number[])[] = [
 
 /** Error weights e_1..e_7 = b5 - b4. */
 export const DOPRI5_E = [71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40] as const;
+
+/** A Butcher tableau with an embedded lower-order solution: err = h sum_j e_j k_j. */
+export interface EmbeddedTableau extends ButcherTableau {
+  readonly e: readonly number[];
+}
+
+/** Dormand-Prince 5(4) as tableau data: b is row 7 of A with b_7 = 0 (the 7th stage only estimates the error). */
+export const DOPRI5: EmbeddedTableau = { order: 5, c: DOPRI5_C, a: DOPRI5_A, b: [...DOPRI5_A[5], 0], e: DOPRI5_E };
 
 /** Weights d_1..d_7 of the dense-output correction term (Hairer's DOPRI5). */
 export const DOPRI5_D = [

@@ -1,23 +1,23 @@
 import { UserError } from '../../errors.js';
-import type { Schedule } from './schedules.js';
+import { coefficientsAt, type Interpolant } from '../interpolants/schedules.js';
 import { spectralMatrix, symmetricEigen, type SymmetricEigen } from './symmetricEigen.js';
 import type { VelocityDivFn, VelocityFn } from './types.js';
 
 /**
  * The exact velocity of the Gaussian-to-Gaussian interpolant (SCIENCE.md section 7): rho0 = N(0, I),
- * rho1 = N(m, S), x_t = a(t) x0 + b(t) x1 with independent endpoints, so x_t ~ N(b m, Sigma_t),
- * Sigma_t = a^2 I + b^2 S, and
+ * rho1 = N(m, S), x_t = a(t) x0 + b(t) x1 + gamma(t) z with independent x0, x1, z ~ N(0, I), so
+ * x_t ~ N(b m, Sigma_t), Sigma_t = (a^2 + gamma^2) I + b^2 S, and
  *
- *   v(t, x) = b' m + C(t) (x - b m),   C(t) = (a a' I + b b' S)(a^2 I + b^2 S)^{-1}.
+ *   v(t, x) = b' m + C(t) (x - b m),   C(t) = ((a a' + gamma gamma') I + b b' S) Sigma_t^{-1}.
  *
  * With S = Q diag(lambda) Q^T every matrix here is a function of S, so C = Q diag(c_i) Q^T with
- * c_i = (a a' + b b' lambda_i) / (a^2 + b^2 lambda_i), div v = tr C = sum_i c_i, and since
+ * c_i = (a a' + gamma gamma' + b b' lambda_i) / (a^2 + gamma^2 + b^2 lambda_i), div v = sum_i c_i, and since
  * d/dt Sigma_t^{1/2} = C Sigma_t^{1/2} the flow map is affine:
  *
  *   X_t = b(t) m + Sigma_t^{1/2} Sigma_s^{-1/2} (X_s - b(s) m),   in particular X_1 = m + S^{1/2} X_0
  *
- * with the symmetric square root. For S positive-definite the field is smooth wherever a and b do
- * not vanish together.
+ * with the symmetric square root. For S positive-definite the field is smooth wherever a, b and
+ * gamma do not vanish together.
  */
 export interface GaussianField extends VelocityFn {
   (t: number, x: Float32Array | Float64Array, n: number, d: number): Promise<Float64Array>;
@@ -82,12 +82,19 @@ function applyRows(
   }
 }
 
-function eigenC(values: Float64Array, s: Schedule, t: number): Float64Array {
-  const a = s.a(t);
-  const b = s.b(t);
-  const aa = a * s.da(t);
-  const bb = b * s.db(t);
-  return values.map((l) => (aa + bb * l) / (a * a + b * b * l));
+/** The eigenvalues c_i of C(t): (a a' + gamma gamma' + b b' lambda_i) / (a^2 + gamma^2 + b^2 lambda_i). */
+function eigenC(values: Float64Array, it: Interpolant, t: number): Float64Array {
+  const { a, b, da, db, gamma = 0, dgamma = 0 } = coefficientsAt(it, t);
+  const aa = a * da + gamma * dgamma;
+  const bb = b * db;
+  const a2 = a * a + gamma * gamma;
+  return values.map((l) => (aa + bb * l) / (a2 + b * b * l));
+}
+
+/** The standard deviations of Sigma_t along the eigenvectors of S: sqrt(a^2 + gamma^2 + b^2 lambda_i). */
+function eigenSd(values: Float64Array, it: Interpolant, t: number): Float64Array {
+  const { a, b, gamma = 0 } = coefficientsAt(it, t);
+  return values.map((l) => Math.sqrt(a * a + gamma * gamma + b * b * l));
 }
 
 function logDensityOf(m: Float64Array, eigen: SymmetricEigen, x: ArrayLike<number>, n: number, d: number): Float64Array {
@@ -107,23 +114,22 @@ function logDensityOf(m: Float64Array, eigen: SymmetricEigen, x: ArrayLike<numbe
 }
 
 /**
- * The exact field of the Gaussian interpolant from N(0, I) to N(m, S) under `schedule`.
+ * The exact field of the Gaussian interpolant from N(0, I) to N(m, S) under the interpolant `it`.
  *
- *   const v = gaussianClosedForm(m, S, linearSchedule);
+ *   const v = gaussianClosedForm(m, S, linear);
  *   const { x } = await integrateDopri5(v, x0, n, d, { t0: 0, t1: 1 });   // x ~ N(m, S)
  */
-export function gaussianClosedForm(m: Float64Array, S: Float64Array, schedule: Schedule): GaussianField {
+export function gaussianClosedForm(m: Float64Array, S: Float64Array, it: Interpolant): GaussianField {
   const d = m.length;
   const mean = Float64Array.from(m);
   const eigen = decomposeCovariance(S, d);
-  const matrix = (t: number) => spectralMatrix(eigen, eigenC(eigen.values, schedule, t));
-  const divergence = (t: number) => eigenC(eigen.values, schedule, t).reduce((acc, c) => acc + c, 0);
+  const matrix = (t: number) => spectralMatrix(eigen, eigenC(eigen.values, it, t));
+  const divergence = (t: number) => eigenC(eigen.values, it, t).reduce((acc, c) => acc + c, 0);
 
   const evaluate = (t: number, x: ArrayLike<number>, n: number, dx: number): Float64Array => {
     if (dx !== d) throw new Error(`Gaussian field has dimension ${d}; called with d=${dx}`);
     if (x.length !== n * d) throw new Error(`Gaussian field: expected n*d = ${n * d} values, got ${x.length}`);
-    const b = schedule.b(t);
-    const db = schedule.db(t);
+    const { b, db } = coefficientsAt(it, t);
     const centre = mean.map((mi) => b * mi);
     const out = new Float64Array(n * d);
     applyRows(matrix(t), x, centre, n, d, out);
@@ -137,14 +143,13 @@ export function gaussianClosedForm(m: Float64Array, S: Float64Array, schedule: S
     return { v, div: new Float64Array(n).fill(divergence(t)) };
   };
   const flowMap = (x: ArrayLike<number>, n: number, tFrom: number, tTo: number): Float64Array => {
-    const sd = (t: number) => eigen.values.map((l) => Math.sqrt(schedule.a(t) ** 2 + schedule.b(t) ** 2 * l));
-    const from = sd(tFrom);
-    const to = sd(tTo);
+    const from = eigenSd(eigen.values, it, tFrom);
+    const to = eigenSd(eigen.values, it, tTo);
     const M = spectralMatrix(eigen, to.map((s, i) => s / from[i]));
     if (x.length !== n * d) throw new Error(`flowMap: expected n*d = ${n * d} values, got ${x.length}`);
     const out = new Float64Array(n * d);
-    applyRows(M, x, mean.map((mi) => schedule.b(tFrom) * mi), n, d, out);
-    const bTo = schedule.b(tTo);
+    applyRows(M, x, mean.map((mi) => coefficientsAt(it, tFrom).b * mi), n, d, out);
+    const bTo = coefficientsAt(it, tTo).b;
     for (let p = 0; p < n; p++) for (let j = 0; j < d; j++) out[p * d + j] += bTo * mean[j];
     return out;
   };
@@ -159,11 +164,11 @@ export function gaussianClosedForm(m: Float64Array, S: Float64Array, schedule: S
   });
 }
 
-/** div v(t, x) = tr[(a a' I + b b' S)(a^2 I + b^2 S)^{-1}] of the Gaussian field (independent of x and m). */
-export function exactDivergence(S: Float64Array, schedule: Schedule, t: number): number {
+/** div v(t, x) = tr C(t) of the Gaussian field (independent of x and m). */
+export function exactDivergence(S: Float64Array, it: Interpolant, t: number): number {
   const d = Math.round(Math.sqrt(S.length));
   const eigen = decomposeCovariance(S, d);
-  return eigenC(eigen.values, schedule, t).reduce((acc, c) => acc + c, 0);
+  return eigenC(eigen.values, it, t).reduce((acc, c) => acc + c, 0);
 }
 
 /** log N(x; m, S) = -(d ln 2 pi + ln det S + (x - m)^T S^{-1} (x - m)) / 2 per point of x [n, d]. */

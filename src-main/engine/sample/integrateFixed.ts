@@ -1,9 +1,10 @@
 import { UserError } from '../../errors.js';
-import { FIXED_STEPPERS, isFixedMethod, type FixedMethod } from './fixedSteppers.js';
+import { numbers } from '../interpolants/algebra.js';
+import { FIXED_METHODS, isFixedMethod, RK_METHODS, rkStep, type ButcherTableau, type FixedMethod, type StepWorld } from './rungeKutta.js';
 import { snapshotStepIndices } from './snapshotSchedule.js';
 import { SolverNonFiniteError } from './solverErrors.js';
 import type { Snapshots, VelocityFn } from './types.js';
-import { checkBatch, countCalls } from './velocityCall.js';
+import { checkBatch, countCalls, velocityAt } from './velocityCall.js';
 
 export interface FixedOptions {
   t0: number;
@@ -20,6 +21,32 @@ export interface FixedResult {
   snapshots?: Snapshots;
 }
 
+/**
+ * The host world of `rkStep`: Float64 states [n, d], each stage a promise of its state, so the
+ * stages chain in order (a stage's field call waits for the states it combines).
+ */
+function hostWorld(f: VelocityFn, n: number, d: number): StepWorld<number, Promise<Float64Array>> {
+  return {
+    time: numbers,
+    async combine(x, terms) {
+      // Promise.all awaits every stage, so a failed one cannot leave the others unobserved.
+      const [base, ...ks] = await Promise.all([x, ...terms.map(([, k]) => k)]);
+      const out = new Float64Array(base);
+      terms.forEach(([w], j) => {
+        const k = ks[j];
+        for (let i = 0; i < out.length; i++) out[i] += w * k[i];
+      });
+      return out;
+    },
+    field: async (t, x) => velocityAt(f, t, await x, n, d),
+  };
+}
+
+/** One step of the tableau on the host: x_next = x + h sum_s b_s k_s (rungeKutta.ts). */
+export function hostRkStep(tableau: ButcherTableau, f: VelocityFn, t: number, h: number, x: Float64Array, n: number, d: number): Promise<Float64Array> {
+  return rkStep(hostWorld(f, n, d), tableau, t, h, Promise.resolve(x));
+}
+
 /** Index of the first non-finite entry of x, or -1. */
 function firstNonFinite(x: Float64Array): number {
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;
@@ -29,7 +56,7 @@ function firstNonFinite(x: Float64Array): number {
 /**
  * Solves dx/dt = v(t, x) from t0 to t1 (t1 < t0 integrates backward, i.e. encodes) with `steps`
  * equal steps h = (t1 - t0) / steps of the chosen method, at times t_k = t0 + k h.
- * NFE = steps * evalsPerStep. The state is kept in Float64.
+ * NFE = steps * stagesOf(method). The state is kept in Float64.
  *
  *   const { x } = await integrateFixed(velocity, x0, n, d, { t0: 0, t1: 1, steps: 50, method: 'rk4' });
  */
@@ -43,7 +70,7 @@ export async function integrateFixed(
   const { t0, t1, steps, method } = options;
   checkBatch('integrateFixed x0', x0, n, d);
   if (!isFixedMethod(method)) {
-    throw new UserError(`unknown fixed-step method '${method}'; use one of ${Object.keys(FIXED_STEPPERS).join(', ')}`);
+    throw new UserError(`unknown fixed-step method '${method}'; use one of ${FIXED_METHODS.join(', ')}`);
   }
   if (!Number.isInteger(steps) || steps < 1) {
     throw new UserError(`steps must be a positive integer; got ${steps}`);
@@ -51,7 +78,7 @@ export async function integrateFixed(
   if (!Number.isFinite(t0) || !Number.isFinite(t1)) {
     throw new UserError(`t0 and t1 must be finite numbers; got t0=${t0}, t1=${t1}`);
   }
-  const stepper = FIXED_STEPPERS[method];
+  const tableau = RK_METHODS[method];
   const counted = countCalls(f);
   const h = (t1 - t0) / steps;
   const record = options.snapshots === undefined ? null : snapshotStepIndices(steps, options.snapshots);
@@ -67,7 +94,7 @@ export async function integrateFixed(
       recordNext++;
     }
     if (k === steps) break;
-    x = await stepper.step(counted.fn, t, h, x, n, d);
+    x = await hostRkStep(tableau, counted.fn, t, h, x, n, d);
     const bad = firstNonFinite(x);
     if (bad >= 0) {
       const tEnd = t + h;

@@ -20,6 +20,11 @@ export function standardNormalLogDensity(x0: ArrayLike<number>, n: number, d: nu
 
 export interface LikelihoodOptions {
   solver: SolverName;
+  /**
+   * The time T of the points (default 1): the integral runs from T back to 0. Pass the
+   * interpolant's tMax (VP), where sampling ends and beyond which the net was never trained.
+   */
+  at?: number;
   /** dopri5 tolerances; the error norm covers the log-det component too. */
   rtol?: number;
   atol?: number;
@@ -31,7 +36,7 @@ export interface LikelihoodOptions {
 }
 
 export interface LikelihoodResult {
-  /** log rho1(x1) per point, nats. */
+  /** log rho_T(x) per point, nats (T = `at`). */
   logLikelihood: Float64Array;
   /** Mean negative log-likelihood over the points (nats) and its standard error. */
   nll: number;
@@ -40,9 +45,20 @@ export interface LikelihoodResult {
   bitsPerDim: number;
   /** The codes X_0 the points map to. */
   x0: Float64Array;
-  /** integral_0^1 div v(t, X_t) dt per point. */
+  /** integral_0^T div v(t, X_t) dt per point. */
   divIntegral: Float64Array;
   nfe: number;
+}
+
+/**
+ * The field of the time-reversed flow on [0, T], s = T - t: u(s, x) = -v(T - s, x) (and div u =
+ * -div v). Integrating u backward from s = T to 0 runs the original flow forward from t = 0 to T.
+ */
+export function reversedInTime(f: VelocityDivFn, T: number): VelocityDivFn {
+  return async (s, x, n, d) => {
+    const r = await f(T - s, x, n, d);
+    return { v: r.v.map((a) => -a), div: r.div.map((a) => -a) };
+  };
 }
 
 /**
@@ -66,11 +82,11 @@ function augmented(fdiv: VelocityDivFn, n: number, d: number): VelocityFn {
 }
 
 /**
- * Log-likelihoods by the instantaneous change of variables (SCIENCE.md section 4): solve the
- * augmented state (X, l) backward from (x1, 0) at t = 1 to t = 0 under dX/dt = v, dl/dt = div v, so
- * l(0) = -integral_0^1 div v dt and
+ * Log-likelihoods by the instantaneous change of variables (SCIENCE.md sections 4 and 7): solve the
+ * augmented state (X, l) backward from (x, 0) at t = T to t = 0 under dX/dt = v, dl/dt = div v, so
+ * l(0) = -integral_0^T div v dt and
  *
- *   log rho1(x1) = log rho0(X_0) - integral_0^1 div v(t, X_t) dt = log rho0(X_0) + l(0).
+ *   log rho_T(x) = log rho0(X_0) - integral_0^T div v(t, X_t) dt = log rho0(X_0) + l(0).
  *
  *   const r = await logLikelihood(field, x1, n, d, { solver: 'dopri5', rtol: 1e-5, atol: 1e-5,
  *                                                   baseLogDensity: standardNormalLogDensity });
@@ -89,8 +105,9 @@ export async function logLikelihood(
   const z1 = new Float64Array(n * (d + 1));
   for (let p = 0; p < n; p++) for (let j = 0; j < d; j++) z1[p * (d + 1) + j] = x1[p * d + j];
 
-  const { solver, rtol, atol, maxSteps, steps } = options;
-  const solved = await solveOde(augmented(fdiv, n, d), z1, n, d + 1, { t0: 1, t1: 0, solver, rtol, atol, maxSteps, steps });
+  const { solver, rtol, atol, maxSteps, steps, at = 1 } = options;
+  if (!(at > 0 && at <= 1)) throw new UserError(`the time of the points must lie in (0, 1]; got ${at}`);
+  const solved = await solveOde(augmented(fdiv, n, d), z1, n, d + 1, { t0: at, t1: 0, solver, rtol, atol, maxSteps, steps });
 
   const x0 = new Float64Array(n * d);
   const divIntegral = new Float64Array(n);

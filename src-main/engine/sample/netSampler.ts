@@ -7,13 +7,12 @@ import { UserError } from '../../errors.js';
 import { createSession, ort, type Backend } from '../onnx/runtime.js';
 import type { MlpSpec } from '../nets/mlp.js';
 import { integrateDopri5, DEFAULT_ATOL, DEFAULT_RTOL } from './dopri5.js';
-import type { FixedMethod } from './fixedSteppers.js';
-import { buildFixedSolverProgram, STAGES } from './fusedProgram.js';
+import { buildFixedSolverProgram } from './fusedProgram.js';
+import { stagesOf, type FixedMethod, type SolverName } from './rungeKutta.js';
 import type { VelocityFn } from './types.js';
 import { buildVelocityProgram } from './velocityProgram.js';
 
-export type SolverName = FixedMethod | 'dopri5';
-export const SOLVERS: SolverName[] = ['euler', 'heun', 'rk4', 'dopri5'];
+export { SOLVERS, type SolverName } from './rungeKutta.js';
 
 /** Rows per fused solver call: big enough to keep the MatMuls efficient, small enough for memory. */
 export const CHUNK_ROWS = 16384;
@@ -118,7 +117,7 @@ export class NetSampler {
       }
     }
     // NFE counts velocity evaluations of one batched trajectory, as for dopri5.
-    return { x: out, nfe: steps * STAGES[o.solver], trajectory };
+    return { x: out, nfe: steps * stagesOf(o.solver), trajectory };
   }
 
   async release(): Promise<void> {

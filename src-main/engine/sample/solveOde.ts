@@ -1,11 +1,10 @@
 import { UserError } from '../../errors.js';
 import { integrateDopri5 } from './dopri5.js';
-import { isFixedMethod, type FixedMethod } from './fixedSteppers.js';
 import { integrateFixed } from './integrateFixed.js';
+import { isFixedMethod, SOLVERS, type SolverName } from './rungeKutta.js';
 import type { Snapshots, VelocityFn } from './types.js';
 
-export type SolverName = FixedMethod | 'dopri5';
-export const SOLVER_NAMES: readonly SolverName[] = ['euler', 'heun', 'rk4', 'dopri5'];
+export type { SolverName } from './rungeKutta.js';
 
 export interface SolveOptions {
   t0: number;
@@ -51,7 +50,7 @@ export async function solveOde(
     return integrateDopri5(f, x0, n, d, { t0, t1, rtol, atol, h0, maxSteps, snapshots });
   }
   if (!isFixedMethod(solver)) {
-    throw new UserError(`unknown solver '${String(solver)}'; use one of ${SOLVER_NAMES.join(', ')}`);
+    throw new UserError(`unknown solver '${String(solver)}'; use one of ${SOLVERS.join(', ')}`);
   }
   if (options.steps === undefined) {
     throw new UserError(`solver '${solver}' takes a fixed number of steps; pass steps (e.g. 100)`);

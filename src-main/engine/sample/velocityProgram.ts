@@ -33,7 +33,7 @@ export function buildVelocityProgram(net: MlpSpec): Uint8Array {
 export function exportVelocityModel(net: MlpSpec, weights: Float32Array, metadata: Record<string, string>): Uint8Array {
   return serializeModel(buildVelocityGraph(net, weights), {
     producerVersion: VERSION,
-    docString: 'FlowLab velocity net v(t, x): inputs x [N, d] and t [N, 1], output v [N, d]. Integrate dx/dt = v from t = 0 (base) to t = 1 (data).',
+    docString: 'FlowLab velocity net v(t, x): inputs x [N, d] and t [N, 1], output v [N, d]. Integrate dx/dt = v from t = 0 (base) to t = t_max (data; t_max is in the metadata: 1, or just below 1 for the VP schedule, whose a\'(t) is singular at 1).',
     metadata,
   });
 }

@@ -26,6 +26,7 @@ import * as op from '../onnx/ops/index.js';
 import { hashBitsGraph, indexFromBits, normalFromUniforms, uniformFromBits } from '../onnx/randomGraph.js';
 import { serializeModel } from '../onnx/serialize.js';
 import { graphAlgebra } from '../interpolants/algebra.js';
+import { pathPoint } from '../interpolants/path.js';
 import type { Interpolant } from '../interpolants/schedules.js';
 import { mlpForward, netInput, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
 import { SCHED, SCHED_COLUMNS } from './stepInputs.js';
@@ -74,14 +75,9 @@ export function velocityLoss(spec: TrainProgramSpec, layers: Value[], input: Val
  * and the target dI/dt = a' x0 + b' x1 (+ gamma' z).
  */
 export function regressionPairs(spec: TrainProgramSpec, t: Value, x0: Value, x1: Value, z: Value | null): { input: Value; target: Value } {
-  const c = spec.interpolant.at(graphAlgebra(t), t);
-  let xt = op.add(op.mul(c.a, x0), op.mul(c.b, x1));
-  let target = op.add(op.mul(c.da, x0), op.mul(c.db, x1));
-  if (c.gamma && c.dgamma && z) {
-    xt = op.add(xt, op.mul(c.gamma, z));
-    target = op.add(target, op.mul(c.dgamma, z));
-  }
-  return { input: netInput(spec.net, xt, t), target };
+  const A = graphAlgebra(t);
+  const { xt, dxt } = pathPoint(A, spec.interpolant.at(A, t), x0, x1, z);
+  return { input: netInput(spec.net, xt, t), target: dxt };
 }
 
 /**

@@ -6,10 +6,11 @@
 import type { ApiEvent } from '../../api/events.js';
 import type { ApiErrorBody } from '../../api/contract.js';
 import type { ExperimentConfig } from '../config.js';
+import type { SolverName } from '../sample/rungeKutta.js';
 
 export type JobRequest =
   | { kind: 'train'; config?: ExperimentConfig; resumeRunId?: string }
-  | { kind: 'sample'; runId: string; n: number; solver: 'euler' | 'heun' | 'rk4' | 'dopri5'; steps?: number; snapshots?: number }
+  | { kind: 'sample'; runId: string; n: number; solver: SolverName; steps?: number; snapshots?: number }
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
   | { kind: 'evaluate'; runId: string; n?: number }
   | { kind: 'export'; runId: string; format: 'onnx' | 'csv' | 'npy' | 'json'; out: string }

@@ -25,7 +25,7 @@ export const INTERPOLANT_TITLES: Record<InterpolantName, string> = {
 export const INTERPOLANT_FORMULAS: Record<InterpolantName, string> = {
   linear: 'I = (1 − t) x₀ + t x₁',
   trig: 'I = cos(πt/2) x₀ + sin(πt/2) x₁',
-  encdec: 'I = cos²(πt) x₀ (t < ½), cos²(πt) x₁ (t ≥ ½)',
+  encdec: 'I = cos²(πt) x₀ (t < ½), cos²(πt) x₁ (t ≥ ½), + sin²(πt) z',
   vp: 'I = √(1 − b²) x₀ + b x₁, cosine schedule b(t)',
   stochastic: 'I = (1 − t) x₀ + t x₁ + 2t(1 − t) z',
 };
@@ -38,7 +38,8 @@ export function curveAt(name: InterpolantName, t: number): CurvePoint {
       return { a: Math.cos((Math.PI * t) / 2), b: Math.sin((Math.PI * t) / 2), gamma: 0 };
     case 'encdec': {
       const c2 = Math.cos(Math.PI * t) ** 2;
-      return t < 0.5 ? { a: c2, b: 0, gamma: 0 } : { a: 0, b: c2, gamma: 0 };
+      const gamma = Math.sin(Math.PI * t) ** 2;
+      return t < 0.5 ? { a: c2, b: 0, gamma } : { a: 0, b: c2, gamma };
     }
     case 'vp': {
       const b = Math.cos((Math.PI / 2) * ((1 + VP_OFFSET - t) / (1 + VP_OFFSET))) / VP_NORM;

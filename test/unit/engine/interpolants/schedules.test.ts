@@ -1,6 +1,9 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INTERPOLANT_FAMILIES, coefficientsAt } from '../../../../src-main/engine/interpolants/schedules.js';
+import { INTERPOLANT_FAMILIES, coefficientsAt, encdec } from '../../../../src-main/engine/interpolants/schedules.js';
+import { integrateDopri5 } from '../../../../src-main/engine/sample/dopri5.js';
+import { integrateFixed } from '../../../../src-main/engine/sample/integrateFixed.js';
+import { empiricalMoments, gaussianProblem, maxAbsDiff, normalPoints, whiten } from '../sample/gaussianFixture.js';
 import { graphAlgebra } from '../../../../src-main/engine/interpolants/algebra.js';
 import { Graph } from '../../../../src-main/engine/onnx/graph.js';
 import { serializeModel } from '../../../../src-main/engine/onnx/serialize.js';
@@ -63,4 +66,29 @@ test('the graph form of each interpolant computes the same coefficients as the n
     }
     await s.release();
   }
+});
+
+describe('the encoder-decoder interpolant keeps a latent term through its bottleneck', () => {
+  test('x_{1/2} = z: a = b = 0 and gamma = 1 at t = 1/2', () => {
+    const c = coefficientsAt(encdec, 0.5);
+    assert.ok(Math.abs(c.a) < 1e-15 && Math.abs(c.b) < 1e-15 && Math.abs(c.gamma! - 1) < 1e-15);
+    assert.ok(encdec.latentNoise);
+  });
+
+  test('the exact Gaussian flow through it is finite and maps N(0, I) onto N(m, S) (rk4 and dopri5)', async () => {
+    const d = 3;
+    const n = 200;
+    const { m, S, field } = gaussianProblem(d, 4, encdec);
+    const x0 = whiten(normalPoints(n, d, 6), n, d);
+    const exact = field.flowMap(x0, n, 0, 1);
+    const rk = await integrateFixed(field, x0, n, d, { t0: 0, t1: 1, steps: 100, method: 'rk4' });
+    const dp = await integrateDopri5(field, x0, n, d, { t0: 0, t1: 1, rtol: 1e-7, atol: 1e-7 });
+    for (const x of [rk.x, dp.x]) {
+      assert.ok(x.every(Number.isFinite));
+      assert.ok(maxAbsDiff(x, exact) < 1e-4, `${maxAbsDiff(x, exact)}`);
+      // x0 has empirical mean 0 and covariance I exactly, so the image has mean m and covariance S
+      const { mean, cov } = empiricalMoments(x, n, d);
+      assert.ok(maxAbsDiff(mean, m) < 1e-4 && maxAbsDiff(cov, S) < 1e-4);
+    }
+  });
 });

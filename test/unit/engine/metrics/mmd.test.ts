@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mmd, MMD_MEDIAN_SCALES } from '../../../../src-main/engine/metrics/mmd.js';
+import { mmd, mmdWithFloor, MMD_MEDIAN_SCALES } from '../../../../src-main/engine/metrics/mmd.js';
 import { medianPairwiseDistance } from '../../../../src-main/engine/metrics/medianHeuristic.js';
 import { meanStdErr } from '../../../../src-main/engine/metrics/meanStdErr.js';
 import { UserError } from '../../../../src-main/errors.js';
@@ -76,5 +76,25 @@ describe('mmd', () => {
     assert.throws(() => mmd(x, 10, x, 10, D, { bandwidths: [] }), UserError);
     const same = new Float64Array(20).fill(1);
     assert.throws(() => mmd(same, 10, same, 10, D), /fixed MMD bandwidths/);
+  });
+});
+
+describe('MMD beside its floor', () => {
+  test('the value and the floor use one kernel, chosen from the data samples alone', () => {
+    const n = 200;
+    const data1 = gaussianSamples(n, D, 1);
+    const data2 = gaussianSamples(n, D, 2);
+    const near = gaussianSamples(n, D, 3, halfShift(D));
+    const far = gaussianSamples(n, D, 4, [6, -6]);
+    const a = mmdWithFloor(near, data1, data2, n, D, { seed: 5 });
+    const b = mmdWithFloor(far, data1, data2, n, D, { seed: 5 });
+    // a model's samples cannot stretch the kernel: both models are scored with the floor's bandwidths
+    assert.deepEqual(a.bandwidths, b.bandwidths);
+    assert.equal(a.floor, b.floor);
+    assert.deepEqual(a.bandwidths, mmd(data2, n, data1, n, D, { seed: 5 }).bandwidths);
+    assert.equal(a.floor, mmd(data2, n, data1, n, D, { bandwidths: a.bandwidths }).mmd2);
+    assert.equal(b.mmd2, mmd(far, n, data1, n, D, { bandwidths: a.bandwidths }).mmd2);
+    assert.notDeepEqual(mmd(far, n, data1, n, D, { seed: 5 }).bandwidths, a.bandwidths, 'the pooled median with the far model differs');
+    assert.ok(b.mmd2 > a.mmd2 && a.mmd2 > a.floor);
   });
 });

@@ -2,13 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorNorm, integrateDopri5 } from '../../../../src-main/engine/sample/dopri5.js';
 import { integrateFixed } from '../../../../src-main/engine/sample/integrateFixed.js';
-import { linearSchedule, trigSchedule } from '../../../../src-main/engine/sample/schedules.js';
+import { linear, trig } from '../../../../src-main/engine/interpolants/schedules.js';
 import { SolverBudgetError, SolverStepSizeError } from '../../../../src-main/engine/sample/solverErrors.js';
 import { countCalls } from '../../../../src-main/engine/sample/velocityCall.js';
 import { UserError } from '../../../../src-main/errors.js';
 import { empiricalMoments, gaussianProblem, maxAbsDiff, normalPoints, whiten } from './gaussianFixture.js';
 
-const SCHEDULES = { linear: linearSchedule, trig: trigSchedule };
+const SCHEDULES = { linear, trig };
 const TIGHT = { rtol: 1e-6, atol: 1e-8 };
 
 describe('Dormand-Prince 5(4) transports N(0, I) onto N(m, S) with the exact Gaussian field', () => {
@@ -42,7 +42,7 @@ describe('integrateDopri5', () => {
   test('integrates backward (encoding) to the exact codes', async () => {
     const d = 10;
     const n = 32;
-    const { field } = gaussianProblem(d, 3, trigSchedule);
+    const { field } = gaussianProblem(d, 3, trig);
     const x1 = normalPoints(n, d, 7);
     const { x } = await integrateDopri5(field, x1, n, d, { t0: 1, t1: 0, ...TIGHT });
     assert.ok(maxAbsDiff(x, field.flowMap(x1, n, 1, 0)) < 1e-5);
@@ -51,7 +51,7 @@ describe('integrateDopri5', () => {
   test('decode(encode(x)) returns x to 1e-5 (cycle consistency)', async () => {
     for (const d of [2, 10]) {
       const n = 64;
-      const { m, field } = gaussianProblem(d, 4, linearSchedule);
+      const { m, field } = gaussianProblem(d, 4, linear);
       const x1 = normalPoints(n, d, 8).map((v, i) => v + m[i % d]);
       const encoded = await integrateDopri5(field, x1, n, d, { t0: 1, t1: 0, ...TIGHT });
       const decoded = await integrateDopri5(field, encoded.x, n, d, { t0: 0, t1: 1, ...TIGHT });
@@ -62,7 +62,7 @@ describe('integrateDopri5', () => {
   test('a tighter tolerance gives a smaller error for more evaluations', async () => {
     const d = 10;
     const n = 16;
-    const { field } = gaussianProblem(d, 12, linearSchedule);
+    const { field } = gaussianProblem(d, 12, linear);
     const x0 = normalPoints(n, d, 9);
     const exact = field.flowMap(x0, n, 0, 1);
     const loose = await integrateDopri5(field, x0, n, d, { t0: 0, t1: 1, rtol: 1e-3, atol: 1e-5 });
@@ -73,7 +73,7 @@ describe('integrateDopri5', () => {
 
   test('counts evaluations: 2 to start (one for the initial step) plus 6 per attempted step', async () => {
     const d = 2;
-    const { field } = gaussianProblem(d, 2, trigSchedule);
+    const { field } = gaussianProblem(d, 2, trig);
     const x0 = normalPoints(8, d, 1);
     const counted = countCalls(field);
     const r = await integrateDopri5(counted.fn, x0, 8, d, { t0: 0, t1: 1, rtol: 1e-7, atol: 1e-9 });
@@ -86,7 +86,7 @@ describe('integrateDopri5', () => {
 
   test('a first step far too large is rejected and the solve still reaches the exact answer', async () => {
     const d = 2;
-    const { field } = gaussianProblem(d, 2, linearSchedule);
+    const { field } = gaussianProblem(d, 2, linear);
     const x0 = normalPoints(8, d, 1);
     const r = await integrateDopri5(field, x0, 8, d, { t0: 0, t1: 1, rtol: 1e-9, atol: 1e-11, h0: 1 });
     assert.ok(r.rejected >= 1);
@@ -96,7 +96,7 @@ describe('integrateDopri5', () => {
   test('dense-output snapshots follow the exact flow at evenly spaced times', async () => {
     const d = 10;
     const n = 16;
-    const { field } = gaussianProblem(d, 13, trigSchedule);
+    const { field } = gaussianProblem(d, 13, trig);
     const x1 = normalPoints(n, d, 2);
     const r = await integrateDopri5(field, x1, n, d, { t0: 1, t1: 0, ...TIGHT, snapshots: 11 });
     assert.ok(r.snapshots);
@@ -115,7 +115,7 @@ describe('integrateDopri5', () => {
 
   test('throws SolverBudgetError carrying the time reached when maxSteps is too small', async () => {
     const d = 2;
-    const { field } = gaussianProblem(d, 2, linearSchedule);
+    const { field } = gaussianProblem(d, 2, linear);
     const x0 = normalPoints(8, d, 1);
     for (const [t0, t1] of [[0, 1], [1, 0]]) {
       await assert.rejects(integrateDopri5(field, x0, 8, d, { t0, t1, rtol: 1e-10, atol: 1e-12, maxSteps: 3 }), (e: unknown) => {
@@ -148,7 +148,7 @@ describe('integrateDopri5', () => {
   });
 
   test('bad tolerances and budgets are refused with a UserError', async () => {
-    const { field } = gaussianProblem(2, 2, linearSchedule);
+    const { field } = gaussianProblem(2, 2, linear);
     const x0 = normalPoints(2, 2, 1);
     await assert.rejects(integrateDopri5(field, x0, 2, 2, { t0: 0, t1: 1, rtol: -1 }), UserError);
     await assert.rejects(integrateDopri5(field, x0, 2, 2, { t0: 0, t1: 1, rtol: 0, atol: 0 }), UserError);

@@ -5,11 +5,11 @@ import {
   gaussianClosedForm,
   gaussianLogDensity,
 } from '../../../../src-main/engine/sample/gaussianClosedForm.js';
-import { linearSchedule, trigSchedule, type Schedule } from '../../../../src-main/engine/sample/schedules.js';
+import { coefficientsAt, linear, trig, type Interpolant } from '../../../../src-main/engine/interpolants/schedules.js';
 import { UserError } from '../../../../src-main/errors.js';
 import { gaussianProblem, maxAbsDiff, normalPoints, randomGaussian } from './gaussianFixture.js';
 
-const SCHEDULES = { linear: linearSchedule, trig: trigSchedule };
+const SCHEDULES = { linear, trig };
 
 /** Inverse of a small dense matrix by Gauss-Jordan elimination with partial pivoting. */
 function inverse(M: Float64Array, d: number): Float64Array {
@@ -54,15 +54,14 @@ function shiftedScaled(S: Float64Array, d: number, alpha: number, beta: number):
 }
 
 describe('the exact Gaussian interpolant field', () => {
-  for (const [name, s] of Object.entries(SCHEDULES) as [string, Schedule][]) {
+  for (const [name, s] of Object.entries(SCHEDULES) as [string, Interpolant][]) {
     test(`C(t) equals (a a' I + b b' S)(a^2 I + b^2 S)^-1 computed directly (${name})`, () => {
       const d = 10;
       const { m, S } = randomGaussian(d, 2);
       const field = gaussianClosedForm(m, S, s);
       for (const t of [0, 0.3, 0.5, 0.9, 1]) {
-        const a = s.a(t);
-        const b = s.b(t);
-        const direct = matmul(shiftedScaled(S, d, a * s.da(t), b * s.db(t)), inverse(shiftedScaled(S, d, a * a, b * b), d), d);
+        const { a, b, da, db } = coefficientsAt(s, t);
+        const direct = matmul(shiftedScaled(S, d, a * da, b * db), inverse(shiftedScaled(S, d, a * a, b * b), d), d);
         assert.ok(maxAbsDiff(field.matrix(t), direct) < 1e-10, `t=${t}`);
       }
     });
@@ -119,7 +118,7 @@ describe('the exact Gaussian interpolant field', () => {
   test('under the linear schedule v(0, x) = E[x1 - x0 | x0 = x] = m - x for any S', async () => {
     const d = 3;
     const { m, S } = randomGaussian(d, 8);
-    const field = gaussianClosedForm(m, S, linearSchedule);
+    const field = gaussianClosedForm(m, S, linear);
     const x = new Float64Array([0.3, 0.1, -0.7]);
     assert.ok(maxAbsDiff(await field(0, x, 1, d), m.map((mi, i) => mi - x[i])) < 1e-14);
   });
@@ -142,7 +141,7 @@ describe('the exact Gaussian log-density', () => {
 
   test('integrates to 1 on a grid in 2-D', () => {
     const { m, S } = randomGaussian(2, 6);
-    const field = gaussianClosedForm(m, S, trigSchedule);
+    const field = gaussianClosedForm(m, S, trig);
     const step = 0.05;
     const half = 12;
     const pts: number[] = [];
@@ -158,10 +157,10 @@ describe('the exact Gaussian log-density', () => {
   test('a covariance that is not symmetric positive-definite is refused with a UserError naming the fix', () => {
     const m = new Float64Array(2);
     assert.throws(
-      () => gaussianClosedForm(m, new Float64Array([1, 2, 2, 1]), linearSchedule),
+      () => gaussianClosedForm(m, new Float64Array([1, 2, 2, 1]), linear),
       (e: unknown) => e instanceof UserError && /not positive-definite/.test(e.message),
     );
-    assert.throws(() => gaussianClosedForm(m, new Float64Array([1, 0.5, 0, 1]), linearSchedule), /not symmetric/);
-    assert.throws(() => gaussianClosedForm(m, new Float64Array([1, 0, 0]), linearSchedule), /d x d matrix/);
+    assert.throws(() => gaussianClosedForm(m, new Float64Array([1, 0.5, 0, 1]), linear), /not symmetric/);
+    assert.throws(() => gaussianClosedForm(m, new Float64Array([1, 0, 0]), linear), /d x d matrix/);
   });
 });

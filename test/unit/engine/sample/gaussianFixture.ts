@@ -1,7 +1,7 @@
 // Shared fixtures for the solver tests: a random Gaussian target and its exact interpolant field.
 import { Rng } from '../../../../src-main/engine/random.js';
 import { gaussianClosedForm, type GaussianField } from '../../../../src-main/engine/sample/gaussianClosedForm.js';
-import type { Schedule } from '../../../../src-main/engine/sample/schedules.js';
+import type { Interpolant } from '../../../../src-main/engine/interpolants/schedules.js';
 
 /** Smallest eigenvalue floor of the random covariances: keeps the field well conditioned at t = 1. */
 const COVARIANCE_FLOOR = 0.5;
@@ -22,7 +22,7 @@ export function randomGaussian(d: number, seed: number): { m: Float64Array; S: F
   return { m, S };
 }
 
-export function gaussianProblem(d: number, seed: number, schedule: Schedule): { m: Float64Array; S: Float64Array; field: GaussianField } {
+export function gaussianProblem(d: number, seed: number, schedule: Interpolant): { m: Float64Array; S: Float64Array; field: GaussianField } {
   const { m, S } = randomGaussian(d, seed);
   return { m, S, field: gaussianClosedForm(m, S, schedule) };
 }

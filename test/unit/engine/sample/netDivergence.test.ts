@@ -4,6 +4,7 @@ import { initParams, type MlpSpec } from '../../../../src-main/engine/nets/mlp.j
 import { netDivergence } from '../../../../src-main/engine/sample/netDivergence.js';
 import { NetSampler } from '../../../../src-main/engine/sample/netSampler.js';
 import { integrateFixed } from '../../../../src-main/engine/sample/integrateFixed.js';
+import { FIXED_METHODS } from '../../../../src-main/engine/sample/rungeKutta.js';
 import { Rng } from '../../../../src-main/engine/random.js';
 import { referenceVelocity } from '../../../helpers/referenceMlp.js';
 
@@ -84,7 +85,7 @@ test('the Hutchinson estimate (2000 Rademacher probes) lies within 3 standard er
   await hutch.release();
 });
 
-for (const method of ['euler', 'heun', 'rk4'] as const) {
+for (const method of FIXED_METHODS) {
   test(`the fused ${method} program equals the host-side ${method} driving the velocity program`, async () => {
     const sampler = new NetSampler(net, params, 'cpu', 1);
     const fused = await sampler.solve(x, n, { solver: method, steps: 12, t0: 0, t1: 1, snapshots: true });
