@@ -4,13 +4,13 @@
  */
 import type { ApiErrorBody, MethodName } from './contract.js';
 import type { Handlers } from './handlers.js';
-import { errorBody, validateCall, validateResult } from './validate.js';
+import { describeMethod, errorBody, validateCall, validateResult } from './validate.js';
 
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
 
 export type Dispatch = (method: unknown, args: unknown) => Promise<CallOutcome>;
 
-export function createDispatch(handlers: Handlers, onInternalError?: (method: unknown, err: unknown) => void): Dispatch {
+export function createDispatch(handlers: Handlers, onInternalError?: (method: string, err: unknown) => void): Dispatch {
   return async (method, args) => {
     try {
       const call = validateCall(method, args);
@@ -19,7 +19,13 @@ export function createDispatch(handlers: Handlers, onInternalError?: (method: un
       return { ok: true, result: validateResult(call.method, result) };
     } catch (err) {
       const body = errorBody(err);
-      if (body.kind === 'internal') onInternalError?.(method, err);
+      if (body.kind === 'internal') {
+        try {
+          onInternalError?.(describeMethod(method), err);
+        } catch {
+          // a failing logger must not turn one bad call into a dead door
+        }
+      }
       return { ok: false, error: body };
     }
   };

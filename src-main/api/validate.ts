@@ -32,10 +32,20 @@ export interface ValidCall<M extends MethodName = MethodName> {
   args: z.output<(typeof METHODS)[M]['args']>;
 }
 
+/** Longest part of an unknown method name echoed back in the error (a name can be megabytes). */
+const MAX_ECHOED_NAME = 80;
+
+/** How a call's method value is named in an error, whatever the client sent (never its own toString). */
+export function describeMethod(method: unknown): string {
+  if (typeof method !== 'string') return `(a ${method === null ? 'null' : Array.isArray(method) ? 'array' : typeof method}, not a method name)`;
+  return method.length > MAX_ECHOED_NAME ? `${method.slice(0, MAX_ECHOED_NAME)}... (${method.length} characters)` : method;
+}
+
 /** Checks a call against the contract; throws ContractError naming the first problem. */
 export function validateCall(method: unknown, args: unknown): ValidCall {
+  if (typeof method !== 'string') throw new ContractError(`a call's method must be a string naming an API method, got ${describeMethod(method)}`);
   if (!isMethodName(method)) {
-    throw new ContractError(`unknown method '${String(method)}'`);
+    throw new ContractError(`unknown method '${describeMethod(method)}'`);
   }
   const parsed = METHODS[method].args.safeParse(args ?? {});
   if (!parsed.success) throw new ContractError(`${method}: ${describeIssue('args', parsed.error)}`);

@@ -60,16 +60,96 @@ function decodeTyped(value: unknown): unknown {
   }
 }
 
-/** JSON text of a message; typed arrays become tagged base64. */
+/**
+ * Most base64 text one message may carry. Above the largest import's frame (200 MB as base64 is
+ * ~267 MB) and below V8's string limit (~512 MiB characters), past which JSON.stringify would
+ * fail only after seconds of encoding.
+ */
+export const MAX_TYPED_TEXT = 320 * 1024 * 1024;
+
+/** A message too large to encode; nothing was built. */
+export class MessageTooLargeError extends Error {
+  constructor(readonly chars: number) {
+    super(`the message would carry ${Math.round(chars / 1e6)} MB of array data, more than one message may (${Math.round(MAX_TYPED_TEXT / 1e6)} MB)`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
+/** JSON text of a message; typed arrays become tagged base64. Throws MessageTooLargeError early. */
 export function encodeMessage(message: unknown): string {
+  let typedChars = 0;
   return JSON.stringify(message, (_key, value: unknown) => {
     // JSON.stringify turns typed arrays into objects before the replacer sees the parent, so
     // typed arrays are caught here at their own key.
+    if (value instanceof Float32Array || value instanceof Float64Array || value instanceof Uint8Array) {
+      typedChars += Math.ceil(value.byteLength / 3) * 4;
+      if (typedChars > MAX_TYPED_TEXT) throw new MessageTooLargeError(typedChars);
+    }
     return encodeTyped(value);
   });
 }
 
-/** The message back from its JSON text, typed arrays restored. Throws on malformed JSON. */
+/**
+ * Deepest nesting a message may have. The contract's deepest value (a call carrying a config) is
+ * about 6 levels; the limit leaves room and keeps the recursive revival and validation far from
+ * the stack's limit (a frame 5,000 levels deep once overflowed it).
+ */
+export const MAX_MESSAGE_DEPTH = 64;
+
+/** A message that could not be read; `id` is the call's id where the frame still showed it. */
+export class WireError extends Error {
+  constructor(message: string, readonly id: number | null) {
+    super(message);
+    this.name = 'WireError';
+  }
+}
+
+/** Nesting depth of a parsed JSON value, walked without recursion; stops once past `limit`. */
+function depthExceeds(root: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function revive(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (TAG in value) return decodeTyped(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const next = revive(record[key]);
+    // defined, not assigned: a key named "__proto__" must stay a plain property
+    if (next !== record[key]) Object.defineProperty(record, key, { value: next, enumerable: true, writable: true, configurable: true });
+  }
+  return value;
+}
+
+/**
+ * The message back from its JSON text, typed arrays restored. Throws a WireError on malformed
+ * JSON, a bad typed payload, or nesting deeper than MAX_MESSAGE_DEPTH (carrying the call's id
+ * when the top level still showed one, so the caller's call settles).
+ */
 export function decodeMessage(text: string): unknown {
-  return JSON.parse(text, (_key, value: unknown) => decodeTyped(value));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new WireError((err as Error).message, null);
+  }
+  const maybeId = (raw as { id?: unknown } | null)?.id;
+  const id = typeof maybeId === 'number' && Number.isFinite(maybeId) ? maybeId : null;
+  if (depthExceeds(raw, MAX_MESSAGE_DEPTH)) throw new WireError(`the message is nested more than ${MAX_MESSAGE_DEPTH} levels deep`, id);
+  try {
+    return revive(raw);
+  } catch (err) {
+    throw new WireError((err as Error).message, id);
+  }
 }

@@ -54,7 +54,7 @@ async function start(): Promise<void> {
       return r.canceled || !r.filePath ? null : r.filePath;
     },
   });
-  const dispatch = createDispatch(handlers, (method, err) => console.error(`error in ${String(method)}:`, err));
+  const dispatch = createDispatch(handlers, (method, err) => console.error(`error in ${method}:`, err));
 
   ipcMain.on(IPC_METHODS, (event) => {
     event.returnValue = fromAppFrame(event) ? METHOD_NAMES : [];

@@ -60,9 +60,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   });
   const handlers = createHandlers({ store, queue, dataDir, door: 'server' });
-  const dispatch = createDispatch(handlers, (method, err) => log(`error in ${String(method)}: ${(err as Error).stack ?? err}`));
+  const dispatch = createDispatch(handlers, (method, err) => log(`error in ${method}: ${(err as Error).stack ?? err}`));
   const origins = () => [`http://${LOOPBACK}:${port}`, `http://localhost:${port}`];
-  const door = createWsDoor({ token, allowedOrigins: origins, dispatch });
+  const door = createWsDoor({ token, allowedOrigins: origins, dispatch, log });
   broadcast = (e) => {
     try {
       door.broadcast(e);
