@@ -17,14 +17,14 @@ export interface NpyOptions {
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-interface NpyHeader {
+export interface NpyHeader {
   descr: string;
   fortranOrder: boolean;
   shape: number[];
   dataOffset: number;
 }
 
-function parseHeader(bytes: Uint8Array, source: string): NpyHeader {
+export function parseHeader(bytes: Uint8Array, source: string): NpyHeader {
   const bad = (why: string) => new UserError(`${source}: not a valid NPY file (${why}); save the array with numpy.save`);
   if (bytes.length < 10 || NPY_MAGIC.some((b, i) => bytes[i] !== b)) throw bad('missing the \\x93NUMPY magic bytes');
   const major = bytes[6];
