@@ -14,7 +14,7 @@ import { JobQueue } from '../service/jobs.js';
 import { forkEngine } from './forkEngine.js';
 import { rendererDir } from './appRoot.js';
 import { securityHeaders, serveStatic } from './staticFiles.js';
-import { createWsDoor } from './wsDoor.js';
+import { answerTokenCheck, createWsDoor } from './wsDoor.js';
 
 /** The only interface the server listens on: nothing off this machine can reach it. */
 export const LOOPBACK = '127.0.0.1';
@@ -73,7 +73,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const root = resolve(options.staticDir ?? rendererDir());
   const server = createServer((req, res) => {
-    serveStatic(root, securityHeaders(`ws://${LOOPBACK}:${port} ws://localhost:${port}`), req, res);
+    const headers = securityHeaders(`ws://${LOOPBACK}:${port} ws://localhost:${port}`);
+    if (answerTokenCheck(token, headers, req, res)) return;
+    serveStatic(root, headers, req, res);
   });
   server.on('upgrade', (req, socket, head) => door.handleUpgrade(req, socket, head));
 

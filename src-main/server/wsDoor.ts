@@ -5,7 +5,7 @@
  * as `{ event }`. Every call and event is validated against the contract.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiEvent } from '../api/events.js';
@@ -15,6 +15,12 @@ import { decodeMessage, encodeMessage, WireError } from '../api/wire.js';
 import { MAX_IMPORT_BYTES } from '../api/schemas.js';
 
 export const API_PATH = '/api';
+/**
+ * GET here with ?token=... answers 204 for this launch's token, 401 for any other. A browser
+ * cannot read why a WebSocket upgrade failed, so the page asks here to tell a stale or missing
+ * token (a tab from before a restart, a bare URL) from a server that is down.
+ */
+export const TOKEN_CHECK_PATH = '/api/token-check';
 
 /** Largest frame accepted: an import at the size limit, as base64 (4/3), plus JSON framing. */
 const MAX_FRAME_BYTES = Math.ceil(MAX_IMPORT_BYTES * 4 / 3) + 1024 * 1024;
@@ -23,6 +29,16 @@ export function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Answers a token check (see TOKEN_CHECK_PATH); false when the request is for something else. */
+export function answerTokenCheck(token: string, headers: Record<string, string>, req: IncomingMessage, res: ServerResponse): boolean {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname !== TOKEN_CHECK_PATH) return false;
+  const valid = req.method === 'GET' && tokensEqual(url.searchParams.get('token') ?? '', token);
+  res.writeHead(valid ? 204 : 401, { ...headers, 'Cache-Control': 'no-store' });
+  res.end();
+  return true;
 }
 
 export interface WsDoor {

@@ -5,7 +5,7 @@
 import type { ArgsOf, MethodName, ResultOf } from '../../../src-main/api/contract.js';
 import type { ApiEvent } from '../../../src-main/api/events.js';
 import type { ConnectionState, PreloadBridge, Transport } from './transport.js';
-import { apiUrlFromLocation, wsTransport } from './wsTransport.js';
+import { apiUrlFromLocation, tokenCheckUrlFromLocation, wsTransport } from './wsTransport.js';
 import { ipcTransport } from './ipcTransport.js';
 
 export class ApiCallError extends Error {
@@ -36,7 +36,7 @@ export class ApiClient {
 /** IPC when the preload bridge is present (desktop app), otherwise the WebSocket of this page. */
 export function connectApi(): ApiClient {
   const bridge = (globalThis as { flowlab?: PreloadBridge }).flowlab;
-  return new ApiClient(bridge ? ipcTransport(bridge) : wsTransport(apiUrlFromLocation(location)));
+  return new ApiClient(bridge ? ipcTransport(bridge) : wsTransport(apiUrlFromLocation(location), tokenCheckUrlFromLocation(location)));
 }
 
 /** An error's message for display. */

@@ -4,7 +4,11 @@ import type { ApiEvent } from '../../../src-main/api/events.js';
 
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/**
+ * 'unauthorized': the server answers but refuses this page's token (a bare URL, or a tab opened
+ * before the server restarted with a new one); retrying cannot help, a new URL can.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'unauthorized';
 
 export interface Transport {
   call(method: string, args: unknown): Promise<CallOutcome>;

@@ -10,7 +10,20 @@ import type { CallOutcome, ConnectionState, Transport } from './transport.js';
 /** Reconnect delays (ms): quick at first, then every 5 s while the server is away. */
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 5000];
 
-export function wsTransport(url: string): Transport {
+/**
+ * Whether the server refuses `token` (true), accepts it (false), or cannot be asked (null: it is
+ * down). Asked over HTTP because a refused WebSocket upgrade looks the same as a dead server.
+ */
+export async function tokenRefused(checkUrl: string): Promise<boolean | null> {
+  try {
+    const res = await fetch(checkUrl, { cache: 'no-store' });
+    return res.status === 401;
+  } catch {
+    return null;
+  }
+}
+
+export function wsTransport(url: string, checkUrl?: string): Transport {
   let socket: WebSocket | null = null;
   let state: ConnectionState = 'connecting';
   let attempt = 0;
@@ -50,8 +63,17 @@ export function wsTransport(url: string): Transport {
         p.resolve(frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error });
       }
     };
-    ws.onclose = () => {
+    ws.onclose = async () => {
       socket = null;
+      if (checkUrl && (await tokenRefused(checkUrl))) {
+        // Not retried: the token will not become valid. The page says how to get a working URL.
+        setState('unauthorized');
+        for (const [id, p] of pending) {
+          pending.delete(id);
+          p.resolve({ ok: false, error: { kind: 'user', message: UNAUTHORIZED_MESSAGE } });
+        }
+        return;
+      }
       setState('closed');
       for (const [id, p] of pending) {
         if (p.sent) {
@@ -71,6 +93,7 @@ export function wsTransport(url: string): Transport {
       const id = nextId++;
       const frame = encodeMessage({ id, method, args });
       return new Promise((resolve) => {
+        if (state === 'unauthorized') return resolve({ ok: false, error: { kind: 'user', message: UNAUTHORIZED_MESSAGE } });
         const open = socket !== null && state === 'open';
         pending.set(id, { frame, resolve, sent: open });
         if (open) socket!.send(frame);
@@ -88,9 +111,20 @@ export function wsTransport(url: string): Transport {
   };
 }
 
+/** What a page with a refused token tells its user. */
+export const UNAUTHORIZED_MESSAGE =
+  'This page\'s access token is missing or out of date: the server was restarted, or the address lacks its ?token=... part. ' +
+  'Open the address that `flowlab serve` printed when it started (run it again if it is not running); your runs are safe in the data folder.';
+
 /** The API address for this page: same host, path /api, the token from ?token=. */
 export function apiUrlFromLocation(loc: Location): string {
   const token = new URLSearchParams(loc.search).get('token') ?? '';
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${scheme}//${loc.host}/api?token=${encodeURIComponent(token)}`;
+}
+
+/** The token check address for this page (same origin; see the server's TOKEN_CHECK_PATH). */
+export function tokenCheckUrlFromLocation(loc: Location): string {
+  const token = new URLSearchParams(loc.search).get('token') ?? '';
+  return `${loc.protocol}//${loc.host}/api/token-check?token=${encodeURIComponent(token)}`;
 }
