@@ -5,4 +5,4 @@ export * from './reduce.js';
 export * from './linalg.js';
 export * from './integer.js';
 export * from './control.js';
-export { unbroadcast, type Operand } from './core.js';
+export { type Operand } from './operands.js';
