@@ -6,3 +6,6 @@ export * from './linalg.js';
 export * from './integer.js';
 export * from './control.js';
 export { type Operand } from './operands.js';
+export * from './conv.js';
+export * from './nn.js';
+export * from './table.js';
