@@ -2,10 +2,13 @@
  * Reverse-mode differentiation over a recorded graph. The nodes of a graph are kept in creation
  * order, which is a topological order; `vjp` walks them backwards once, asks each op's gradient
  * rule for its inputs' cotangents, and sums contributions where a value feeds several nodes.
+ * Broadcasting is undone here, once for every op: a rule may return a cotangent shaped like its
+ * broadcast output, and the walk sums it back to the shape of the input edge it flows into.
  * The gradient nodes are appended to the same graph, so the result is itself an ONNX program.
  */
-import type { Node, Value } from './graph.js';
-import { add, expand, zerosLike } from './ops/index.js';
+import { isFloat, sameShape, typedArrayOf, type Node, type Value } from './graph.js';
+import { add, expand, matmul, reduceSum, reshapeLike, zerosLike } from './ops/index.js';
+import { range } from './ops/operands.js';
 
 /**
  * Vector-Jacobian products: given cotangents for `outputs`, returns d<outputs, cotangents>/d wrt
@@ -38,7 +41,7 @@ export function vjp(outputs: Value[], cotangents: Value[], wrt: Value[]): Value[
     const gIn = node.def.grad(node, gOut);
     node.inputs.forEach((inp, i) => {
       const g = gIn[i];
-      if (inp && g && depends.has(inp)) accumulate(inp, g);
+      if (inp && g && depends.has(inp)) accumulate(inp, unbroadcast(g, inp));
     });
   }
   return wrt.map((w) => grads.get(w) ?? zerosLike(w));
@@ -49,4 +52,29 @@ export function grad(loss: Value, wrt: Value[]): Value[] {
   if (loss.size !== 1) throw new Error(`grad needs a scalar loss, got shape [${loss.shape}]`);
   const one = loss.graph.scalar(1, loss.dtype);
   return vjp([loss], [loss.rank === 0 ? one : expand(one, loss)], wrt);
+}
+
+/**
+ * Sums a cotangent `g` (shaped like a broadcast result) back to the shape of `target`:
+ * leading axes that broadcasting added are summed away, axes where target has size 1 are summed
+ * with keepdims.
+ */
+export function unbroadcast(g: Value, target: Value): Value {
+  const gs = g.shape;
+  const ts = target.shape;
+  if (sameShape(gs, ts)) return g;
+  const lead = gs.length - ts.length;
+  if (g.rank === 2 && lead === 1 && typeof gs[0] === 'number' && isFloat(g.dtype)) {
+    // Bias gradients: a row of ones times g is a GEMV, several times faster in ONNX Runtime
+    // than ReduceSum over the strided leading axis.
+    const ones = g.graph.constant(typedArrayOf(g.dtype, new Array<number>(gs[0]).fill(1)), g.dtype, [1, gs[0]]);
+    return reshapeLike(matmul(ones, g), target);
+  }
+  let out = g;
+  if (lead > 0) out = reduceSum(out, range(lead), false);
+  const keep: number[] = [];
+  for (let i = 0; i < ts.length; i++) if (ts[i] === 1 && out.shape[i] !== 1) keep.push(i);
+  if (keep.length) out = reduceSum(out, keep, true);
+  if (out.shape.length !== ts.length) out = reshapeLike(out, target);
+  return out;
 }

@@ -2,8 +2,8 @@
  * The graph builder: typed value handles recorded into ONNX graphs. Ops (ops/*.ts) append nodes
  * through `Graph.apply`; `autodiff.ts` walks the recorded nodes backwards; `serialize.ts` writes
  * the graph as an ONNX ModelProto. Shapes are inferred statically at build time (a dimension is a
- * number or a symbolic name), which is what lets gradient rules undo broadcasting without
- * runtime shape ops in the common case.
+ * number or a symbolic name), which is what lets `vjp` undo broadcasting without runtime
+ * shape ops in the common case.
  */
 
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint32' | 'bool';
@@ -24,31 +24,54 @@ export function isFloat(t: DType): boolean {
   return t === 'float32' || t === 'float64';
 }
 
-export type AttrValue = number | string | number[] | Graph | { ints: number[] } | { floats: number[] } | { float: number };
-export type Attrs = Record<string, AttrValue>;
+/** An attribute as written into the ONNX file. */
+export type OnnxAttr = number | string | number[] | Graph | { ints: number[] } | { floats: number[] } | { float: number };
+export type OnnxAttrs = Record<string, OnnxAttr>;
+/** The attributes of an op that has none. */
+export type NoAttrs = Record<string, never>;
 
-/** The vector-Jacobian product of one op: cotangents of the outputs in, of the inputs out. */
-export type GradRule = (node: Node, gOut: (Value | null)[]) => (Value | null)[];
+export interface OutSpec {
+  dtype: DType;
+  shape: Shape;
+}
 
-export interface OpDef {
+/**
+ * One op, declared once: its ONNX form, its typed build-time attributes `A` (what the shape and
+ * gradient rules read), the attributes written to the file, the shape rule and the gradient rule.
+ * Methods (not function-valued properties) so an `OpDef<SliceAttrs>` is an `OpDef` where nodes
+ * of every op are stored together.
+ */
+export interface OpDef<A = unknown> {
   /** ONNX op_type. */
   readonly op: string;
   readonly domain?: string;
   /** Output dtypes and shapes from the inputs (null inputs are omitted optional inputs). */
-  infer(inputs: (Value | null)[], attrs: Attrs): { dtype: DType; shape: Shape }[];
-  /** Absent for ops with no gradient (integer, comparison, control flow). */
-  readonly grad?: GradRule;
+  infer(inputs: (Value | null)[], attrs: A): OutSpec[];
+  /** The ONNX attributes of a node (absent: the op writes none). */
+  onnx?(attrs: A): OnnxAttrs;
+  /**
+   * The vector-Jacobian product: cotangents of the outputs in, of the inputs out. A returned
+   * cotangent may have the shape of the broadcast result: `vjp` sums it back to its input's shape.
+   * Absent for ops with no gradient (integer, comparison, control flow).
+   */
+  grad?(node: Node<A>, gOut: (Value | null)[]): (Value | null)[];
 }
 
-export interface Node {
-  readonly def: OpDef;
+export interface Node<A = unknown> {
+  readonly def: OpDef<A>;
   readonly inputs: (Value | null)[];
   readonly outputs: Value[];
-  readonly attrs: Attrs;
+  readonly attrs: A;
   readonly graph: Graph;
 }
 
-const IDENTITY: OpDef = {
+/** The typed attributes of `node` when it is an application of `def`, else null. */
+export function attrsOf<A>(node: Node | null, def: OpDef<A>): A | null {
+  return node && node.def === def ? (node.attrs as A) : null;
+}
+
+/** Identity: y = x, dx = g. Declared here because `setNamedOutputs` names outputs with it. */
+export const Identity: OpDef<NoAttrs> = {
   op: 'Identity',
   infer: (i) => [{ dtype: i[0]!.dtype, shape: i[0]!.shape }],
   grad: (_n, [g]) => [g],
@@ -150,13 +173,13 @@ export class Graph {
     return v;
   }
 
-  apply(def: OpDef, inputs: (Value | null)[], attrs: Attrs = {}, names?: string[]): Value[] {
+  apply<A>(def: OpDef<A>, inputs: (Value | null)[], attrs: A, names?: string[]): Value[] {
     for (const i of inputs) {
       if (i && !this.sees(i.graph)) throw new Error(`op ${def.op}: input ${i.name} belongs to a graph not visible from ${this.name}`);
     }
     const specs = def.infer(inputs, attrs);
     const outputs: Value[] = [];
-    const node: Node = { def, inputs, outputs, attrs, graph: this };
+    const node: Node<A> = { def, inputs, outputs, attrs, graph: this };
     specs.forEach((s, k) => outputs.push(new Value(this, names?.[k] ?? freshName(), s.dtype, s.shape, node)));
     this.nodes.push(node);
     return outputs;
@@ -164,7 +187,7 @@ export class Graph {
 
   /** Graph outputs under chosen names (each gets an Identity node carrying the name). */
   setNamedOutputs(named: Record<string, Value>): this {
-    const outs = Object.entries(named).map(([name, v]) => this.apply(IDENTITY, [v], {}, [name])[0]);
+    const outs = Object.entries(named).map(([name, v]) => this.apply(Identity, [v], {}, [name])[0]);
     return this.setOutputs(...outs);
   }
 

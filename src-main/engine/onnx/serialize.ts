@@ -1,11 +1,12 @@
 /**
- * Graph -> ONNX ModelProto bytes (opset 18, IR version 8). Build-time bookkeeping attributes
- * (names starting with "__") stay out of the file, and so do dead nodes: a gradient rule builds
+ * Graph -> ONNX ModelProto bytes (opset 18, IR version 8). A node's attributes in the file are
+ * what its op's `onnx` declares (build-time attributes such as a Slice's bounds, which travel as
+ * inputs, stay out), and dead nodes stay out too: a gradient rule builds
  * the cotangent of every input of its op, including inputs nothing is differentiated through
  * (the first layer's features, say), and ONNX Runtime runs every node it is given.
  */
 import { ProtoWriter } from './proto.js';
-import { Graph, ONNX_DTYPE, type AttrValue, type Initializer, type Node, type Value } from './graph.js';
+import { Graph, ONNX_DTYPE, type Initializer, type Node, type OnnxAttr, type OnnxAttrs, type Value } from './graph.js';
 
 export const OPSET = 18;
 export const IR_VERSION = 8;
@@ -53,9 +54,13 @@ export function liveNodes(g: Graph): { nodes: Node[]; live: Set<Value> } {
     if (!n.outputs.some((o) => live.has(o))) continue;
     kept.push(n);
     for (const i of n.inputs) if (i) live.add(i);
-    for (const a of Object.values(n.attrs)) if (a instanceof Graph) for (const v of liveNodes(a).live) if (v.graph !== a) live.add(v);
+    for (const a of Object.values(onnxAttrs(n))) if (a instanceof Graph) for (const v of liveNodes(a).live) if (v.graph !== a) live.add(v);
   }
   return { nodes: kept.reverse(), live };
+}
+
+function onnxAttrs(n: Node): OnnxAttrs {
+  return n.def.onnx ? n.def.onnx(n.attrs) : {};
 }
 
 function nodeProto(n: Node): ProtoWriter {
@@ -64,10 +69,7 @@ function nodeProto(n: Node): ProtoWriter {
   for (const o of n.outputs) w.string(2, o.name);
   w.string(3, `${n.def.op}_${n.outputs[0]?.name ?? ''}`);
   w.string(4, n.def.op);
-  for (const [name, value] of Object.entries(n.attrs)) {
-    if (name.startsWith('__')) continue;
-    w.message(5, attribute(name, value));
-  }
+  for (const [name, value] of Object.entries(onnxAttrs(n))) w.message(5, attribute(name, value));
   if (n.def.domain) w.string(7, n.def.domain);
   return w;
 }
@@ -75,7 +77,7 @@ function nodeProto(n: Node): ProtoWriter {
 // AttributeProto.AttributeType
 const FLOAT = 1, INT = 2, STRING = 3, GRAPH = 5, FLOATS = 6, INTS = 7;
 
-function attribute(name: string, v: AttrValue): ProtoWriter {
+function attribute(name: string, v: OnnxAttr): ProtoWriter {
   const w = new ProtoWriter().string(1, name);
   if (v instanceof Graph) return w.message(6, graphProto(v)).int(20, GRAPH);
   if (typeof v === 'string') return w.string(4, v).int(20, STRING);

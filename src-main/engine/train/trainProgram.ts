@@ -21,7 +21,7 @@
  */
 import type { TimeSampling, TrainConfig } from '../config.js';
 import { grad } from '../onnx/autodiff.js';
-import { Graph, type Value } from '../onnx/graph.js';
+import { attrsOf, Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
 import { hashBitsGraph, indexFromBits, normalFromUniforms, uniformFromBits } from '../onnx/randomGraph.js';
 import { serializeModel } from '../onnx/serialize.js';
@@ -212,10 +212,10 @@ function rowBlocksOf(w: Value, b: Value): Value | null {
   const k = w.shape[0];
   if (w.rank !== 2 || typeof k !== 'number' || b.node?.def.op !== 'Reshape') return null;
   const rows = (v: Value, from: number, to: number): Value | null => {
-    const n = v.node;
-    if (!n || n.def.op !== 'Slice') return null;
-    const { __starts: s, __ends: e, __axes: a } = n.attrs as unknown as Record<string, number[]>;
-    const src = n.inputs[0]!;
+    const bounds = attrsOf(v.node, op.Slice);
+    if (!bounds) return null;
+    const { starts: s, ends: e, axes: a } = bounds;
+    const src = v.node!.inputs[0]!;
     return src.rank === 2 && src.shape[0] === k + 1 && a.length === 1 && a[0] === 0 && s[0] === from && e[0] === to ? src : null;
   };
   const src = rows(w, 0, k);

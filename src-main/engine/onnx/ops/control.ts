@@ -4,14 +4,19 @@
  * solver steps into one Loop so one session run does a lot of work with one call overhead.
  */
 import { Graph, type Dim, type OpDef, type Value } from '../graph.js';
+
+/** The body graph, and the trip count as known at build time (a number or a symbolic name). */
+export interface LoopAttrs {
+  body: Graph;
+  trips: Dim;
+}
 import { identity } from './shape.js';
 
-export const Loop: OpDef = {
+export const Loop: OpDef<LoopAttrs> = {
   op: 'Loop',
-  infer: (inputs, attrs) => {
-    const body = attrs.body as Graph;
+  onnx: (a) => ({ body: a.body }),
+  infer: (inputs, { body, trips }) => {
     const nCarried = inputs.length - 2;
-    const trips = attrs.__trips as Dim;
     const outs = body.outputs.slice(1);
     return outs.map((v, k) =>
       k < nCarried ? { dtype: inputs[2 + k]!.dtype, shape: inputs[2 + k]!.shape } : { dtype: v.dtype, shape: [trips, ...v.shape] },
@@ -58,7 +63,7 @@ export function loop(
   const tripsValue = typeof trips === 'number' ? outer.scalar(trips, 'int64') : trips;
   const results = outer.apply(Loop, [tripsValue, null, ...initial], {
     body: g,
-    __trips: typeof trips === 'number' ? trips : 'trips',
+    trips: typeof trips === 'number' ? trips : 'trips',
   });
   return { final: results.slice(0, initial.length), scans: results.slice(initial.length) };
 }

@@ -1,6 +1,6 @@
 /**
  * Elementwise math, each op declared once with its vector-Jacobian product (g = cotangent of
- * the output y, broadcasting undone by `unbroadcast`):
+ * the output y; a cotangent shaped like a broadcast output is summed back by `vjp`):
  *   Add  da = g, db = g          Sub  da = g, db = -g
  *   Mul  da = g b, db = g a      Div  da = g / b, db = -g y / b
  *   Pow  da = g p a^(p-1), dp = g y ln a
@@ -8,36 +8,38 @@
  *   Sin  g cos x   Cos  -g sin x   Tanh  g (1 - y^2)   Sigmoid  g y (1 - y)
  *   Erf  g 2/sqrt(pi) exp(-x^2)   Abs  g sign x   Relu  g [x > 0]
  */
-import { isFloat, type OpDef, type Value } from '../graph.js';
-import { apply1, elementwiseInfer, operands, unbroadcast, type Operand } from './core.js';
+import { isFloat, type NoAttrs, type OpDef, type Value } from '../graph.js';
+import { apply1, elementwiseInfer, operands, type Operand } from './operands.js';
 import { cast, where } from './shape.js';
 import { greater } from './integer.js';
 
 const same = elementwiseInfer();
 
-function binary(op: string, grad: OpDef['grad']): OpDef {
+type Rule = OpDef<NoAttrs>['grad'];
+
+function binary(op: string, grad: Rule): OpDef<NoAttrs> {
   return { op, infer: same, grad };
 }
 
-function unary(op: string, grad?: OpDef['grad']): OpDef {
+function unary(op: string, grad?: Rule): OpDef<NoAttrs> {
   return { op, infer: same, grad };
 }
 
-export const Add = binary('Add', (n, [g]) => [unbroadcast(g!, n.inputs[0]!), unbroadcast(g!, n.inputs[1]!)]);
-export const Sub = binary('Sub', (n, [g]) => [unbroadcast(g!, n.inputs[0]!), unbroadcast(neg(g!), n.inputs[1]!)]);
+export const Add = binary('Add', (_n, [g]) => [g, g]);
+export const Sub = binary('Sub', (_n, [g]) => [g, neg(g!)]);
 export const Mul = binary('Mul', (n, [g]) => {
   const [a, b] = n.inputs as Value[];
-  return [unbroadcast(mul(g!, b), a), unbroadcast(mul(g!, a), b)];
+  return [mul(g!, b), mul(g!, a)];
 });
 export const Div = binary('Div', (n, [g]) => {
   const [a, b] = n.inputs as Value[];
   const y = n.outputs[0];
-  return [unbroadcast(div(g!, b), a), unbroadcast(neg(div(mul(g!, y), b)), b)];
+  return [div(g!, b), neg(div(mul(g!, y), b))];
 });
 export const Pow = binary('Pow', (n, [g]) => {
   const [a, p] = n.inputs as Value[];
   const y = n.outputs[0];
-  return [unbroadcast(mul(g!, mul(p, pow(a, sub(p, 1)))), a), unbroadcast(mul(g!, mul(y, log(a))), p)];
+  return [mul(g!, mul(p, pow(a, sub(p, 1)))), mul(g!, mul(y, log(a)))];
 });
 
 export const Neg = unary('Neg', (_n, [g]) => [neg(g!)]);
@@ -68,9 +70,9 @@ export const Relu = unary('Relu', (n, [g]) => {
   return [mul(g!, cast(greater(x, 0), x.dtype))];
 });
 
-function bin(def: OpDef, a: Operand, b: Operand): Value {
+function bin(def: OpDef<NoAttrs>, a: Operand, b: Operand): Value {
   const [va, vb] = operands(a, b);
-  return apply1(def, [va, vb]);
+  return apply1(def, [va, vb], {});
 }
 
 export const add = (a: Operand, b: Operand) => bin(Add, a, b);
@@ -78,20 +80,20 @@ export const sub = (a: Operand, b: Operand) => bin(Sub, a, b);
 export const mul = (a: Operand, b: Operand) => bin(Mul, a, b);
 export const div = (a: Operand, b: Operand) => bin(Div, a, b);
 export const pow = (a: Operand, b: Operand) => bin(Pow, a, b);
-export const neg = (x: Value) => apply1(Neg, [x]);
-export const exp = (x: Value) => apply1(Exp, [x]);
-export const log = (x: Value) => apply1(Log, [x]);
-export const sqrt = (x: Value) => apply1(Sqrt, [x]);
-export const reciprocal = (x: Value) => apply1(Reciprocal, [x]);
-export const sin = (x: Value) => apply1(Sin, [x]);
-export const cos = (x: Value) => apply1(Cos, [x]);
-export const tanh = (x: Value) => apply1(Tanh, [x]);
-export const sigmoid = (x: Value) => apply1(Sigmoid, [x]);
-export const erf = (x: Value) => apply1(Erf, [x]);
-export const abs = (x: Value) => apply1(Abs, [x]);
-export const sign = (x: Value) => apply1(Sign, [x]);
-export const floor = (x: Value) => apply1(Floor, [x]);
-export const relu = (x: Value) => apply1(Relu, [x]);
+export const neg = (x: Value) => apply1(Neg, [x], {});
+export const exp = (x: Value) => apply1(Exp, [x], {});
+export const log = (x: Value) => apply1(Log, [x], {});
+export const sqrt = (x: Value) => apply1(Sqrt, [x], {});
+export const reciprocal = (x: Value) => apply1(Reciprocal, [x], {});
+export const sin = (x: Value) => apply1(Sin, [x], {});
+export const cos = (x: Value) => apply1(Cos, [x], {});
+export const tanh = (x: Value) => apply1(Tanh, [x], {});
+export const sigmoid = (x: Value) => apply1(Sigmoid, [x], {});
+export const erf = (x: Value) => apply1(Erf, [x], {});
+export const abs = (x: Value) => apply1(Abs, [x], {});
+export const sign = (x: Value) => apply1(Sign, [x], {});
+export const floor = (x: Value) => apply1(Floor, [x], {});
+export const relu = (x: Value) => apply1(Relu, [x], {});
 
 /** x^2 as one multiply (cheaper and exact, unlike Pow). */
 export const square = (x: Value) => mul(x, x);
@@ -102,7 +104,7 @@ export const square = (x: Value) => mul(x, x);
  * (4 passes over the activations instead of the 6 that Mul's and Sigmoid's rules would take;
  * the Sigmoid node then gets no cotangent of its own).
  */
-export const SiluMul: OpDef = {
+export const SiluMul: OpDef<NoAttrs> = {
   op: 'Mul',
   infer: same,
   grad: (n, [g]) => {
@@ -113,7 +115,7 @@ export const SiluMul: OpDef = {
 };
 
 /** SiLU (swish): x sigmoid(x). */
-export const silu = (x: Value) => apply1(SiluMul, [x, sigmoid(x)]);
+export const silu = (x: Value) => apply1(SiluMul, [x, sigmoid(x)], {});
 
 /** GELU, exact erf form: x (1 + erf(x / sqrt 2)) / 2. */
 export const gelu = (x: Value) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));

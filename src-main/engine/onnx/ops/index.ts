@@ -5,4 +5,7 @@ export * from './reduce.js';
 export * from './linalg.js';
 export * from './integer.js';
 export * from './control.js';
-export { unbroadcast, type Operand } from './core.js';
+export { type Operand } from './operands.js';
+export * from './conv.js';
+export * from './nn.js';
+export * from './table.js';

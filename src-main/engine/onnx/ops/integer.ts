@@ -2,23 +2,23 @@
  * Integer and comparison ops (no gradients): the building blocks of the in-graph counter-based
  * random generator (uint32 hash) and of masks.
  */
-import type { OpDef, Value } from '../graph.js';
-import { apply1, elementwiseInfer, operands, type Operand } from './core.js';
+import type { NoAttrs, OpDef, Value } from '../graph.js';
+import { apply1, elementwiseInfer, operands, type Operand } from './operands.js';
 
 const boolOut = elementwiseInfer('bool');
 const same = elementwiseInfer();
 
-export const Greater: OpDef = { op: 'Greater', infer: boolOut };
-export const Less: OpDef = { op: 'Less', infer: boolOut };
-export const Equal: OpDef = { op: 'Equal', infer: boolOut };
-export const BitShift: OpDef = { op: 'BitShift', infer: same };
-export const BitwiseXor: OpDef = { op: 'BitwiseXor', infer: same };
-export const BitwiseAnd: OpDef = { op: 'BitwiseAnd', infer: same };
-export const Mod: OpDef = { op: 'Mod', infer: same };
+export const Greater: OpDef<NoAttrs> = { op: 'Greater', infer: boolOut };
+export const Less: OpDef<NoAttrs> = { op: 'Less', infer: boolOut };
+export const Equal: OpDef<NoAttrs> = { op: 'Equal', infer: boolOut };
+export const BitShift: OpDef<{ direction: 'LEFT' | 'RIGHT' }> = { op: 'BitShift', infer: same, onnx: (a) => ({ direction: a.direction }) };
+export const BitwiseXor: OpDef<NoAttrs> = { op: 'BitwiseXor', infer: same };
+export const BitwiseAnd: OpDef<NoAttrs> = { op: 'BitwiseAnd', infer: same };
+export const Mod: OpDef<NoAttrs> = { op: 'Mod', infer: same };
 
-function cmp(def: OpDef, a: Operand, b: Operand): Value {
+function cmp(def: OpDef<NoAttrs>, a: Operand, b: Operand): Value {
   const [va, vb] = operands(a, b);
-  return apply1(def, [va, vb]);
+  return apply1(def, [va, vb], {});
 }
 
 export const greater = (a: Operand, b: Operand) => cmp(Greater, a, b);

@@ -1,12 +1,12 @@
 /**
  * Matrix products. MatMul (numpy semantics, rank >= 2 on both sides):
- *   y = a b,  da = g b^T,  db = a^T g   (batch broadcasting undone by unbroadcast; a thin db
+ *   y = a b,  da = g b^T,  db = a^T g   (batch broadcasting undone by `vjp`; a thin db
  *   is taken as (g^T a)^T, see transposedProduct)
- * Gemm (2-D, no transposes): y = a b + c,  da = g b^T,  db = a^T g,  dc = unbroadcast(g, c)
+ * Gemm (2-D, no transposes): y = a b + c,  da = g b^T,  db = a^T g,  dc = g (summed over rows by `vjp`)
  *   (with a bias row c, db and dc come from one product: [a, 1]^T g)
  */
-import { broadcastShapes, typedArrayOf, type OpDef, type Value } from '../graph.js';
-import { apply1, unbroadcast } from './core.js';
+import { broadcastShapes, typedArrayOf, type NoAttrs, type OpDef, type Value } from '../graph.js';
+import { apply1 } from './operands.js';
 import { concat, reshape, slice, transpose } from './shape.js';
 
 function swapLast(x: Value): Value {
@@ -39,18 +39,18 @@ function transposedProduct(a: Value, g: Value): Value {
 }
 const THIN = 8;
 
-export const MatMul: OpDef = {
+export const MatMul: OpDef<NoAttrs> = {
   op: 'MatMul',
   infer: ([a, b]) => [{ dtype: a!.dtype, shape: matmulShape(a!, b!) }],
   grad: (n, [g]) => {
     const [a, b] = n.inputs as Value[];
-    return [unbroadcast(matmul(g!, swapLast(b)), a), unbroadcast(transposedProduct(a, g!), b)];
+    return [matmul(g!, swapLast(b)), transposedProduct(a, g!)];
   },
 };
 
-export const matmul = (a: Value, b: Value) => apply1(MatMul, [a, b]);
+export const matmul = (a: Value, b: Value) => apply1(MatMul, [a, b], {});
 
-export const Gemm: OpDef = {
+export const Gemm: OpDef<NoAttrs> = {
   op: 'Gemm',
   infer: ([a, b, c]) => {
     if (a!.rank !== 2 || b!.rank !== 2) throw new Error('Gemm needs 2-D operands');
@@ -71,9 +71,9 @@ export const Gemm: OpDef = {
       const both = transposedProduct(concat([a, ones], 1), g!);
       return [da, slice(both, [0], [k], [0]), reshape(slice(both, [k], [k + 1], [0]), [cols])];
     }
-    return [da, transposedProduct(a, g!), unbroadcast(g!, c)];
+    return [da, transposedProduct(a, g!), g];
   },
 };
 
 /** a b + c in one kernel (c broadcast over rows, e.g. a bias). */
-export const gemm = (a: Value, b: Value, c: Value) => apply1(Gemm, [a, b, c]);
+export const gemm = (a: Value, b: Value, c: Value) => apply1(Gemm, [a, b, c], {});

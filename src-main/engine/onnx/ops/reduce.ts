@@ -6,7 +6,15 @@
  *   ReduceMax:        no gradient (used for diagnostics only)
  */
 import { normAxis, type Node, type OpDef, type Shape, type Value } from '../graph.js';
-import { apply1 } from './core.js';
+import { apply1 } from './operands.js';
+
+/** The reduced axes (carried in the file as an int64 input) and whether they are kept as 1s. */
+export interface ReduceAttrs {
+  axes: number[];
+  keepdims: boolean;
+}
+
+type ReduceNode = Node<ReduceAttrs>;
 import { div, mul } from './elementwise.js';
 import { expand, unsqueeze } from './shape.js';
 
@@ -20,19 +28,19 @@ function reducedShape(x: Value, axes: number[], keepdims: boolean): Shape {
   return out;
 }
 
-function axesOf(node: Node): number[] {
-  return (node.attrs.__axes as number[]).map((a) => normAxis(a, node.inputs[0]!.rank));
+function axesOf(node: ReduceNode): number[] {
+  return node.attrs.axes.map((a) => normAxis(a, node.inputs[0]!.rank));
 }
 
 /** The cotangent of a reduction's output, broadcast back to the input's shape. */
-function expandBack(node: Node, g: Value): Value {
+function expandBack(node: ReduceNode, g: Value): Value {
   const x = node.inputs[0]!;
-  const keep = node.attrs.keepdims === 1;
+  const keep = node.attrs.keepdims;
   const gk = keep ? g : unsqueeze(g, axesOf(node).sort((a, b) => a - b));
   return expand(gk, x);
 }
 
-function countOf(node: Node): number {
+function countOf(node: ReduceNode): number {
   const x = node.inputs[0]!;
   let c = 1;
   for (const a of axesOf(node)) {
@@ -43,12 +51,11 @@ function countOf(node: Node): number {
   return c;
 }
 
-function reduceDef(op: string, grad?: OpDef['grad']): OpDef {
+function reduceDef(op: string, grad?: OpDef<ReduceAttrs>['grad']): OpDef<ReduceAttrs> {
   return {
     op,
-    infer: (inputs, attrs) => [
-      { dtype: inputs[0]!.dtype, shape: reducedShape(inputs[0]!, attrs.__axes as number[], attrs.keepdims === 1) },
-    ],
+    infer: (inputs, a) => [{ dtype: inputs[0]!.dtype, shape: reducedShape(inputs[0]!, a.axes, a.keepdims) }],
+    onnx: (a) => ({ keepdims: a.keepdims ? 1 : 0 }),
     grad,
   };
 }
@@ -61,10 +68,9 @@ export const ReduceSumSquare = reduceDef('ReduceSumSquare', (node, [g]) => [
 ]);
 export const ReduceMax = reduceDef('ReduceMax');
 
-function reduce(def: OpDef, x: Value, axes: number[] | undefined, keepdims: boolean): Value {
+function reduce(def: OpDef<ReduceAttrs>, x: Value, axes: number[] | undefined, keepdims: boolean): Value {
   const ax = axes ?? Array.from({ length: x.rank }, (_, i) => i);
-  // `__axes` is build-time bookkeeping; serialization turns it into the axes input.
-  return apply1(def, [x, x.graph.ints(ax)], { keepdims: keepdims ? 1 : 0, __axes: ax });
+  return apply1(def, [x, x.graph.ints(ax)], { axes: ax, keepdims });
 }
 
 export const reduceSum = (x: Value, axes?: number[], keepdims = false) => reduce(ReduceSum, x, axes, keepdims);

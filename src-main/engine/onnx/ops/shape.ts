@@ -2,29 +2,35 @@
  * Shape and data-movement ops with their gradient rules:
  *   Reshape/Unsqueeze/Squeeze   dx = reshape(g, shape of x)
  *   Transpose(perm)             dx = transpose(g, inverse perm)
- *   Expand                      dx = unbroadcast(g, x)
+ *   Expand                      dx = g (summed back over the stretched axes by `vjp`)
  *   Concat(axis)                dx_i = slice of g along axis
  *   Slice                       dx = g zero-padded back to the shape of x
  *   Where(c, a, b)              da = where(c, g, 0), db = where(c, 0, g)
  *   Cast                        dx = cast(g, dtype of x) between float types
  *   Gather                      no gradient with respect to the data (used to index datasets)
  */
-import { normAxis, ONNX_DTYPE, type Dim, type DType, type OpDef, type Shape, type Value, isFloat, broadcastShapes } from '../graph.js';
-import { apply1, unbroadcast } from './core.js';
+import { Identity, normAxis, ONNX_DTYPE, type Dim, type DType, type NoAttrs, type OpDef, type Shape, type Value, isFloat, broadcastShapes } from '../graph.js';
+import { apply1 } from './operands.js';
+
+export { Identity };
 
 function staticOr(x: Value): Value | number[] {
   return x.size === null ? shapeOf(x) : x.staticShape();
 }
 
-export const ShapeOp: OpDef = { op: 'Shape', infer: (i) => [{ dtype: 'int64', shape: [i[0]!.rank] }] };
-export const shapeOf = (x: Value) => apply1(ShapeOp, [x]);
+export const ShapeOp: OpDef<NoAttrs> = { op: 'Shape', infer: (i) => [{ dtype: 'int64', shape: [i[0]!.rank] }] };
+export const shapeOf = (x: Value) => apply1(ShapeOp, [x], {});
 
-export const Identity: OpDef = { op: 'Identity', infer: (i) => [{ dtype: i[0]!.dtype, shape: i[0]!.shape }], grad: (_n, [g]) => [g] };
-export const identity = (x: Value) => apply1(Identity, [x]);
+export const identity = (x: Value) => apply1(Identity, [x], {});
 
-export const Reshape: OpDef = {
+/** The target shape as inferred at build time (the file carries it as the shape input). */
+export interface ShapeAttrs {
+  shape: Shape;
+}
+
+export const Reshape: OpDef<ShapeAttrs> = {
   op: 'Reshape',
-  infer: (_i, a) => [{ dtype: _i[0]!.dtype, shape: a.__shape as Dim[] }],
+  infer: (i, a) => [{ dtype: i[0]!.dtype, shape: a.shape }],
   grad: (n, [g]) => [reshapeLike(g!, n.inputs[0]!), null],
 };
 
@@ -40,38 +46,39 @@ export function reshape(x: Value, dims: number[]): Value {
   } else if (x.size !== null && known !== null && x.size !== known) {
     throw new Error(`cannot reshape [${x.shape}] to [${dims}]`);
   }
-  return apply1(Reshape, [x, x.graph.ints(dims)], { __shape: shape as number[] });
+  return apply1(Reshape, [x, x.graph.ints(dims)], { shape });
 }
 
 /** Reshape x to the shape of `like` (static when possible, else read at run time). */
 export function reshapeLike(x: Value, like: Value): Value {
   const s = staticOr(like);
   if (Array.isArray(s)) return reshape(x, s);
-  return apply1(Reshape, [x, s], { __shape: like.shape as number[] });
+  return apply1(Reshape, [x, s], { shape: like.shape });
 }
 
-export const Expand: OpDef = {
+export const Expand: OpDef<ShapeAttrs> = {
   op: 'Expand',
-  infer: (i, a) => [{ dtype: i[0]!.dtype, shape: broadcastShapes(i[0]!.shape, a.__shape as Dim[]) }],
-  grad: (n, [g]) => [unbroadcast(g!, n.inputs[0]!), null],
+  infer: (i, a) => [{ dtype: i[0]!.dtype, shape: broadcastShapes(i[0]!.shape, a.shape) }],
+  grad: (_n, [g]) => [g, null],
 };
 
 export function expand(x: Value, like: Value | number[]): Value {
   const target = Array.isArray(like) ? like : staticOr(like);
   const shape = Array.isArray(like) ? like : like.shape;
   const shapeInput = Array.isArray(target) ? x.graph.ints(target) : target;
-  return apply1(Expand, [x, shapeInput], { __shape: shape as number[] });
+  return apply1(Expand, [x, shapeInput], { shape });
 }
 
 export function zerosLike(x: Value): Value {
   return expand(x.graph.scalar(0, x.dtype), x);
 }
 
-export const Transpose: OpDef = {
+export const Transpose: OpDef<{ perm: number[] }> = {
   op: 'Transpose',
-  infer: (i, a) => [{ dtype: i[0]!.dtype, shape: (a.perm as number[]).map((p) => i[0]!.shape[p]) }],
+  infer: (i, a) => [{ dtype: i[0]!.dtype, shape: a.perm.map((p) => i[0]!.shape[p]) }],
+  onnx: (a) => ({ perm: a.perm }),
   grad: (n, [g]) => {
-    const perm = n.attrs.perm as number[];
+    const perm = n.attrs.perm;
     const inv = perm.map((_, i) => perm.indexOf(i));
     return [transpose(g!, inv)];
   },
@@ -91,31 +98,36 @@ function insertAxes(shape: Shape, axes: number[]): Dim[] {
   return out;
 }
 
-export const Unsqueeze: OpDef = {
+/** Axes, carried in the file as an int64 input (opset 13+). */
+export interface AxesAttrs {
+  axes: number[];
+}
+
+export const Unsqueeze: OpDef<AxesAttrs> = {
   op: 'Unsqueeze',
-  infer: (i, a) => [{ dtype: i[0]!.dtype, shape: insertAxes(i[0]!.shape, a.__axes as number[]) }],
-  grad: (n, [g]) => [squeeze(g!, n.attrs.__axes as number[]), null],
+  infer: (i, a) => [{ dtype: i[0]!.dtype, shape: insertAxes(i[0]!.shape, a.axes) }],
+  grad: (n, [g]) => [squeeze(g!, n.attrs.axes), null],
 };
 
-export const unsqueeze = (x: Value, axes: number[]) => apply1(Unsqueeze, [x, x.graph.ints(axes)], { __axes: axes });
+export const unsqueeze = (x: Value, axes: number[]) => apply1(Unsqueeze, [x, x.graph.ints(axes)], { axes });
 
-export const Squeeze: OpDef = {
+export const Squeeze: OpDef<AxesAttrs> = {
   op: 'Squeeze',
   infer: (i, a) => {
     const x = i[0]!;
-    const ax = new Set((a.__axes as number[]).map((q) => normAxis(q, x.rank)));
+    const ax = new Set(a.axes.map((q) => normAxis(q, x.rank)));
     return [{ dtype: x.dtype, shape: x.shape.filter((_, k) => !ax.has(k)) }];
   },
-  grad: (n, [g]) => [unsqueeze(g!, n.attrs.__axes as number[]), null],
+  grad: (n, [g]) => [unsqueeze(g!, n.attrs.axes), null],
 };
 
-export const squeeze = (x: Value, axes: number[]) => apply1(Squeeze, [x, x.graph.ints(axes)], { __axes: axes });
+export const squeeze = (x: Value, axes: number[]) => apply1(Squeeze, [x, x.graph.ints(axes)], { axes });
 
-export const Concat: OpDef = {
+export const Concat: OpDef<{ axis: number }> = {
   op: 'Concat',
   infer: (inputs, a) => {
     const xs = inputs as Value[];
-    const axis = normAxis(a.axis as number, xs[0].rank);
+    const axis = normAxis(a.axis, xs[0].rank);
     const shape: Dim[] = [...xs[0].shape];
     const parts = xs.map((x) => x.shape[axis]);
     shape[axis] = parts.every((p) => typeof p === 'number')
@@ -123,9 +135,10 @@ export const Concat: OpDef = {
       : parts.join('+');
     return [{ dtype: xs[0].dtype, shape }];
   },
+  onnx: (a) => ({ axis: a.axis }),
   grad: (n, [g]) => {
     const xs = n.inputs as Value[];
-    const axis = normAxis(n.attrs.axis as number, xs[0].rank);
+    const axis = normAxis(n.attrs.axis, xs[0].rank);
     let start = 0;
     return xs.map((x) => {
       const len = x.shape[axis];
@@ -139,12 +152,18 @@ export const Concat: OpDef = {
 
 export const concat = (xs: Value[], axis: number) => apply1(Concat, xs, { axis });
 
-export const Slice: OpDef = {
+/** Static bounds, step 1 (the file carries them as int64 inputs). */
+export interface SliceAttrs {
+  starts: number[];
+  ends: number[];
+  axes: number[];
+}
+
+export const Slice: OpDef<SliceAttrs> = {
   op: 'Slice',
-  infer: (i, a) => {
+  infer: (i, { starts, ends, axes }) => {
     const x = i[0]!;
     const shape: Dim[] = [...x.shape];
-    const { __starts: starts, __ends: ends, __axes: axes } = a as unknown as Record<string, number[]>;
     axes.forEach((ax, k) => {
       const d = x.shape[ax];
       if (typeof d !== 'number') throw new Error('Slice needs a static dimension on sliced axes');
@@ -156,7 +175,7 @@ export const Slice: OpDef = {
   },
   grad: (n, [g]) => {
     const x = n.inputs[0]!;
-    const { __starts: starts, __ends: ends, __axes: axes } = n.attrs as unknown as Record<string, number[]>;
+    const { starts, ends, axes } = n.attrs;
     const pads = new Array(2 * x.rank).fill(0);
     axes.forEach((ax, k) => {
       const d = x.shape[ax] as number;
@@ -176,19 +195,21 @@ function clampIndex(i: number, d: number): number {
 export function slice(x: Value, starts: number[], ends: number[], axes: number[]): Value {
   const ax = axes.map((a) => normAxis(a, x.rank));
   const g = x.graph;
-  return apply1(Slice, [x, g.ints(starts), g.ints(ends), g.ints(ax)], { __starts: starts, __ends: ends, __axes: ax });
+  return apply1(Slice, [x, g.ints(starts), g.ints(ends), g.ints(ax)], { starts, ends, axes: ax });
 }
 
-export const Pad: OpDef = {
+/** Zero padding; pads = [begin_0..begin_r-1, end_0..end_r-1], carried as an int64 input. */
+export const Pad: OpDef<{ pads: number[] }> = {
   op: 'Pad',
   infer: (i, a) => {
     const x = i[0]!;
-    const p = a.__pads as number[];
+    const p = a.pads;
     return [{ dtype: x.dtype, shape: x.shape.map((d, k) => (typeof d === 'number' ? d + p[k] + p[x.rank + k] : d)) }];
   },
+  onnx: () => ({ mode: 'constant' }),
   grad: (n, [g]) => {
     const x = n.inputs[0]!;
-    const p = n.attrs.__pads as number[];
+    const p = n.attrs.pads;
     const starts = x.shape.map((_, k) => p[k]);
     const ends = x.shape.map((d, k) => p[k] + (d as number));
     return [slice(g!, starts, ends, x.shape.map((_, k) => k)), null];
@@ -196,23 +217,24 @@ export const Pad: OpDef = {
 };
 
 /** Zero padding: pads = [begin_0..begin_r-1, end_0..end_r-1]. */
-export const pad = (x: Value, pads: number[]) => apply1(Pad, [x, x.graph.ints(pads)], { mode: 'constant', __pads: pads });
+export const pad = (x: Value, pads: number[]) => apply1(Pad, [x, x.graph.ints(pads)], { pads });
 
-export const Where: OpDef = {
+export const Where: OpDef<NoAttrs> = {
   op: 'Where',
   infer: (i) => [{ dtype: i[1]!.dtype, shape: broadcastShapes(broadcastShapes(i[0]!.shape, i[1]!.shape), i[2]!.shape) }],
   grad: (n, [g]) => {
-    const [c, a, b] = n.inputs as Value[];
+    const c = n.inputs[0]!;
     const zero = g!.graph.scalar(0, g!.dtype);
-    return [null, unbroadcast(where(c, g!, zero), a), unbroadcast(where(c, zero, g!), b)];
+    return [null, where(c, g!, zero), where(c, zero, g!)];
   },
 };
 
-export const where = (c: Value, a: Value, b: Value) => apply1(Where, [c, a, b]);
+export const where = (c: Value, a: Value, b: Value) => apply1(Where, [c, a, b], {});
 
-export const Cast: OpDef = {
+export const Cast: OpDef<{ to: DType }> = {
   op: 'Cast',
-  infer: (i, a) => [{ dtype: a.__to as DType, shape: i[0]!.shape }],
+  infer: (i, a) => [{ dtype: a.to, shape: i[0]!.shape }],
+  onnx: (a) => ({ to: ONNX_DTYPE[a.to] }),
   grad: (n, [g]) => {
     const x = n.inputs[0]!;
     return [isFloat(x.dtype) && isFloat(g!.dtype) ? cast(g!, x.dtype) : null];
@@ -221,14 +243,15 @@ export const Cast: OpDef = {
 
 export function cast(x: Value, to: DType): Value {
   if (x.dtype === to) return x;
-  return apply1(Cast, [x], { to: ONNX_DTYPE[to], __to: to });
+  return apply1(Cast, [x], { to });
 }
 
-export const Gather: OpDef = {
+export const Gather: OpDef<{ axis: number }> = {
   op: 'Gather',
+  onnx: (a) => ({ axis: a.axis }),
   infer: (i, a) => {
     const [data, idx] = i as Value[];
-    const axis = normAxis((a.axis as number) ?? 0, data.rank);
+    const axis = normAxis(a.axis, data.rank);
     return [{ dtype: data.dtype, shape: [...data.shape.slice(0, axis), ...idx.shape, ...data.shape.slice(axis + 1)] }];
   },
 };

@@ -1,0 +1,180 @@
+/**
+ * 2-D convolution on NCHW images and its relatives, with their gradient rules. A Conv with
+ * weights w [M, C/group, kh, kw], strides s, pads [top, left, bottom, right] is a linear map
+ * y = A_w x (plus a bias per output channel); its rules are
+ *   dx = A_w^T g        = ConvTranspose(g, w) with the same strides, pads and group (an
+ *                         output_padding restores rows and columns a stride > 1 dropped)
+ *   dw[m, c, i, j]      = sum_{n, oh, ow} g[n, m, oh, ow] xpad[n, c, s oh + i, s ow + j]
+ *                       = one GEMM against the im2col matrix of x (stride 1), or a Conv over
+ *                         the batch axis with g as a kernel dilated by s (see weightGrad)
+ *   db                  = sum of g over N, OH, OW
+ * ConvTranspose is A_w^T itself: dx = A_w g = Conv(g, w), dw = the same weight gradient with the
+ * roles of input and cotangent swapped (<A_w^T x, g> = <x, A_w g>).
+ * Resize (nearest, integer factor s): y[.., i, j] = x[.., floor(i / s), floor(j / s)], whose
+ * adjoint sums each s x s block of g (sum-pooling).
+ */
+import type { Dim, OpDef, Value } from '../graph.js';
+import { apply1 } from './operands.js';
+import { concat, pad, reshape, slice, transpose, unsqueeze } from './shape.js';
+import { matmul } from './linalg.js';
+import { reduceSum } from './reduce.js';
+
+export interface ConvAttrs {
+  strides: [number, number];
+  /** [top, left, bottom, right], ONNX's [x1_begin, x2_begin, x1_end, x2_end]. */
+  pads: [number, number, number, number];
+  dilations: [number, number];
+  group: number;
+}
+
+export interface ConvTransposeAttrs extends ConvAttrs {
+  /** Extra rows and columns at the bottom and right of the output. */
+  outputPadding: [number, number];
+}
+
+const onnxConv = (a: ConvAttrs) => ({ strides: a.strides, pads: a.pads, dilations: a.dilations, group: a.group });
+
+function staticDim(d: Dim, what: string): number {
+  if (typeof d !== 'number') throw new Error(`${what} needs static image sizes, got '${d}'`);
+  return d;
+}
+
+/** Output size of a convolution along one axis. */
+function convOut(size: number, k: number, stride: number, padBegin: number, padEnd: number, dilation: number): number {
+  return Math.floor((size + padBegin + padEnd - (dilation * (k - 1) + 1)) / stride) + 1;
+}
+
+function checkConv(x: Value, w: Value, what: string): void {
+  if (x.rank !== 4 || w.rank !== 4) throw new Error(`${what} needs NCHW input and a rank-4 kernel, got [${x.shape}] and [${w.shape}]`);
+}
+
+export const Conv: OpDef<ConvAttrs> = {
+  op: 'Conv',
+  infer: ([x, w], a) => {
+    checkConv(x!, w!, 'Conv');
+    const [, c, h, wd] = x!.shape;
+    const [m, cg] = w!.shape;
+    const [kh, kw] = w!.shape.slice(2).map((d) => staticDim(d, 'Conv kernel'));
+    if (typeof c === 'number' && typeof cg === 'number' && c !== cg * a.group) throw new Error(`Conv: input has ${c} channels, kernel expects ${cg} x group ${a.group}`);
+    const oh = convOut(staticDim(h, 'Conv'), kh, a.strides[0], a.pads[0], a.pads[2], a.dilations[0]);
+    const ow = convOut(staticDim(wd, 'Conv'), kw, a.strides[1], a.pads[1], a.pads[3], a.dilations[1]);
+    return [{ dtype: x!.dtype, shape: [x!.shape[0], m, oh, ow] }];
+  },
+  onnx: onnxConv,
+  grad: (n, [g]) => {
+    const [x, w, b] = n.inputs;
+    const dx = convTransposeTo(g!, w!, n.attrs, x!);
+    return [dx, weightGrad(x!, g!, w!, n.attrs), b ? reduceSum(g!, [0, 2, 3]) : null];
+  },
+};
+
+export const ConvTranspose: OpDef<ConvTransposeAttrs> = {
+  op: 'ConvTranspose',
+  infer: ([x, w], a) => {
+    checkConv(x!, w!, 'ConvTranspose');
+    const [cin, mg] = w!.shape;
+    const [kh, kw] = w!.shape.slice(2).map((d) => staticDim(d, 'ConvTranspose kernel'));
+    if (typeof mg !== 'number') throw new Error('ConvTranspose needs a static kernel');
+    if (typeof x!.shape[1] === 'number' && typeof cin === 'number' && x!.shape[1] !== cin) throw new Error(`ConvTranspose: input has ${x!.shape[1]} channels, kernel expects ${cin}`);
+    const size = (d: Dim, k: number, i: 0 | 1) =>
+      a.strides[i] * (staticDim(d, 'ConvTranspose') - 1) + a.outputPadding[i] + a.dilations[i] * (k - 1) + 1 - a.pads[i] - a.pads[i + 2];
+    return [{ dtype: x!.dtype, shape: [x!.shape[0], mg * a.group, size(x!.shape[2], kh, 0), size(x!.shape[3], kw, 1)] }];
+  },
+  onnx: (a) => ({ ...onnxConv(a), output_padding: a.outputPadding }),
+  grad: (n, [g]) => {
+    const [x, w] = n.inputs as Value[];
+    const { outputPadding: _, ...conv } = n.attrs;
+    return [conv2d(g!, w, conv), weightGrad(g!, x, w, conv)];
+  },
+};
+
+/** Conv(x, w) + b (b [M] optional); `pad` on every side, one group unless given. */
+export function conv2d(x: Value, w: Value, opts: Partial<ConvAttrs> & { bias?: Value; pad?: number; stride?: number } = {}): Value {
+  const s = opts.stride ?? 1;
+  const p = opts.pad ?? 0;
+  const attrs: ConvAttrs = {
+    strides: opts.strides ?? [s, s],
+    pads: opts.pads ?? [p, p, p, p],
+    dilations: opts.dilations ?? [1, 1],
+    group: opts.group ?? 1,
+  };
+  return apply1(Conv, opts.bias ? [x, w, opts.bias] : [x, w], attrs);
+}
+
+/** A_w^T g sized like `like` (the Conv's input): ConvTranspose with the output_padding that makes up the rows a stride dropped. */
+function convTransposeTo(g: Value, w: Value, a: ConvAttrs, like: Value): Value {
+  const [kh, kw] = w.staticShape().slice(2);
+  const full = (i: 0 | 1, k: number) => a.strides[i] * ((g.shape[2 + i] as number) - 1) + a.dilations[i] * (k - 1) + 1 - a.pads[i] - a.pads[i + 2];
+  const outputPadding: [number, number] = [(like.shape[2] as number) - full(0, kh), (like.shape[3] as number) - full(1, kw)];
+  return apply1(ConvTranspose, [g, w], { ...a, outputPadding });
+}
+
+/** dw for y = Conv(x, w) with cotangent g, one group at a time (see the two ways below). */
+function weightGrad(x: Value, g: Value, w: Value, a: ConvAttrs): Value {
+  const [m, cg] = w.staticShape();
+  if (a.dilations[0] !== 1 || a.dilations[1] !== 1) throw new Error('Conv weight gradient: dilated kernels are not supported');
+  const mg = m / a.group;
+  const perGroup: Value[] = [];
+  for (let k = 0; k < a.group; k++) {
+    const xk = a.group === 1 ? x : slice(x, [k * cg], [(k + 1) * cg], [1]);
+    const gk = a.group === 1 ? g : slice(g, [k * mg], [(k + 1) * mg], [1]);
+    const unitStride = a.strides[0] === 1 && a.strides[1] === 1;
+    perGroup.push(unitStride ? weightGradIm2col(xk, gk, w, a) : weightGradOverBatch(xk, gk, w, a));
+  }
+  return perGroup.length === 1 ? perGroup[0] : concat(perGroup, 0);
+}
+
+/**
+ * Stride 1: dw [M, C kh kw] = g [M, N OH OW] cols^T, where cols [C kh kw, N OH OW] stacks the kh kw
+ * shifted windows of the padded input (im2col written as Slices and one Concat). The product is
+ * formed as (cols g^T)^T: on ONNX Runtime's CPU provider, for a 3x3 conv of 32 to 32 channels on
+ * 64 28x28 images, 73 ms against 99 ms for g cols^T and 231 ms for the Conv over the batch axis.
+ */
+function weightGradIm2col(x: Value, g: Value, w: Value, a: ConvAttrs): Value {
+  const [, c, kh, kw] = w.staticShape();
+  const [m, oh, ow] = [g.shape[1] as number, g.shape[2] as number, g.shape[3] as number];
+  const n = x.shape[0];
+  if (typeof n !== 'number') throw new Error('Conv weight gradient needs a static batch size');
+  const xt = transpose(x, [1, 0, 2, 3]);
+  const [pt, pl, pb, pr] = a.pads;
+  const xp = pt || pl || pb || pr ? pad(xt, [0, 0, pt, pl, 0, 0, pb, pr]) : xt;
+  const taps: Value[] = [];
+  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(kh * kw === 1 ? xp : unsqueeze(slice(xp, [i, j], [i + oh, j + ow], [2, 3]), [1]));
+  const cols = reshape(taps.length === 1 ? taps[0] : concat(taps, 1), [c * kh * kw, n * oh * ow]);
+  const gRows = reshape(transpose(g, [1, 0, 2, 3]), [m, n * oh * ow]);
+  return reshape(transpose(matmul(cols, transpose(gRows))), [m, c, kh, kw]);
+}
+
+/**
+ * Any stride: a Conv over the batch axis. The batch becomes the channel axis being summed, the
+ * channels become the batch, and g is the kernel, dilated by the forward stride. The result can
+ * have extra rows and columns where the stride skipped the input's last ones; they are sliced off.
+ */
+function weightGradOverBatch(x: Value, g: Value, w: Value, a: ConvAttrs): Value {
+  const [kh, kw] = w.staticShape().slice(2);
+  let dw = apply1(Conv, [transpose(x, [1, 0, 2, 3]), transpose(g, [1, 0, 2, 3])], { strides: [1, 1], pads: a.pads, dilations: a.strides, group: 1 });
+  if (dw.shape[2] !== kh || dw.shape[3] !== kw) dw = slice(dw, [0, 0], [kh, kw], [2, 3]);
+  return transpose(dw, [1, 0, 2, 3]);
+}
+
+export const Resize: OpDef<{ scale: number }> = {
+  op: 'Resize',
+  infer: ([x], a) => {
+    if (x!.rank !== 4) throw new Error(`Resize (nearest upsampling) needs NCHW input, got [${x!.shape}]`);
+    const [n, c, h, w] = x!.shape;
+    return [{ dtype: x!.dtype, shape: [n, c, staticDim(h, 'Resize') * a.scale, staticDim(w, 'Resize') * a.scale] }];
+  },
+  // asymmetric + floor: source index = floor(i / scale), exactly a block copy.
+  onnx: () => ({ mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }),
+  grad: (n, [g]) => {
+    const [, , h, w] = n.inputs[0]!.shape as number[];
+    const s = n.attrs.scale;
+    return [reduceSum(reshape(g!, [0, 0, h, s, w, s]), [3, 5]), null, null];
+  },
+};
+
+/** Nearest-neighbour upsampling of [N, C, H, W] by an integer factor (2: each pixel becomes a 2x2 block). */
+export function upsampleNearest(x: Value, scale = 2): Value {
+  const scales = x.graph.constant(Float32Array.from([1, 1, scale, scale]), 'float32', [4]);
+  return apply1(Resize, [x, null, scales], { scale });
+}
