@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { defaultConfig } from '../../src-main/engine/config.js';
+import { defaultConfig } from '../../src-main/api/config.js';
 import { Rng } from '../../src-main/engine/random.js';
 import { decodeNpy } from '../../src-main/engine/data/index.js';
 import { openStore } from '../../src-main/store/index.js';

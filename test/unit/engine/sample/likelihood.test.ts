@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { logLikelihood, standardNormalLogDensity } from '../../../../src-main/engine/sample/likelihood.js';
-import { meanAndStdErr } from '../../../../src-main/engine/sample/meanAndStdErr.js';
+import { meanStdErr as meanAndStdErr } from '../../../../src-main/engine/metrics/meanStdErr.js';
 import { linearSchedule, trigSchedule } from '../../../../src-main/engine/sample/schedules.js';
 import { symmetricEigen } from '../../../../src-main/engine/sample/symmetricEigen.js';
 import type { VelocityDivFn } from '../../../../src-main/engine/sample/types.js';
