@@ -96,7 +96,8 @@ const configFields = z.object({
   base: datasetSpec().default('gaussian').describe('the base density: gaussian (standard normal) or a dataset spec (data to data)'),
   interpolant: oneOf(INTERPOLANTS).default('trig').describe('the interpolant family'),
   net: netConfig.prefault({}),
-  train: trainConfig.prefault({}),
+  // an absent train section is checked as an empty one, so the problem named is its seed
+  train: trainConfig.prefault({} as z.input<typeof trainConfig>),
   heldOut: numberIn(0, 0.5, { min: true, max: true }).default(0.1).describe('fraction of the data held out for evaluation'),
   backend: oneOf(BACKENDS).default('auto').describe('execution backend (auto: the CPU to train, a GPU to solve when one works)'),
   threads: wholeNumber(0, 256).default(0).describe('ONNX Runtime threads (0: one per core)'),
