@@ -17,7 +17,7 @@ import { cli, lastJson } from '../helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'flowlab-export-'));
 const store = openStore(dir);
 const config = defaultConfig('moons', 4);
-config.net = { width: 32, depth: 2, activation: 'gelu', timeFrequencies: 3 };
+config.net = { kind: 'mlp', width: 32, depth: 2, activation: 'gelu', timeFrequencies: 3 };
 Object.assign(config.train, { steps: 200, batch: 128 });
 const run = await trainRun({ store, config });
 store.close();
