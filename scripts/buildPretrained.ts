@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../src-main/engine/config.js';
+import { defaultConfig } from '../src-main/api/config.js';
 import { getToy } from '../src-main/engine/data/index.js';
 import { getInterpolant } from '../src-main/engine/interpolants/schedules.js';
 import { openStore } from '../src-main/store/index.js';

@@ -4,7 +4,7 @@
  * lr 1e-3, constant rate, no warm-up, no clipping, uniform t), a training session for it,
  * and the checkerboard in-square fraction.
  */
-import { defaultConfig, type ExperimentConfig } from '../../src-main/engine/config.js';
+import { defaultConfig, type ExperimentConfig } from '../../src-main/api/config.js';
 import { checkerboard } from '../../src-main/engine/data/toys/checkerboard.js';
 import { getInterpolant } from '../../src-main/engine/interpolants/schedules.js';
 import type { MlpSpec } from '../../src-main/engine/nets/mlp.js';

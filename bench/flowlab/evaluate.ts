@@ -11,7 +11,7 @@
  * prints one JSON line: { results: [{ file, in_square, nll, kl_gap, kl_gap_stderr, nll_nfe }] }
  */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_NET } from '../../src-main/engine/config.js';
+import { DEFAULT_NET } from '../../src-main/api/config.js';
 import { checkerboard } from '../../src-main/engine/data/toys/checkerboard.js';
 import { paramLayout, type MlpSpec } from '../../src-main/engine/nets/mlp.js';
 import { Rng } from '../../src-main/engine/random.js';

@@ -10,7 +10,7 @@
  * prints one JSON line: { threads, weights, results: [{ method, points, nfe, seconds, points_nfe_per_s, in_square, setup_s }] }
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DEFAULT_NET } from '../../src-main/engine/config.js';
+import { DEFAULT_NET } from '../../src-main/api/config.js';
 import { initParams, paramLayout, type MlpSpec } from '../../src-main/engine/nets/mlp.js';
 import { Rng } from '../../src-main/engine/random.js';
 import { NetSampler } from '../../src-main/engine/sample/netSampler.js';

@@ -13,7 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { defaultConfig } from '../../src-main/engine/config.js';
+import { defaultConfig } from '../../src-main/api/config.js';
 import { openStore } from '../../src-main/store/index.js';
 import { trainRun } from '../../src-main/service/train.js';
 import { sampleRun } from '../../src-main/service/sample.js';

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import {
-  columnStats, exportFormat, experimentConfig, float32Array, float64Array, jobInfo,
-  MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, pointCloud, runFilter, runId, runRecord, settings,
+  columnStats, EVAL_POINTS, exportFormat, experimentConfigArg, float32Array, float64Array, jobInfo,
+  MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, pointCloud, runFilter, runId, runRecord, settings,
   solverName, uint8Array,
 } from './schemas.js';
 
@@ -91,7 +91,7 @@ export const METHODS = {
   'jobs.cancel': method(z.object({ jobId: z.string().min(1).max(100) }).strict(), ok, 'Removes a job that has not started yet.'),
 
   'train.start': method(
-    z.object({ config: experimentConfig }).strict(),
+    z.object({ config: experimentConfigArg }).strict(),
     z.object({ jobId: z.string(), position: z.number() }),
     'Queues a new training; its run id arrives with the "started" event.',
   ),
@@ -105,7 +105,7 @@ export const METHODS = {
       runId,
       n: z.number().int().min(1).max(MAX_SAMPLE_POINTS),
       solver: solverName,
-      steps: z.number().int().min(1).max(10_000).optional(),
+      steps: z.number().int().min(1).max(MAX_SOLVER_STEPS).optional(),
       snapshots: z.number().int().min(2).max(201).optional(),
     }).strict(),
     z.object({
@@ -120,7 +120,7 @@ export const METHODS = {
     'The learned velocity v(t, x) at n points, for the arrow field.',
   ),
   'evaluate.run': method(
-    z.object({ runId, n: z.number().int().min(100).max(100_000).optional() }).strict(),
+    z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional() }).strict(),
     z.object({ results: z.record(z.string(), z.number().nullable()) }),
     'Measures the run (distances to held-out data, NLL where available) and records it.',
   ),

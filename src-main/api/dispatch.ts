@@ -3,7 +3,7 @@
  * the result, and turn any failure into the error body the client shows.
  */
 import type { ApiErrorBody, MethodName } from './contract.js';
-import type { Handlers } from './handlers.js';
+import type { Handlers } from './implementation.js';
 import { describeMethod, errorBody, validateCall, validateResult } from './validate.js';
 
 export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };

@@ -1,15 +1,19 @@
 /**
- * Events the engine and the job queue push to every door, at most about 10 per second per run
- * (the engine process batches them). Same shapes as the engine's own events, plus the queue's.
+ * Events a training and the job queue push to every door, at most about 10 per second per run
+ * (the engine process batches them): what a run reports (EngineEvent) plus the queue's 'jobs'.
  */
 import { z } from 'zod';
+import type { ExperimentConfig } from './config.js';
 import { float32Array, jobInfo } from './schemas.js';
 
 export const trainSummary = z.object({
   runId: z.string(),
   status: z.enum(['completed', 'failed', 'stopped']),
+  /** Steps done in total (including those before a resume). */
   steps: z.number(),
+  /** Mean loss over the run's last steps; null before any step. */
   finalLoss: z.number().nullable(),
+  /** Wall time of this invocation. */
   seconds: z.number(),
   stepsPerSec: z.number(),
   backend: z.string(),
@@ -18,7 +22,13 @@ export const trainSummary = z.object({
 
 export const apiEvent = z.discriminatedUnion('type', [
   /** resumedFrom: the step a resumed run continues from (0 for a new run). */
-  z.object({ type: z.literal('started'), runId: z.string(), config: z.unknown(), resumedFrom: z.number().optional() }),
+  z.object({
+    type: z.literal('started'),
+    runId: z.string(),
+    // checked when the run was created; carried as it was recorded
+    config: z.custom<ExperimentConfig>((v) => v !== null && typeof v === 'object'),
+    resumedFrom: z.number().optional(),
+  }),
   z.object({ type: z.literal('paused'), runId: z.string(), step: z.number() }),
   z.object({ type: z.literal('resumed'), runId: z.string(), step: z.number() }),
   z.object({
@@ -46,5 +56,7 @@ export const apiEvent = z.discriminatedUnion('type', [
 ]);
 
 export type ApiEvent = z.infer<typeof apiEvent>;
-export type TrainSummaryWire = z.infer<typeof trainSummary>;
 export type ApiEventType = ApiEvent['type'];
+/** What a running job reports; the queue adds 'jobs'. */
+export type EngineEvent = Exclude<ApiEvent, { type: 'jobs' }>;
+export type TrainSummary = z.infer<typeof trainSummary>;

@@ -1,13 +1,18 @@
 /**
- * Zod schemas of the values the API carries: experiment configs, run records, samples, series.
- * Structure and types are checked here; the engine's `validateConfig` then checks ranges and
- * gives the one-line message the user sees.
+ * Zod schemas of the values the API carries: run records, samples, series, settings, and the
+ * limits every door applies. The experiment config's own schema is config.ts.
  */
 import { z } from 'zod';
-import { ACTIVATIONS, BACKENDS, INTERPOLANTS, OPTIMIZERS, SCHEDULES, TIME_SAMPLINGS } from '../engine/config.js';
+import { BACKENDS, type ExperimentConfigInput } from './config.js';
 
 /** Largest sample a single call may ask for: 1M points of 2-D data is 8 MB of float32. */
 export const MAX_SAMPLE_POINTS = 1_000_000;
+/** Most steps a fixed-step solve may take: far past convergence for these smooth fields. */
+export const MAX_SOLVER_STEPS = 10_000;
+/** Steps of a fixed-step solve when none are given: converged to plotting accuracy for the 2-D fields trained here. */
+export const DEFAULT_SOLVER_STEPS = 50;
+/** Held-out points an evaluation may use: enough for a stable estimate, few enough for exact W2's bound. */
+export const EVAL_POINTS = { min: 100, max: 100_000 } as const;
 /** Largest file the import accepts over the API (bytes): keeps one message under ~270 MB of base64. */
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
@@ -17,44 +22,19 @@ export const uint8Array = z.custom<Uint8Array>((v) => v instanceof Uint8Array, '
 
 export const runId = z.string().min(1).max(200);
 
-export const netConfig = z.object({
-  width: z.number(),
-  depth: z.number(),
-  activation: z.enum(ACTIVATIONS),
-  timeFrequencies: z.number(),
-});
-
-export const trainConfig = z.object({
-  steps: z.number(),
-  batch: z.number(),
-  lr: z.number(),
-  optimizer: z.enum(OPTIMIZERS),
-  weightDecay: z.number(),
-  beta1: z.number(),
-  beta2: z.number(),
-  eps: z.number(),
-  warmupSteps: z.number(),
-  schedule: z.enum(SCHEDULES),
-  lrFloor: z.number().optional(),
-  clipNorm: z.number(),
-  emaDecay: z.number(),
-  timeSampling: z.enum(TIME_SAMPLINGS).optional(),
-  seed: z.number(),
-});
-
-export const experimentConfig = z.object({
-  name: z.string().max(200).optional(),
-  dataset: z.string().min(1).max(4096),
-  base: z.string().min(1).max(4096),
-  interpolant: z.enum(INTERPOLANTS),
-  net: netConfig,
-  train: trainConfig,
-  heldOut: z.number(),
-  backend: z.enum(BACKENDS),
-  threads: z.number(),
-});
+/**
+ * A config as a call carries it: any object here; `checkConfig` (config.ts) then checks every
+ * field in the handler, so a bad value gets the same message through every door.
+ */
+export const experimentConfigArg = z.custom<ExperimentConfigInput>(
+  (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  'expected an experiment config object',
+);
 
 export const runStatus = z.enum(['queued', 'running', 'paused', 'completed', 'failed', 'interrupted', 'stopped']);
+export type RunStatus = z.infer<typeof runStatus>;
+/** The statuses a run can be resumed from (from its last checkpoint). */
+export const RESUMABLE_STATUSES: readonly RunStatus[] = ['stopped', 'interrupted', 'failed'];
 
 export const runRecord = z.object({
   id: z.string(),
@@ -92,7 +72,8 @@ export const runFilter = z.object({
 /** n points of dimension d, row-major. */
 export const pointCloud = z.object({ n: z.number().int().nonnegative(), d: z.number().int().positive(), data: float32Array });
 
-export const solverName = z.enum(['euler', 'heun', 'midpoint', 'rk4', 'dopri5']);
+export const SOLVERS = ['euler', 'heun', 'midpoint', 'rk4', 'dopri5'] as const;
+export const solverName = z.enum(SOLVERS);
 export const exportFormat = z.enum(['onnx', 'csv', 'npy', 'json']);
 
 export const columnStats = z.object({

@@ -3,7 +3,7 @@
  * options every command shares (--data-dir, --threads, --json, --help).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { BACKENDS, type BackendChoice } from '../engine/config.js';
+import { BACKENDS, type BackendChoice } from '../api/config.js';
 import { UserError } from '../errors.js';
 import { defaultDataDir } from '../paths.js';
 

@@ -2,6 +2,7 @@
 import { UserError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { evaluateRun, DEFAULT_EVAL_N } from '../service/evaluate.js';
+import { EVAL_POINTS } from '../api/schemas.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
 
 export const EVAL_HELP = `flowlab eval --run RUN_ID [options]
@@ -12,7 +13,7 @@ Measures a run on its held-out data (all three groups unless some are named):
   --distances           energy distance, MMD, sliced W2 and exact W2 (n <= 2000), each beside the
                         floor measured between two independent data samples
   --geometry            kinetic energy of the learned path, straightness, cycle-consistency error
-  --n N                 held-out points to use (default ${DEFAULT_EVAL_N})
+  --n N                 held-out points to use, ${EVAL_POINTS.min} to ${EVAL_POINTS.max} (default ${DEFAULT_EVAL_N})
   --solver NAME         dopri5 (default) or rk4, for the likelihood
   --rtol X --atol X     dopri5 tolerances (default 1e-5)
   --steps K             rk4 steps (default 100)
@@ -49,7 +50,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     const r = await evaluateRun({
       store,
       runId,
-      n: num(v, 'n', { integer: true, positive: true }),
+      n: num(v, 'n', { integer: true }),
       nll: !!v.nll,
       distances: !!v.distances,
       geometry: !!v.geometry,

@@ -2,8 +2,11 @@
  * The `flowlab` command line: one subcommand per job. A UserError prints one line naming the
  * problem and the fix, with exit code 1 (2 for a bad command line).
  */
+import { spawn } from 'node:child_process';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { nodeEntry, nodeEnv } from '../engine/nodeEntry.js';
+import { cliMessage } from './configFlags.js';
 import { exportCommand } from './export.js';
 import { runsCommand } from './runs.js';
 import { sampleCommand } from './sample.js';
@@ -11,12 +14,19 @@ import { trainCommand } from './train.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
-/** The server runs until Ctrl-C / SIGTERM, which its own handlers turn into a clean shutdown. */
-async function serveForever(): Promise<Command> {
-  const { serveCommand } = await import('../server/serveCommand.js');
-  return async (argv) => {
-    if (!(await serveCommand(argv))) return 0; // --help
-    return new Promise<number>(() => {});
+/**
+ * `flowlab serve` runs the server door's own process entry (a door never imports another): it
+ * runs until Ctrl-C / SIGTERM, which its handlers turn into a clean shutdown; this waits for it.
+ */
+async function serveProcess(): Promise<Command> {
+  return (argv) => {
+    const { path, execArgv } = nodeEntry('../server/serveMain', import.meta.url);
+    const child = spawn(process.execPath, [...execArgv, path, ...argv], { stdio: 'inherit', env: nodeEnv() });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    // Ctrl-C reaches the child from the terminal too; this process only waits for it to finish.
+    process.on('SIGINT', () => undefined);
+    process.on('SIGTERM', forward('SIGTERM'));
+    return new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   };
 }
 
@@ -28,7 +38,7 @@ const COMMANDS: Record<string, { run: () => Promise<Command>; summary: string }>
   runs: { run: async () => runsCommand, summary: 'list the runs in the store' },
   export: { run: async () => exportCommand, summary: 'export the net (ONNX), samples (CSV/NPY) or the run (JSON)' },
   backends: { run: async () => (await import('./backends.js')).backendsCommand, summary: 'which backends work here; --check NAME compares one with the CPU' },
-  serve: { run: serveForever, summary: 'serve the app in a browser (headless server mode)' },
+  serve: { run: serveProcess, summary: 'serve the app in a browser (headless server mode)' },
 };
 
 export const MAIN_HELP = `FlowLab ${VERSION}: a lab for flow-based generative models
@@ -53,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     return await (await cmd.run())(rest);
   } catch (e) {
     if (e instanceof UserError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      process.stderr.write(`error: ${cliMessage(e)}\n`);
       return 1;
     }
     throw e;

@@ -2,19 +2,22 @@
 import { dirname, extname, resolve } from 'node:path';
 import { errorCode, UserError } from '../errors.js';
 import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
-import { SOLVERS, type SolverName } from '../engine/sample/netSampler.js';
+import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, type SolverName } from '../api/schemas.js';
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
 import { sampleRun } from '../service/sample.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
 
+/** Samples drawn when --n is not given: enough for a smooth density plot. */
+const DEFAULT_CLI_SAMPLES = 10_000;
+
 export const SAMPLE_HELP = `flowlab sample --run RUN_ID [options]
 
 Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to data (t = 1).
   --run RUN_ID          the run (see \`flowlab runs\`)
-  --n N                 number of samples (default 10000)
+  --n N                 number of samples, at most ${MAX_SAMPLE_POINTS} (default ${DEFAULT_CLI_SAMPLES})
   --solver NAME         ${SOLVERS.join(' | ')} (default rk4)
-  --steps K             steps of a fixed-step solver (default 50)
+  --steps K             steps of a fixed-step solver, at most ${MAX_SOLVER_STEPS} (default ${DEFAULT_SOLVER_STEPS})
   --rtol X --atol X     tolerances of dopri5 (default 1e-5)
   --reverse             encode held-out data into the base instead (t = 1 -> 0)
   --seed S              seed of the base draws
@@ -45,7 +48,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const runId = str(v, 'run');
   if (!runId) throw new UserError('no run given; pass --run RUN_ID (list runs with `flowlab runs`)');
   const solver = (str(v, 'solver') ?? 'rk4') as SolverName;
-  if (!SOLVERS.includes(solver)) throw new UserError(`unknown solver '${solver}'; choose one of ${SOLVERS.join(', ')}`);
+  if (!(SOLVERS as readonly string[]).includes(solver)) throw new UserError(`unknown solver '${solver}'; choose one of ${SOLVERS.join(', ')}`);
   const out = str(v, 'out');
   if (out && !['.csv', '.npy'].includes(extname(out).toLowerCase())) {
     throw new UserError(`--out must end in .csv or .npy, got '${out}'`);
@@ -71,9 +74,9 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     const r = await sampleRun({
       store,
       runId,
-      n: num(v, 'n', { integer: true, positive: true }) ?? 10_000,
+      n: num(v, 'n', { integer: true }) ?? DEFAULT_CLI_SAMPLES,
       solver,
-      steps: num(v, 'steps', { integer: true, positive: true }),
+      steps: num(v, 'steps', { integer: true }),
       rtol: num(v, 'rtol', { positive: true }),
       atol: num(v, 'atol', { positive: true }),
       reverse: !!v.reverse,

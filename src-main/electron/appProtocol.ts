@@ -6,7 +6,7 @@
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
 import { extname } from 'node:path';
-import { contentSecurityPolicy, resolveStatic } from '../server/staticFiles.js';
+import { contentSecurityPolicy, resolveStatic } from '../service/appFiles.js';
 import { APP_HOST, APP_SCHEME } from './ipcChannels.js';
 
 const TYPES: Record<string, string> = {

@@ -5,11 +5,10 @@
 import { utilityProcess } from 'electron';
 import { fileURLToPath } from 'node:url';
 import type { EngineProcess } from '../service/jobs.js';
-import type { FromEngine } from '../engine/worker/protocol.js';
-import { DATA_DIR_ENV } from '../engine/worker/protocol.js';
+import { DATA_DIR_ENV, type FromEngine } from '../api/protocol.js';
 
 export function startUtilityEngine(dataDir: string): EngineProcess {
-  const entry = fileURLToPath(new URL('../engine/worker/main.js', import.meta.url));
+  const entry = fileURLToPath(new URL('../worker/main.js', import.meta.url));
   const child = utilityProcess.fork(entry, [], {
     serviceName: 'FlowLab engine',
     env: { ...process.env, [DATA_DIR_ENV]: dataDir },

@@ -5,14 +5,11 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
 import { join } from 'node:path';
-import { openStore } from '../store/index.js';
-import { JobQueue } from '../service/jobs.js';
-import { createHandlers } from '../api/handlers.js';
-import { createDispatch } from '../api/dispatch.js';
 import { METHOD_NAMES } from '../api/contract.js';
 import { validateEvent } from '../api/validate.js';
 import type { ApiEvent } from '../api/events.js';
-import { appRoot } from '../server/appRoot.js';
+import { createApp } from '../service/createApp.js';
+import { appRoot } from '../service/appRoot.js';
 import { registerAppScheme, serveAppProtocol } from './appProtocol.js';
 import { startUtilityEngine } from './engineProcess.js';
 import { APP_ORIGIN, IPC_CALL, IPC_EVENT, IPC_METHODS } from './ipcChannels.js';
@@ -32,29 +29,24 @@ function dataDirFromArgs(): string {
 async function start(): Promise<void> {
   const root = appRoot();
   const dataDir = dataDirFromArgs();
-  const store = openStore(dataDir);
   let window: BrowserWindow | null = null;
 
   const sendEvent = (event: ApiEvent) => {
     if (window && !window.isDestroyed()) window.webContents.send(IPC_EVENT, validateEvent(event));
   };
-  const queue = new JobQueue({
+  const flowlab = createApp({
+    dataDir,
+    door: 'electron',
     startEngine: () => startUtilityEngine(dataDir),
     onEvent: sendEvent,
-    onRunLost: (runId, reason) => {
-      const run = store.findRun(runId);
-      if (run && (run.status === 'running' || run.status === 'paused')) store.finishRun(runId, 'interrupted', reason);
-    },
-  });
-  const handlers = createHandlers({
-    store, queue, dataDir, door: 'electron',
     chooseExportPath: async (suggested) => {
       const options = { defaultPath: join(app.getPath('documents'), suggested) };
       const r = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? null : r.filePath;
     },
+    log: (line) => console.error(line),
   });
-  const dispatch = createDispatch(handlers, (method, err) => console.error(`error in ${method}:`, err));
+  const dispatch = flowlab.dispatch;
 
   ipcMain.on(IPC_METHODS, (event) => {
     event.returnValue = fromAppFrame(event) ? METHOD_NAMES : [];
@@ -83,10 +75,7 @@ async function start(): Promise<void> {
     if (quitting) return;
     event.preventDefault();
     quitting = true;
-    void queue.close().finally(() => {
-      store.close();
-      app.quit();
-    });
+    void flowlab.close().finally(() => app.quit());
   });
 }
 

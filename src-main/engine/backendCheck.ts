@@ -9,7 +9,7 @@
  * `flowlab backends --check NAME` and scripts/backendCheck.ts (BENCHMARKS.md's GPU table) run it.
  */
 import os from 'node:os';
-import { defaultConfig } from './config.js';
+import { defaultConfig } from '../api/config.js';
 import { getToy } from './data/index.js';
 import { trig } from './interpolants/schedules.js';
 import { ortVersion, type Backend } from './onnx/runtime.js';

@@ -5,11 +5,10 @@
 import { fork } from 'node:child_process';
 import { nodeEntry } from '../engine/nodeEntry.js';
 import type { EngineProcess } from '../service/jobs.js';
-import type { FromEngine } from '../engine/worker/protocol.js';
-import { DATA_DIR_ENV } from '../engine/worker/protocol.js';
+import { DATA_DIR_ENV, type FromEngine } from '../api/protocol.js';
 
 export function forkEngine(dataDir: string): EngineProcess {
-  const { path, execArgv } = nodeEntry('../engine/worker/main', import.meta.url);
+  const { path, execArgv } = nodeEntry('../worker/main', import.meta.url);
   const child = fork(path, [], {
     execArgv,
     serialization: 'advanced',

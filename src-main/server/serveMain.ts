@@ -1,11 +1,11 @@
-/** `npm run serve`: the server door on its own, same flags as `flowlab serve`. */
+/** The server door's process entry: `flowlab serve` and `npm run serve` both run it. */
 import { UserError } from '../errors.js';
 import { serveCommand } from './serveCommand.js';
 
 serveCommand(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof UserError) {
-    console.error(`flowlab: ${err.message}`);
-    process.exit(2);
+    console.error(`error: ${err.message}`);
+    process.exit(1);
   }
   throw err;
 });

@@ -7,12 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { openStore } from '../store/index.js';
-import { createHandlers } from '../api/handlers.js';
-import { createDispatch } from '../api/dispatch.js';
-import { JobQueue } from '../service/jobs.js';
+import type { ApiEvent } from '../api/events.js';
+import { createApp } from '../service/createApp.js';
+import { rendererDir } from '../service/appRoot.js';
 import { forkEngine } from './forkEngine.js';
-import { rendererDir } from './appRoot.js';
 import { securityHeaders, serveStatic } from './staticFiles.js';
 import { answerTokenCheck, createWsDoor } from './wsDoor.js';
 
@@ -41,26 +39,13 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const store = openStore(dataDir);
   const token = randomBytes(TOKEN_BYTES).toString('hex');
   let port = options.port;
 
-  // Assigned once the queue exists; events only flow after a job is submitted.
-  let broadcast: (e: Parameters<ReturnType<typeof createWsDoor>['broadcast']>[0]) => void = () => undefined;
-  const queue = new JobQueue({
-    startEngine: () => forkEngine(dataDir),
-    onEvent: (e) => broadcast(e),
-    onRunLost: (runId, reason) => {
-      try {
-        const run = store.findRun(runId);
-        if (run && (run.status === 'running' || run.status === 'paused')) store.finishRun(runId, 'interrupted', reason);
-      } catch (err) {
-        log(`could not mark run ${runId} interrupted: ${(err as Error).message}`);
-      }
-    },
-  });
-  const handlers = createHandlers({ store, queue, dataDir, door: 'server' });
-  const dispatch = createDispatch(handlers, (method, err) => log(`error in ${method}: ${(err as Error).stack ?? err}`));
+  // Assigned once the door exists; events only flow after a job is submitted.
+  let broadcast: (e: ApiEvent) => void = () => undefined;
+  const app = createApp({ dataDir, door: 'server', startEngine: () => forkEngine(dataDir), onEvent: (e) => broadcast(e), log });
+  const dispatch = app.dispatch;
   const origins = () => [`http://${LOOPBACK}:${port}`, `http://localhost:${port}`];
   const door = createWsDoor({ token, allowedOrigins: origins, dispatch, log });
   broadcast = (e) => {
@@ -92,11 +77,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port,
     close() {
       closing ??= (async () => {
-        await queue.close();
+        await app.queue.close();
         door.close();
         server.closeAllConnections();
         await new Promise<void>((r) => server.close(() => r()));
-        store.close();
+        app.store.close();
       })();
       return closing;
     },

@@ -5,7 +5,8 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname } from 'node:path';
+import { contentSecurityPolicy, resolveStatic } from '../service/appFiles.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,22 +19,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/** connectSrc: where pages may open connections ("'self' ws://..." in server mode, "'none'" in Electron). */
-export function contentSecurityPolicy(connectSrc: string): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src ${connectSrc}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-  ].join('; ');
-}
-
 export function securityHeaders(wsOrigin: string): Record<string, string> {
   return {
     'Content-Security-Policy': contentSecurityPolicy(`'self' ${wsOrigin}`),
@@ -43,21 +28,6 @@ export function securityHeaders(wsOrigin: string): Record<string, string> {
     'Cross-Origin-Resource-Policy': 'same-origin',
     'X-Frame-Options': 'DENY',
   };
-}
-
-/** The file under `root` a URL path names, or null if it would leave `root`. */
-export function resolveStatic(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0')) return null;
-  const rel = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^([/\\])+/, '');
-  const full = join(root, rel);
-  if (full !== root && !full.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
-  return full;
 }
 
 export function serveStatic(root: string, headers: Record<string, string>, req: IncomingMessage, res: ServerResponse): void {

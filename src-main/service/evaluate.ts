@@ -11,6 +11,7 @@
 import { UserError } from '../errors.js';
 import { numbers } from '../engine/interpolants/algebra.js';
 import { pathPoint } from '../engine/interpolants/path.js';
+import { EVAL_POINTS } from '../api/schemas.js';
 import { getInterpolant, coefficientsAt } from '../engine/interpolants/schedules.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
@@ -67,13 +68,15 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   const all = !o.nll && !o.distances && !o.geometry;
   const want = { nll: all || !!o.nll, distances: all || !!o.distances, geometry: all || !!o.geometry };
   if (o.hutchinson !== undefined && !(Number.isInteger(o.hutchinson) && o.hutchinson >= 1)) {
-    throw new UserError(`--hutchinson needs at least 1 probe, got ${o.hutchinson}; omit it for the exact divergence`);
+    throw new UserError(`hutchinson must be a whole number of probes >= 1, got ${o.hutchinson}; omit it for the exact divergence`, 'hutchinson');
   }
   const data = loadRunData(w.config);
+  if (o.n !== undefined && !(Number.isInteger(o.n) && o.n >= EVAL_POINTS.min && o.n <= EVAL_POINTS.max)) {
+    throw new UserError(`n must be a whole number from ${EVAL_POINTS.min} to ${EVAL_POINTS.max}, got ${o.n}`, 'n');
+  }
   let n = o.n ?? Math.min(DEFAULT_EVAL_N, data.test.n);
-  if (!Number.isInteger(n) || n < 2) throw new UserError(`--n must be a whole number >= 2, got ${o.n}`);
   if (n > data.test.n) {
-    o.onNote?.(`--n ${n} is larger than the ${data.test.n} held-out points; using all ${data.test.n}`);
+    o.onNote?.(`n = ${n} is larger than the ${data.test.n} held-out points; using all ${data.test.n}`);
     n = data.test.n;
   }
   const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');

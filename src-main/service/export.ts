@@ -44,7 +44,7 @@ export async function exportRun(o: ExportRunOptions): Promise<{ path: string; by
   try {
     makeFolders(dirname(path));
   } catch (e) {
-    throw new UserError(`cannot create the folder of ${path}: ${(e as Error).message}; choose another --out`);
+    throw new UserError(`cannot create the folder of ${path}: ${(e as Error).message}; choose another output path`, 'out');
   }
   const run = o.store.getRun(o.runId);
   try {
@@ -60,14 +60,14 @@ export async function exportRun(o: ExportRunOptions): Promise<{ path: string; by
       writeFileSync(path, JSON.stringify(body, null, 2));
     } else {
       const s = o.store.latestSamples(run.id, 'final');
-      if (!s) throw new UserError(`run ${run.id} has no samples yet; draw some with \`flowlab sample --run ${run.id}\` first`);
+      if (!s) throw new UserError(`run ${run.id} has no samples yet; sample it first`);
       if (o.format === 'csv') writeCsv(path, s.data, s.n, s.d);
       else writeNpy(path, s.data, s.n, s.d);
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code) throw new UserError(`cannot write ${path} (${code}); choose a writable --out path`);
+    if (code) throw new UserError(`cannot write ${path} (${code}); choose a writable output path`, 'out');
     throw e;
   }
   o.store.addArtifact(run.id, o.format, path);

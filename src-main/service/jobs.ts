@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import type { ApiEvent } from '../api/events.js';
 import type { ApiErrorBody } from '../api/contract.js';
 import type { JobInfo } from '../api/schemas.js';
-import type { ControlAction, FromEngine, JobKind, JobRequest, ToEngine } from '../engine/worker/protocol.js';
+import type { ControlAction, FromEngine, JobKind, JobRequest, ToEngine } from '../api/protocol.js';
 
 /** A running engine process, as the door started it (child_process.fork or utilityProcess). */
 export interface EngineProcess {

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { validateConfig, type ExperimentConfig } from '../engine/config.js';
+import { recordedConfig } from '../api/config.js';
 import { paramLayout } from '../engine/nets/mlp.js';
 import { readModel } from '../engine/onnx/protoRead.js';
 import type { RunRecord, Store } from '../store/index.js';
@@ -60,7 +60,7 @@ export function importPretrained(store: Store, name: string, dir = modelsDir()):
   const m = getPretrained(name, dir);
   const existing = store.listRuns({ tag: PRETRAINED_TAG }).find((r) => r.name === runName(m));
   if (existing) return existing;
-  const config = validateConfig(structuredClone(m.config) as ExperimentConfig);
+  const config = recordedConfig(m.config);
   const net = netSpec(config, m.dim);
   const model = readModel(readFileSync(join(dir, `${m.name}.onnx`)));
   const { slots, total } = paramLayout(net);

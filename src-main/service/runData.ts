@@ -4,7 +4,7 @@
  * dataset for data-to-data transport).
  */
 import { UserError } from '../errors.js';
-import type { ExperimentConfig } from '../engine/config.js';
+import type { ExperimentConfig } from '../api/config.js';
 import { resolveDataset, splitHeldOut, type Dataset } from '../engine/data/index.js';
 
 /** The base dataset is drawn with a different seed than the target, so toy-to-toy pairs are independent. */
@@ -35,7 +35,10 @@ export function loadRunData(config: ExperimentConfig): RunData {
     baseTest = split.test;
   }
   if (config.train.batch > train.n) {
-    throw new UserError(`batch ${config.train.batch} is larger than the ${train.n} training rows of '${config.dataset}'; pass --batch ${Math.max(1, Math.min(train.n, 256))} or less`);
+    throw new UserError(
+      `train.batch ${config.train.batch} is larger than the ${train.n} training rows of '${config.dataset}'; use ${Math.max(1, Math.min(train.n, 256))} or less`,
+      'train.batch',
+    );
   }
   return { d: full.d, train, test, base, baseTest };
 }

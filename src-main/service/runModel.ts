@@ -1,6 +1,6 @@
 /** A run's velocity net: its spec from the config and its weights from the store. */
 import { UserError } from '../errors.js';
-import type { ExperimentConfig } from '../engine/config.js';
+import { recordedConfig, type ExperimentConfig } from '../api/config.js';
 import type { MlpSpec } from '../engine/nets/mlp.js';
 import type { RunRecord, Store } from '../store/index.js';
 
@@ -22,9 +22,9 @@ export function loadRunWeights(store: Store, runId: string): RunWeights {
   const run = store.getRun(runId);
   const ck = store.latestCheckpoint(run.id);
   if (!ck) {
-    throw new UserError(`run ${run.id} has no checkpoint yet (status ${run.status}); train it first or resume it with --resume ${run.id}`);
+    throw new UserError(`run ${run.id} has no checkpoint yet (status ${run.status}); train it first, or resume it`);
   }
-  const config = run.config as ExperimentConfig;
+  const config = recordedConfig(run.config);
   const dim = Number(ck.extra.dim);
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`checkpoint of run ${run.id} does not record the data dimension`);
   return { run, config, params: ck.ema ?? ck.params, step: ck.step, net: netSpec(config, dim) };

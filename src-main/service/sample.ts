@@ -7,14 +7,14 @@ import { getInterpolant } from '../engine/interpolants/schedules.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
 import { drawRows } from '../engine/data/index.js';
-import { NetSampler, SOLVERS, type SolverName } from '../engine/sample/netSampler.js';
+import { NetSampler } from '../engine/sample/netSampler.js';
+import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { loadRunData } from './runData.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
 
 /** Stream of the base draws for sampling (distinct from every training stream). */
 const SAMPLE_STREAM = 0x53414d50; // "SAMP"
-export const MAX_SAMPLES = 10_000_000;
 
 export interface SampleRunOptions {
   store: Store;
@@ -62,10 +62,16 @@ export function startingPoints(w: RunWeights, n: number, reverse: boolean, seed:
 
 export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
   const started = performance.now();
-  if (!Number.isInteger(o.n) || o.n < 1 || o.n > MAX_SAMPLES) {
-    throw new UserError(`--n must be a whole number from 1 to ${MAX_SAMPLES}, got ${o.n}`);
+  if (!Number.isInteger(o.n) || o.n < 1 || o.n > MAX_SAMPLE_POINTS) {
+    throw new UserError(`n must be a whole number from 1 to ${MAX_SAMPLE_POINTS}, got ${o.n}`, 'n');
   }
-  if (!SOLVERS.includes(o.solver)) throw new UserError(`unknown solver '${o.solver}'; choose one of ${SOLVERS.join(', ')}`);
+  if (!SOLVERS.includes(o.solver)) throw new UserError(`solver must be one of ${SOLVERS.join(', ')}, got '${o.solver}'`, 'solver');
+  if (o.steps !== undefined && (!Number.isInteger(o.steps) || o.steps < 1 || o.steps > MAX_SOLVER_STEPS)) {
+    throw new UserError(`steps must be a whole number from 1 to ${MAX_SOLVER_STEPS}, got ${o.steps}`, 'steps');
+  }
+  if (o.snapshots && o.solver === 'dopri5') {
+    throw new UserError('solver must be a fixed-step one (euler, heun or rk4) to record the states along t; dopri5 chooses its own steps', 'solver');
+  }
   const w = loadRunWeights(o.store, o.runId);
   const d = w.net.dim;
   const x0 = o.input ?? startingPoints(w, o.n, !!o.reverse, o.seed ?? (w.config.train.seed ^ SAMPLE_STREAM) >>> 0);
@@ -76,7 +82,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
   try {
     const r = await sampler.solve(x0, o.n, {
       solver: o.solver,
-      steps: o.steps,
+      steps: o.steps ?? DEFAULT_SOLVER_STEPS,
       rtol: o.rtol,
       atol: o.atol,
       t0: o.reverse ? tMax : 0,
@@ -89,7 +95,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
         n: o.n,
         d,
         data: r.x,
-        meta: { solver: o.solver, steps: o.steps ?? null, nfe: r.nfe, checkpointStep: w.step },
+        meta: { solver: o.solver, steps: o.solver === 'dopri5' ? null : o.steps ?? DEFAULT_SOLVER_STEPS, nfe: r.nfe, checkpointStep: w.step },
       });
     }
     return { runId: w.run.id, x: r.x, x0, n: o.n, d, nfe: r.nfe, seconds: (performance.now() - started) / 1000, trajectory: r.trajectory };

@@ -5,13 +5,15 @@
  * is kept as the checkpoint and the reason recorded).
  */
 import os from 'node:os';
+import { basename } from 'node:path';
 import { UserError } from '../errors.js';
-import { validateConfig, type ExperimentConfig } from '../engine/config.js';
+import { fieldDefault, parseConfig, recordedConfig, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
+import type { EngineEvent, TrainSummary } from '../api/events.js';
+import type { MlpSpec } from '../engine/nets/mlp.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
 import { ortVersion, resolveBackend } from '../engine/onnx/runtime.js';
 import { initialState, TrainSession, type TrainState } from '../engine/train/trainSession.js';
 import type { Store } from '../store/index.js';
-import type { EngineEvent, TrainSummary } from './events.js';
 import { loadRunData } from './runData.js';
 import { netSpec } from './runModel.js';
 
@@ -25,15 +27,21 @@ export const FINAL_LOSS_WINDOW = 100;
 
 export interface TrainRunOptions {
   store: Store;
-  config?: ExperimentConfig;
+  /** A new run's config, checked here (defaults filled in) before anything is recorded. */
+  config?: ExperimentConfigInput;
   resumeRunId?: string;
   onEvent?: (e: EngineEvent) => void;
   signal?: AbortSignal;
   isPaused?: () => boolean;
   /** Seconds between checkpoints (default CHECKPOINT_SECONDS). */
   checkpointSeconds?: number;
-  /** Called between chunks with the EMA parameters, e.g. to draw preview samples. */
-  onChunk?: (runId: string, state: TrainState) => Promise<void>;
+  /** Called between chunks with the state (EMA parameters included), e.g. to draw preview samples. */
+  onChunk?: (runId: string, state: TrainState, config: ExperimentConfig, net: MlpSpec) => Promise<void>;
+}
+
+/** A run's name: the one given, else its dataset (a file by its name) and interpolant. */
+export function runName(config: ExperimentConfigInput): string {
+  return config.name?.trim() || `${basename(config.dataset ?? '')} · ${config.interpolant ?? fieldDefault('interpolant')}`;
 }
 
 interface Prepared {
@@ -46,18 +54,18 @@ interface Prepared {
 function prepare(store: Store, opts: TrainRunOptions): Prepared {
   if (opts.resumeRunId) {
     const run = store.getRun(opts.resumeRunId);
-    if (run.status === 'completed') throw new UserError(`run ${run.id} is already completed; start a new run instead of --resume`);
+    if (run.status === 'completed') throw new UserError(`run ${run.id} is already completed; start a new run instead of resuming it`);
     if (run.status === 'running' || run.status === 'paused') {
       throw new UserError(`run ${run.id} is still ${run.status} in process ${run.pid}; stop it first or wait for it to end`);
     }
-    const config = validateConfig(run.config as ExperimentConfig);
+    const config = recordedConfig(run.config);
     const ck = store.latestCheckpoint(run.id);
     const resumeState: TrainState | null =
       ck && ck.optimizer ? { step: ck.step, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, ema: ck.ema ?? ck.params.slice() } : null;
     return { runId: run.id, config, resumeState };
   }
   if (!opts.config) throw new Error('trainRun needs a config or a run to resume');
-  return { runId: '', config: validateConfig(opts.config), resumeState: null };
+  return { runId: '', config: parseConfig(opts.config), resumeState: null };
 }
 
 export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
@@ -73,7 +81,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   let runId = prep.runId;
   if (!runId) {
     runId = store.createRun({
-      name: config.name ?? `${config.dataset} · ${config.interpolant}`,
+      name: runName(config),
       config,
       seed: config.train.seed,
       dataset: config.dataset,
@@ -128,7 +136,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       runId,
       status,
       steps,
-      finalLoss: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : NaN,
+      finalLoss: recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : null,
       seconds: (performance.now() - started) / 1000,
       stepsPerSec: trainSeconds > 0 ? (steps - startStep) / trainSeconds : 0,
       backend,
@@ -180,12 +188,12 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       if (bad >= 0) {
         session.state = before;
         checkpoint(before, recent.at(-1) ?? null);
-        const reason = `training diverged: the loss became ${losses[bad]} at step ${before.step + bad}; the last good state (step ${before.step}) is kept; lower the learning rate (--lr) or enable gradient clipping`;
+        const reason = `training diverged: the loss became ${losses[bad]} at step ${before.step + bad}; the last good state (step ${before.step}) is kept; lower the learning rate (train.lr) or enable gradient clipping (train.clipNorm)`;
         return finish('failed', reason);
       }
       const stepsPerSec = (session.state.step - startStep) / ((performance.now() - trainStart) / 1000);
       emit({ type: 'progress', runId, step: session.state.step, steps: total, stepsPerSec, etaSeconds: (total - session.state.step) / Math.max(stepsPerSec, 1e-9) });
-      if (opts.onChunk) await opts.onChunk(runId, session.state);
+      if (opts.onChunk) await opts.onChunk(runId, session.state, config, net);
       if (performance.now() - lastCheckpoint > (opts.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000) checkpoint(session.state, recent.at(-1) ?? null);
     }
     checkpoint(session.state, recent.at(-1) ?? null);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../../src-main/engine/config.js';
+import { defaultConfig } from '../../src-main/api/config.js';
 import { openStore } from '../../src-main/store/index.js';
 import { trainRun } from '../../src-main/service/train.js';
 import { sampleRun } from '../../src-main/service/sample.js';

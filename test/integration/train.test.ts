@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, type ExperimentConfig } from '../../src-main/engine/config.js';
+import { defaultConfig, type ExperimentConfig } from '../../src-main/api/config.js';
 import { Rng } from '../../src-main/engine/random.js';
 import { openStore } from '../../src-main/store/index.js';
 import { trainRun } from '../../src-main/service/train.js';

@@ -4,7 +4,7 @@
  * three coefficients and their time derivatives, written once over an `Algebra`.
  */
 import { numbers, type Algebra } from './algebra.js';
-import type { InterpolantName } from '../config.js';
+import type { InterpolantName } from '../../api/config.js';
 
 export interface Coefficients<T> {
   a: T;

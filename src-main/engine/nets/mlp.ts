@@ -4,7 +4,7 @@
  * All parameters live in one flat Float32 vector (layout below), so the optimizer, the EMA and
  * the checkpoints handle one array, and the training program updates it with a few big ops.
  */
-import type { Activation, NetConfig } from '../config.js';
+import type { Activation, NetConfig } from '../../api/config.js';
 import type { Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
 import { Rng } from '../random.js';

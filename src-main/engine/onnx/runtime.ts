@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { UserError } from '../../errors.js';
 import { nodeEntry, nodeEnv } from '../nodeEntry.js';
-import type { BackendChoice } from '../config.js';
+import type { BackendChoice } from '../../api/config.js';
 import { Graph } from './graph.js';
 import { add } from './ops/index.js';
 import { serializeModel } from './serialize.js';

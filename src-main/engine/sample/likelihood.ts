@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.js';
-import { meanAndStdErr } from './meanAndStdErr.js';
+import { meanStdErr as meanAndStdErr } from '../metrics/meanStdErr.js';
 import { solveOde, type SolverName } from './solveOde.js';
 import type { VelocityDivFn, VelocityFn } from './types.js';
 import { checkBatch } from './velocityCall.js';

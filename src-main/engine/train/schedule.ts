@@ -6,7 +6,7 @@
  *   constant: lr after warmup.
  * Warmup is capped at a fifth of the run so short runs still train at full rate.
  */
-import type { TrainConfig } from '../config.js';
+import type { TrainConfig } from '../../api/config.js';
 
 export const MAX_WARMUP_FRACTION = 0.2;
 

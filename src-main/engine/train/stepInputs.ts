@@ -9,7 +9,7 @@
  *                emaRate  = 1 - min(decay, (1 + s) / (10 + s))          (EMA with warm-up)
  *                shrink   = 1 - lr_s wd                                  (AdamW's decoupled decay; 1 for Adam)
  */
-import type { TrainConfig } from '../config.js';
+import type { TrainConfig } from '../../api/config.js';
 import { streamKey } from '../random.js';
 import { learningRate } from './schedule.js';
 

@@ -19,7 +19,7 @@
  * steps, falls back to the CPU: the provider has no bitwise kernels). Its steps are the same ops
  * in the same order: the losses are bit-identical.
  */
-import type { TimeSampling, TrainConfig } from '../config.js';
+import type { TimeSampling, TrainConfig } from '../../api/config.js';
 import { grad } from '../onnx/autodiff.js';
 import { attrsOf, Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';

@@ -8,7 +8,7 @@
  * most UNROLL_STEPS steps (built once per piece size). On one backend both give the same bits
  * (the same ops in the same order; checked on the CPU, where either can run).
  */
-import type { ExperimentConfig } from '../config.js';
+import type { ExperimentConfig } from '../../api/config.js';
 import { createSession, ort, type Backend } from '../onnx/runtime.js';
 import type { Interpolant } from '../interpolants/schedules.js';
 import { initParams, paramLayout, type MlpSpec } from '../nets/mlp.js';

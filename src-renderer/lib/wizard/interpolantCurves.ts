@@ -3,7 +3,7 @@
  * only (the renderer does not load the graph builder); a test checks them against the engine's
  * definitions in src-main/engine/interpolants/schedules.ts.
  */
-import type { InterpolantName } from '../../../src-main/engine/config.js';
+import type { InterpolantName } from '../../../src-main/api/config.js';
 
 export interface CurvePoint {
   a: number;

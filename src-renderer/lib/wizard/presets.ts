@@ -1,5 +1,5 @@
 /** One-click starting points for the wizard, each a complete, valid experiment. */
-import { defaultConfig, type ExperimentConfig } from '../../../src-main/engine/config.js';
+import { defaultConfig, type ExperimentConfig } from '../../../src-main/api/config.js';
 
 export interface Preset {
   id: string;

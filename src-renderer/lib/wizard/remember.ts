@@ -2,7 +2,7 @@
  * The wizard remembers the last experiment started, so the next one begins from it. Stored as
  * JSON in the browser's localStorage; anything unreadable or from an older shape is ignored.
  */
-import { defaultConfig, type ExperimentConfig } from '../../../src-main/engine/config.js';
+import { defaultConfig, type ExperimentConfig } from '../../../src-main/api/config.js';
 
 export const LAST_CONFIG_KEY = 'flowlab.wizard.lastConfig';
 

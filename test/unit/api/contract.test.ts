@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../../../src-main/engine/config.js';
+import { defaultConfig, parseConfig } from '../../../src-main/api/config.js';
 import { UserError } from '../../../src-main/errors.js';
 import { METHOD_NAMES } from '../../../src-main/api/contract.js';
 import { ContractError, errorBody, validateCall, validateEvent, validateResult } from '../../../src-main/api/validate.js';
@@ -24,11 +24,13 @@ describe('the API contract', () => {
     assert.throws(() => validateCall('sample.velocity', { runId: 'r', t: 0.5, points: [1, 2], n: 1 }), /Float32Array/);
   });
 
-  test('a full experiment config is accepted; a structurally wrong one is refused', () => {
+  test('train.start carries a config object; its fields are the config schema\'s to check, at their paths', () => {
     const config = defaultConfig('moons', 1);
     assert.equal(validateCall('train.start', { config }).method, 'train.start');
+    assert.throws(() => validateCall('train.start', { config: 'moons' }), /args.config: expected an experiment config object/);
     const bad = { ...config, net: { ...config.net, activation: 'relu6' } };
-    assert.throws(() => validateCall('train.start', { config: bad }), /args.config.net.activation/);
+    assert.equal(validateCall('train.start', { config: bad }).method, 'train.start');
+    assert.throws(() => parseConfig(bad), { field: 'net.activation', message: "net.activation must be one of silu, tanh, gelu, got 'relu6'" });
   });
 
   test('results outside the contract are caught before they leave a door', () => {

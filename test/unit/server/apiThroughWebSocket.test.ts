@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../../src-main/server/startServer.js';
-import { defaultConfig } from '../../../src-main/engine/config.js';
+import { defaultConfig } from '../../../src-main/api/config.js';
 import { TestClient, apiUrl } from './wsClient.js';
 
 /** A net small enough that a few hundred steps take about a second on one core. */
@@ -53,9 +53,11 @@ describe('the API through the WebSocket door', () => {
   test('calls that break the contract get an "invalid" error naming the problem', async () => {
     const unknown = await client.call('runs.drop', {});
     assert.deepEqual(unknown.error, { kind: 'invalid', message: "unknown method 'runs.drop'" });
-    const wrong = await client.call('train.start', { config: { dataset: 'moons' } });
+    const wrong = await client.call('train.start', { config: 'moons' });
     assert.equal(wrong.error?.kind, 'invalid');
     assert.match(wrong.error!.message, /args\.config/);
+    const partial = await client.call('train.start', { config: { dataset: 'moons' } });
+    assert.deepEqual(partial.error, { kind: 'user', message: 'train.seed must be a whole number from 0 to 4294967295, got nothing' });
   });
 
   test('an unreadable frame is answered, and the connection stays usable', async () => {
@@ -69,7 +71,7 @@ describe('the API through the WebSocket door', () => {
     c.train.lr = -1;
     const r = await client.call('train.start', { config: c });
     assert.equal(r.error?.kind, 'user');
-    assert.match(r.error!.message, /lr must be a positive number/);
+    assert.equal(r.error!.message, 'train.lr must be a number greater than 0, got -1');
   });
 
   test('a Gaussian spec previews as points of its dimension; a malformed one is a user error at start', async () => {
@@ -83,7 +85,7 @@ describe('the API through the WebSocket door', () => {
     c.dataset = 'gaussian:0,0:1,2,2,1';
     const r = await client.call('train.start', { config: c });
     assert.equal(r.error?.kind, 'user');
-    assert.match(r.error!.message, /^dataset 'gaussian:0,0:1,2,2,1': covariance is not positive definite/);
+    assert.match(r.error!.message, /^dataset is not a valid Gaussian: 'gaussian:0,0:1,2,2,1': covariance is not positive definite/);
   });
 
   test('an unknown run is a user error', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contentSecurityPolicy, resolveStatic } from '../../../src-main/server/staticFiles.js';
+import { contentSecurityPolicy, resolveStatic } from '../../../src-main/service/appFiles.js';
 import { startServer } from '../../../src-main/server/startServer.js';
 import { parseServeArgs, serveCommand } from '../../../src-main/server/serveCommand.js';
 

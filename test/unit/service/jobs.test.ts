@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobQueue, type EngineProcess } from '../../../src-main/service/jobs.js';
-import type { FromEngine, ToEngine } from '../../../src-main/engine/worker/protocol.js';
+import type { FromEngine, ToEngine } from '../../../src-main/api/protocol.js';
 import type { ApiEvent } from '../../../src-main/api/events.js';
-import { defaultConfig } from '../../../src-main/engine/config.js';
+import { defaultConfig } from '../../../src-main/api/config.js';
 import { UserError } from '../../../src-main/errors.js';
 
 /** An engine process in memory: records what it is sent; the test answers for it. */

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layerSizes, macsPerSample, trainFlopsPerStep, trainStepMatmuls } from '../../../../bench/lib/mlpShapes.mjs';
-import { DEFAULT_NET } from '../../../../src-main/engine/config.js';
+import { DEFAULT_NET } from '../../../../src-main/api/config.js';
 import { forwardFlopsPerSample, layerSizes as engineLayerSizes } from '../../../../src-main/engine/nets/mlp.js';
 
 describe('the benchmark FLOP count', () => {

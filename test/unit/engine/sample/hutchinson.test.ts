@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng } from '../../../../src-main/engine/random.js';
 import { hutchinsonEstimate, makeProbes, probeQuadraticForms } from '../../../../src-main/engine/sample/hutchinson.js';
-import { meanAndStdErr } from '../../../../src-main/engine/sample/meanAndStdErr.js';
+import { meanStdErr as meanAndStdErr } from '../../../../src-main/engine/metrics/meanStdErr.js';
 import { UserError } from '../../../../src-main/errors.js';
 
 function randomMatrix(d: number, seed: number): Float64Array {

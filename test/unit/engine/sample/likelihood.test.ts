@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { logLikelihood, reversedInTime, standardNormalLogDensity } from '../../../../src-main/engine/sample/likelihood.js';
 import { integrateDopri5 } from '../../../../src-main/engine/sample/dopri5.js';
 import { gaussianLogDensity } from '../../../../src-main/engine/sample/gaussianClosedForm.js';
-import { meanAndStdErr } from '../../../../src-main/engine/sample/meanAndStdErr.js';
+import { meanStdErr as meanAndStdErr } from '../../../../src-main/engine/metrics/meanStdErr.js';
 import { coefficientsAt, linear, trig, vp } from '../../../../src-main/engine/interpolants/schedules.js';
 import { symmetricEigen } from '../../../../src-main/engine/sample/symmetricEigen.js';
 import type { VelocityDivFn } from '../../../../src-main/engine/sample/types.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultConfig, type ExperimentConfig } from '../../../../src-main/engine/config.js';
+import { defaultConfig, type ExperimentConfig } from '../../../../src-main/api/config.js';
 import { getInterpolant, coefficientsAt } from '../../../../src-main/engine/interpolants/schedules.js';
 import { featureCount, initParams, paramLayout, unpackParams, type MlpSpec } from '../../../../src-main/engine/nets/mlp.js';
 import { grad } from '../../../../src-main/engine/onnx/autodiff.js';

@@ -1,19 +1,19 @@
 /**
- * Messages between the application (server or Electron main) and an engine process. Both sides
+ * The job protocol between the application (server or Electron main) and an engine process. Both sides
  * use structured clone (child_process 'advanced' serialization, or Electron's utilityProcess
  * port), so Float32Arrays cross without copying into JSON.
  */
-import type { ApiEvent } from '../../api/events.js';
-import type { ApiErrorBody } from '../../api/contract.js';
-import type { ExperimentConfig } from '../config.js';
-import type { SolverName } from '../sample/rungeKutta.js';
+import type { ApiEvent } from './events.js';
+import type { ApiErrorBody } from './contract.js';
+import type { ExperimentConfigInput } from './config.js';
+import type { ExportFormat, SolverName } from './schemas.js';
 
 export type JobRequest =
-  | { kind: 'train'; config?: ExperimentConfig; resumeRunId?: string }
+  | { kind: 'train'; config?: ExperimentConfigInput; resumeRunId?: string }
   | { kind: 'sample'; runId: string; n: number; solver: SolverName; steps?: number; snapshots?: number }
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
   | { kind: 'evaluate'; runId: string; n?: number }
-  | { kind: 'export'; runId: string; format: 'onnx' | 'csv' | 'npy' | 'json'; out: string }
+  | { kind: 'export'; runId: string; format: ExportFormat; out: string }
   | { kind: 'backends' };
 
 export type JobKind = JobRequest['kind'];

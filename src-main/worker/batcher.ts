@@ -4,7 +4,7 @@
  * samples keep only the latest, and lifecycle events (started, done, failed) go out at once,
  * after whatever was pending.
  */
-import type { ApiEvent } from '../../api/events.js';
+import type { ApiEvent } from '../api/events.js';
 
 /** Flush period (ms): 10 flushes per second keeps charts live without flooding the door. */
 export const FLUSH_INTERVAL_MS = 100;

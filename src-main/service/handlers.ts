@@ -1,7 +1,7 @@
 /**
  * What each API method does, door-agnostic: reads go straight to the store, work that computes
  * (training, sampling, evaluation, export) goes through the jobs queue to an engine process.
- * Doors validate arguments before and results after (see dispatch.ts).
+ * Doors validate arguments before and results after (api/dispatch.ts); createApp.ts wires it up.
  */
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -11,14 +11,16 @@ import { VERSION } from '../version.js';
 import type { Store } from '../store/index.js';
 import { TOYS, getToy } from '../engine/data/toys.js';
 import { isGaussianSpec, parseGaussianSpec } from '../engine/data/gaussianSpec.js';
-import { validateConfig, type ExperimentConfig } from '../engine/config.js';
-import type { JobQueue } from '../service/jobs.js';
-import type { JobRequest } from '../engine/worker/protocol.js';
-import type { MethodName, ResultOf } from './contract.js';
-import type { ValidCall } from './validate.js';
+import { parseConfig } from '../api/config.js';
+import type { ResultOf } from '../api/contract.js';
+import type { Handlers } from '../api/implementation.js';
+import type { JobRequest } from '../api/protocol.js';
+import { RESUMABLE_STATUSES } from '../api/schemas.js';
+import type { JobQueue } from './jobs.js';
 import { loadSettings, saveSettings } from './settingsFile.js';
 import { importDataset, previewDataset } from './datasetFiles.js';
-import { importPretrained, listPretrained } from '../service/pretrained.js';
+import { importPretrained, listPretrained } from './pretrained.js';
+import { runName } from './train.js';
 import { makeFolders } from '../paths.js';
 
 export interface HandlerContext {
@@ -33,15 +35,8 @@ export interface HandlerContext {
   chooseExportPath?: (suggestedName: string) => Promise<string | null>;
 }
 
-type Handler<M extends MethodName> = (args: ValidCall<M>['args']) => Promise<ResultOf<M>> | ResultOf<M>;
-export type Handlers = { [M in MethodName]: Handler<M> };
-
 /** File name suffix of each export format. */
 const EXPORT_EXTENSIONS = { onnx: 'onnx', csv: 'csv', npy: 'npy', json: 'json' } as const;
-
-export function runName(config: ExperimentConfig): string {
-  return config.name?.trim() || `${basename(config.dataset)} · ${config.interpolant}`;
-}
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { store, queue, dataDir } = ctx;
@@ -111,14 +106,14 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
 
     'train.start': ({ config }) => {
-      const valid = validateConfig(structuredClone(config) as ExperimentConfig);
+      const valid = parseConfig(config);
       const { jobId, position, done } = queue.submit({ kind: 'train', config: valid }, runName(valid));
       done.catch(() => undefined); // the outcome reaches the client as events
       return { jobId, position };
     },
     'train.resume': ({ runId }) => {
       const run = store.getRun(runId);
-      if (!['stopped', 'interrupted', 'failed'].includes(run.status)) {
+      if (!RESUMABLE_STATUSES.includes(run.status)) {
         throw new UserError(`run ${runId} is ${run.status}; only a stopped, failed or interrupted run can be resumed`);
       }
       const { jobId, position, done } = queue.submit({ kind: 'train', resumeRunId: runId }, run.name);

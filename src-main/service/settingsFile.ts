@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { settings as settingsSchema, type Settings } from './schemas.js';
+import { settings as settingsSchema, type Settings } from '../api/schemas.js';
 
 export const SETTINGS_FILE = 'settings.json';
 

@@ -4,15 +4,15 @@
  * same noise every time, so the picture evolves instead of flickering; one solver session for
  * the whole training (the weights are an input of the fused program, not baked in).
  */
-import type { Store } from '../../store/index.js';
-import type { EngineEvent } from '../../service/events.js';
-import type { ExperimentConfig } from '../config.js';
-import type { TrainState } from '../train/trainSession.js';
-import { getInterpolant } from '../interpolants/schedules.js';
-import { paramLayout, type MlpSpec } from '../nets/mlp.js';
-import { resolveBackend } from '../onnx/runtime.js';
-import { NetSampler } from '../sample/netSampler.js';
-import { Rng } from '../random.js';
+import type { Store } from '../store/index.js';
+import type { EngineEvent } from '../api/events.js';
+import type { ExperimentConfig } from '../api/config.js';
+import type { TrainState } from '../engine/train/trainSession.js';
+import { getInterpolant } from '../engine/interpolants/schedules.js';
+import type { MlpSpec } from '../engine/nets/mlp.js';
+import { resolveBackend } from '../engine/onnx/runtime.js';
+import { NetSampler } from '../engine/sample/netSampler.js';
+import { Rng } from '../engine/random.js';
 
 /** Time between previews: frequent enough to watch the shape form, cheap next to training. */
 export const PREVIEW_INTERVAL_MS = 2000;
@@ -21,15 +21,6 @@ export const PREVIEW_POINTS = 1000;
 /** RK4 steps per preview: plotting accuracy, not measurement accuracy. */
 const PREVIEW_STEPS = 20;
 const PREVIEW_STREAM = 0x50524556; // "PREV"
-
-/** The data dimension d for which the MLP has exactly `count` parameters (its count is affine in d). */
-export function dimFromParamCount(config: ExperimentConfig, count: number): number | null {
-  const total = (dim: number) => paramLayout({ dim, ...config.net }).total;
-  const t1 = total(1);
-  const slope = total(2) - t1;
-  const d = 1 + (count - t1) / slope;
-  return Number.isInteger(d) && d >= 1 && total(d) === count ? d : null;
-}
 
 export class PreviewSampler {
   private last = -Infinity;
@@ -42,11 +33,12 @@ export class PreviewSampler {
 
   constructor(private readonly store: Store, private readonly emit: (e: EngineEvent) => void) {}
 
-  async maybeSample(runId: string, state: TrainState): Promise<void> {
+  /** `config` and `net` are the training's own: the net's dimension is the data's. */
+  async maybeSample(runId: string, state: TrainState, config: ExperimentConfig, net: MlpSpec): Promise<void> {
     if (this.disabled || performance.now() - this.last < PREVIEW_INTERVAL_MS) return;
     this.last = performance.now();
     try {
-      if (!this.sampler) await this.prepare(runId, state);
+      if (!this.sampler) await this.prepare(config, net, state);
       if (!this.sampler || !this.spec) return;
       this.params!.set(state.ema);
       const d = this.spec.dim;
@@ -59,14 +51,13 @@ export class PreviewSampler {
     }
   }
 
-  private async prepare(runId: string, state: TrainState): Promise<void> {
-    const config = this.store.getRun(runId).config as ExperimentConfig;
-    const dim = dimFromParamCount(config, state.ema.length);
-    if (dim === null || config.base !== 'gaussian') {
+  private async prepare(config: ExperimentConfig, net: MlpSpec, state: TrainState): Promise<void> {
+    if (config.base !== 'gaussian') {
       this.disabled = true;
       return;
     }
-    this.spec = { dim, ...config.net };
+    const dim = net.dim;
+    this.spec = net;
     this.tMax = getInterpolant(config.interpolant).tMax;
     this.params = new Float32Array(state.ema.length);
     this.x0 = new Rng(config.train.seed, PREVIEW_STREAM).fillNormal(new Float32Array(PREVIEW_POINTS * dim)) as Float32Array;

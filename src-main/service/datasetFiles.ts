@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { columnStats, readCsv, readNpy, type ImportedTable } from '../engine/data/index.js';
-import type { ColumnStats } from './schemas.js';
+import type { ColumnStats } from '../api/schemas.js';
 import { makeFolders } from '../paths.js';
 
 /** Rows sent back for the import preview plot: enough to see the shape, small to send. */

@@ -2,10 +2,10 @@
  * Runs one job inside the engine process: a training (with its pause, resume and stop
  * controls) or one of the short interactive jobs (sample, velocity field, evaluate, export).
  */
-import type { Store } from '../../store/index.js';
-import type { ApiEvent } from '../../api/events.js';
-import type { ControlAction, JobRequest } from './protocol.js';
-import { backends, evaluateRun, exportRun, sampleRun, trainRun, velocityGrid } from './engineCalls.js';
+import type { Store } from '../store/index.js';
+import type { ApiEvent } from '../api/events.js';
+import type { ControlAction, JobRequest } from '../api/protocol.js';
+import { backends, evaluationFigures, exportRun, runTraining, sampleWithSnapshots, velocityGrid } from '../service/jobOperations.js';
 
 /** The handle the worker keeps for the job in progress, to route its controls. */
 export class JobControl {
@@ -24,7 +24,7 @@ export async function runJob(
 ): Promise<unknown> {
   switch (request.kind) {
     case 'train':
-      return trainRun({
+      return runTraining({
         store,
         config: request.config,
         resumeRunId: request.resumeRunId,
@@ -33,11 +33,11 @@ export async function runJob(
         isPaused: () => control.paused,
       });
     case 'sample':
-      return sampleRun({ store, ...request });
+      return sampleWithSnapshots({ store, ...request });
     case 'velocity':
       return { v: await velocityGrid({ store, ...request }) };
     case 'evaluate':
-      return { results: await evaluateRun({ store, runId: request.runId, n: request.n }) };
+      return { results: await evaluationFigures({ store, runId: request.runId, n: request.n }) };
     case 'export':
       return exportRun({ store, ...request });
     case 'backends':

@@ -2,7 +2,7 @@
  * The engine process's line to its parent: Electron's utilityProcess port when started by the
  * desktop app, Node's IPC channel when forked by the server or the CLI.
  */
-import type { FromEngine, ToEngine } from './protocol.js';
+import type { FromEngine, ToEngine } from '../api/protocol.js';
 
 export interface ParentChannel {
   send(message: FromEngine): void;

@@ -5,11 +5,11 @@
  *   started by: server (child_process.fork), Electron main (utilityProcess.fork)
  *   environment: FLOWLAB_DATA_DIR = the data folder holding the store
  */
-import { openStore } from '../../store/index.js';
-import { errorBody } from '../../api/validate.js';
+import { openStore } from '../store/index.js';
+import { errorBody } from '../api/validate.js';
+import { DATA_DIR_ENV, type ToEngine } from '../api/protocol.js';
 import { EventBatcher } from './batcher.js';
 import { parentChannel } from './channel.js';
-import { DATA_DIR_ENV, type ToEngine } from './protocol.js';
 import { JobControl, runJob } from './runJob.js';
 
 const dataDir = process.env[DATA_DIR_ENV];

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventBatcher, type Timers } from '../../../../src-main/engine/worker/batcher.js';
-import type { ApiEvent } from '../../../../src-main/api/events.js';
+import { EventBatcher, type Timers } from '../../../src-main/worker/batcher.js';
+import type { ApiEvent } from '../../../src-main/api/events.js';
 
 function manualTimers(): Timers & { fire(): void; armed(): boolean } {
   let fn: (() => void) | null = null;

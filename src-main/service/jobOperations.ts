@@ -1,0 +1,60 @@
+/**
+ * The operations an engine process runs for the app's jobs, each a service operation shaped for
+ * the API: a training (with previews and final samples), samples with evenly spaced snapshots
+ * for the time slider, the velocity field on a grid, the numeric figures of an evaluation,
+ * export, and which backends work.
+ */
+import { DEFAULT_SOLVER_STEPS, type SolverName } from '../api/schemas.js';
+import type { Store } from '../store/index.js';
+import { availableBackends } from '../engine/onnx/runtime.js';
+import { getInterpolant } from '../engine/interpolants/schedules.js';
+import { evaluateRun } from './evaluate.js';
+import { loadRunWeights } from './runModel.js';
+import { sampleRun } from './sample.js';
+
+export { runTraining } from './runTraining.js';
+export { exportRun } from './export.js';
+export { velocityGrid } from './sample.js';
+
+export interface SampleRequest {
+  store: Store;
+  runId: string;
+  n: number;
+  solver: SolverName;
+  steps?: number;
+  /** Number of evenly spaced states to return, t = 0 and t = tMax included (fixed-step solvers). */
+  snapshots?: number;
+}
+
+export async function sampleWithSnapshots(o: SampleRequest) {
+  const steps = o.steps ?? Math.max(o.snapshots ? o.snapshots - 1 : 0, DEFAULT_SOLVER_STEPS);
+  const r = await sampleRun({ store: o.store, runId: o.runId, n: o.n, solver: o.solver, steps, snapshots: o.snapshots !== undefined });
+  const base = { n: r.n, d: r.d, nfe: r.nfe, seconds: r.seconds, x: r.x };
+  if (!o.snapshots || !r.trajectory) return base;
+  const tMax = getInterpolant(loadRunWeights(o.store, o.runId).config.interpolant).tMax;
+  // frames[k] is the state at t = k * tMax / steps; frame 0 is the starting points.
+  const frames = [r.x0, ...r.trajectory];
+  const t: number[] = [];
+  const xs: Float32Array[] = [];
+  for (let i = 0; i < o.snapshots; i++) {
+    const k = Math.round((i * steps) / (o.snapshots - 1));
+    t.push((k * tMax) / steps);
+    xs.push(frames[k]);
+  }
+  return { ...base, snapshots: { t, xs } };
+}
+
+/**
+ * The full evaluation (likelihood and KL gap, calibrated distances, transport geometry), recorded
+ * with the run; the numeric figures go back to the app.
+ */
+export async function evaluationFigures(o: { store: Store; runId: string; n?: number }): Promise<Record<string, number>> {
+  const all = await evaluateRun({ store: o.store, runId: o.runId, n: o.n });
+  const results: Record<string, number> = {};
+  for (const [k, v] of Object.entries(all)) if (typeof v === 'number') results[k] = v;
+  return results;
+}
+
+export async function backends(): Promise<{ name: string; available: boolean; note?: string }[]> {
+  return (await availableBackends()).map((b) => ({ name: b.name, available: b.available, ...(b.note ? { note: b.note } : {}) }));
+}
