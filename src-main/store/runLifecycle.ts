@@ -57,7 +57,7 @@ export function markPaused(db: Database.Database, id: string): RunRecord {
   db.transaction(() => {
     accrueRunningTime(db, id, now);
     updateRunRow(db, id, `UPDATE runs SET status = 'paused', updated_at = ? WHERE id = ?`, now, id);
-  })();
+  }).immediate(); // reads then writes: see appendMetrics
   return getRun(db, id);
 }
 
@@ -74,7 +74,7 @@ export function finishRun(
          pid = NULL WHERE id = ?`,
       status, reason, now, now, id,
     );
-  })();
+  }).immediate();
   return getRun(db, id);
 }
 

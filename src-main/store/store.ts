@@ -46,9 +46,13 @@ export class Store {
     return this.db.name;
   }
 
-  /** Runs `fn` in one transaction (nestable): all of its writes land, or none. */
+  /**
+   * Runs `fn` in one transaction (nestable): all of its writes land, or none. IMMEDIATE, so that
+   * a body that reads before it writes waits for another process's write lock instead of failing
+   * with "database is locked".
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   close(): void {
