@@ -22,7 +22,9 @@ export function damagedAdvice(file: string): string {
 }
 
 export function damagedError(file: string, detail: string): UserError {
-  return new UserError(`the store ${file} is damaged (${detail}); ${damagedAdvice(file)}`);
+  // quick_check reports over several lines ("*** in database main ***\nTree 5 page 5: ...").
+  const oneLine = detail.replace(/\s+/g, ' ').replace('*** in database main *** ', '').trim();
+  return new UserError(`the store ${file} is damaged (${oneLine}); ${damagedAdvice(file)}`);
 }
 
 /**

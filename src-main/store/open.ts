@@ -1,9 +1,9 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { errorCode, UserError } from '../errors.js';
 import { makeFolders } from '../paths.js';
-import { damagedError, storeFailure } from './failures.js';
+import { codeOf, damagedError, storeFailure } from './failures.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
 
 /** The store's file name inside the data folder. */
@@ -24,6 +24,8 @@ export interface OpenOptions {
 
 export interface OpenedDatabase {
   db: Database.Database;
+  /** The store's file (the connection's own name is ':memory:' for a read-only snapshot). */
+  file: string;
   /** Why the store is read-only (a read-only folder or file, or asked for), else null. */
   readOnlyReason: string | null;
   busyTimeoutMs: number;
@@ -43,7 +45,7 @@ export function openStoreFile(dataDir: string, options: OpenOptions = {}): Opene
   const readOnlyReason = options.readOnly ? 'opened read-only' : writeBlocker(dir, file);
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: readOnlyReason !== null, fileMustExist: readOnlyReason !== null });
+    db = readOnlyReason === null ? new Database(file) : openReadOnly(file);
   } catch (err) {
     throw new UserError(
       `cannot open ${file} (${errorCode(err)}); choose a writable data folder with --data-dir`,
@@ -69,7 +71,27 @@ export function openStoreFile(dataDir: string, options: OpenOptions = {}): Opene
     db.close();
     throw storeFailure(err, file, busyTimeoutMs, readOnlyReason);
   }
-  return { db, readOnlyReason, busyTimeoutMs };
+  return { db, file, readOnlyReason, busyTimeoutMs };
+}
+
+/**
+ * A read-only connection. A WAL store closed cleanly has no -shm file, and SQLite cannot read it
+ * in place without creating one, which a read-only folder forbids: then the store is read from a
+ * snapshot of its file in memory instead (marked as a rollback-journal file, the same pages, since
+ * an in-memory copy cannot be in WAL mode).
+ */
+function openReadOnly(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    db.close();
+    if (codeOf(err) !== 'SQLITE_CANTOPEN') throw err;
+  }
+  const bytes = readFileSync(file);
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+  return new Database(bytes, { readonly: true });
 }
 
 /** openStoreFile's connection alone. */

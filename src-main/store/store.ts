@@ -49,13 +49,10 @@ export class Store {
     /** Why the store is read-only (see openStoreFile), else null. */
     readonly readOnlyReason: string | null = null,
     private readonly busyTimeoutMs: number = BUSY_TIMEOUT_MS,
+    /** Path of the SQLite file. */
+    readonly file: string = db.name,
   ) {
     this.recovered = this.recoverOrphans();
-  }
-
-  /** Path of the SQLite file. */
-  get file(): string {
-    return this.db.name;
   }
 
   get readOnly(): boolean {
@@ -67,7 +64,7 @@ export class Store {
     try {
       return fn();
     } catch (err) {
-      throw storeFailure(err, this.db.name, this.busyTimeoutMs, this.readOnlyReason);
+      throw storeFailure(err, this.file, this.busyTimeoutMs, this.readOnlyReason);
     }
   }
 
@@ -211,9 +208,9 @@ export class Store {
  * fails with a sentence saying why.
  */
 export function openStore(dataDir: string, options: OpenOptions = {}): Store {
-  const { db, readOnlyReason, busyTimeoutMs } = openStoreFile(dataDir, options);
+  const { db, file, readOnlyReason, busyTimeoutMs } = openStoreFile(dataDir, options);
   try {
-    return new Store(db, readOnlyReason, busyTimeoutMs);
+    return new Store(db, readOnlyReason, busyTimeoutMs, file);
   } catch (err) {
     db.close();
     throw err;
