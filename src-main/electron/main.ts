@@ -33,6 +33,7 @@ async function start(): Promise<void> {
   const root = appRoot();
   const dataDir = dataDirFromArgs();
   const store = openStore(dataDir);
+  store.watchOrphans(); // runs left by an engine or CLI that died become interrupted while the app runs
   let window: BrowserWindow | null = null;
 
   const sendEvent = (event: ApiEvent) => {

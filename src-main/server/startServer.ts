@@ -42,6 +42,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const dataDir = resolve(options.dataDir);
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const store = openStore(dataDir);
+  store.watchOrphans(); // runs left by an engine or CLI that died become interrupted while the app runs
   const token = randomBytes(TOKEN_BYTES).toString('hex');
   let port = options.port;
 
