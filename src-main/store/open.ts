@@ -137,11 +137,15 @@ const FLOWLAB_TABLES = ['runs', 'metrics', 'checkpoints'];
  * version) rather than add FlowLab's tables to it; a newer FlowLab's file is refused by migrate.
  */
 function checkSchema(db: Database.Database, file: string): void {
-  const version = schemaVersion(db);
+  // One read transaction: read apart, another process's first migration could commit in between
+  // and make a fresh store look like version 0 with tables, i.e. foreign.
+  const { version, tables } = db.transaction(() => ({
+    version: schemaVersion(db),
+    tables: db.prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+    ).pluck().all() as string[],
+  }))();
   if (version > SCHEMA_VERSION) return;
-  const tables = (db.prepare(
-    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
-  ).pluck().all() as string[]);
   const foreign = version === 0
     ? tables.length > 0
     : FLOWLAB_TABLES.some((t) => !tables.includes(t));
