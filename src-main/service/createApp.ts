@@ -34,6 +34,7 @@ export interface App {
 
 export function createApp(o: AppOptions): App {
   const store = openStore(o.dataDir);
+  store.watchOrphans(); // runs left by an engine or CLI that died become interrupted while the app runs
   const queue = new JobQueue({
     startEngine: o.startEngine,
     onEvent: o.onEvent,

@@ -6,7 +6,6 @@
  */
 import os from 'node:os';
 import { basename } from 'node:path';
-import { UserError } from '../errors.js';
 import { fieldDefault, parseConfig, recordedConfig, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
 import type { EngineEvent, TrainSummary } from '../api/events.js';
 import type { MlpSpec } from '../engine/nets/mlp.js';
@@ -53,19 +52,41 @@ interface Prepared {
 
 function prepare(store: Store, opts: TrainRunOptions): Prepared {
   if (opts.resumeRunId) {
-    const run = store.getRun(opts.resumeRunId);
-    if (run.status === 'completed') throw new UserError(`run ${run.id} is already completed; start a new run instead of resuming it`);
-    if (run.status === 'running' || run.status === 'paused') {
-      throw new UserError(`run ${run.id} is still ${run.status} in process ${run.pid}; stop it first or wait for it to end`);
-    }
-    const config = recordedConfig(run.config);
-    const ck = store.latestCheckpoint(run.id);
-    const resumeState: TrainState | null =
-      ck && ck.optimizer ? { step: ck.step, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, ema: ck.ema ?? ck.params.slice() } : null;
-    return { runId: run.id, config, resumeState };
+    // Check and mark running in one step, so that of two resumes of one run only one trains it.
+    const run = store.claimRun(opts.resumeRunId, process.pid, os.hostname());
+    return releaseOnError(store, run.id, () => {
+      const config = recordedConfig(run.config);
+      const ck = store.latestCheckpoint(run.id);
+      const resumeState: TrainState | null =
+        ck && ck.optimizer ? { step: ck.step, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, ema: ck.ema ?? ck.params.slice() } : null;
+      return { runId: run.id, config, resumeState };
+    });
   }
   if (!opts.config) throw new Error('trainRun needs a config or a run to resume');
   return { runId: '', config: parseConfig(opts.config), resumeState: null };
+}
+
+/**
+ * Runs a run's set-up; if it fails once the run is claimed or created, ends the run
+ * 'interrupted' (resumable) with the reason, instead of leaving it 'running' or 'queued' under
+ * this still-living process where no recovery would notice it.
+ */
+function releaseOnError<T>(store: Store, runId: string | (() => string), setUp: () => T): T {
+  const release = (e: unknown) => {
+    const id = typeof runId === 'string' ? runId : runId();
+    try {
+      if (id) store.finishRun(id, 'interrupted', `training could not start: ${(e as Error).message}`);
+    } catch {
+      // the store itself failed: the original error says more; recovery ends the run later
+    }
+    throw e;
+  };
+  try {
+    const result = setUp();
+    return result instanceof Promise ? (result.catch(release) as T) : result;
+  } catch (e) {
+    return release(e);
+  }
 }
 
 export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
@@ -74,36 +95,39 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   const emit = opts.onEvent ?? (() => {});
   const prep = prepare(store, opts);
   const { config } = prep;
-  const data = loadRunData(config);
-  const backend = await resolveBackend(config.backend, 'train');
-  const net = netSpec(config, data.d);
-
   let runId = prep.runId;
-  if (!runId) {
-    runId = store.createRun({
-      name: runName(config),
-      config,
-      seed: config.train.seed,
-      dataset: config.dataset,
-      interpolant: config.interpolant,
-      backend,
-      onnxruntimeVersion: ortVersion(),
-    }).id;
-  } else {
-    store.updateRun(runId, { backend, onnxruntimeVersion: ortVersion() });
-  }
+  const { backend, net, session } = await releaseOnError(store, () => runId, async () => {
+    const data = loadRunData(config);
+    const backend = await resolveBackend(config.backend, 'train');
+    const net = netSpec(config, data.d);
 
-  const session = await TrainSession.create({
-    config,
-    net,
-    interpolant: getInterpolant(config.interpolant),
-    data: data.train.data,
-    base: data.base?.data ?? null,
-    state: prep.resumeState ?? initialState(net, config.train.seed),
-    backend,
-    threads: config.threads,
+    if (!runId) {
+      runId = store.createRun({
+        name: runName(config),
+        config,
+        seed: config.train.seed,
+        dataset: config.dataset,
+        interpolant: config.interpolant,
+        backend,
+        onnxruntimeVersion: ortVersion(),
+      }).id;
+    } else {
+      store.updateRun(runId, { backend, onnxruntimeVersion: ortVersion() });
+    }
+
+    const session = await TrainSession.create({
+      config,
+      net,
+      interpolant: getInterpolant(config.interpolant),
+      data: data.train.data,
+      base: data.base?.data ?? null,
+      state: prep.resumeState ?? initialState(net, config.train.seed),
+      backend,
+      threads: config.threads,
+    });
+    store.markRunning(runId, process.pid, os.hostname());
+    return { backend, net, session };
   });
-  store.markRunning(runId, process.pid, os.hostname());
   emit({ type: 'started', runId, config, resumedFrom: session.state.step });
 
   const total = config.train.steps;

@@ -1,8 +1,8 @@
-export { openStore, Store } from './store.js';
-export { DATABASE_FILE, openDatabase } from './open.js';
+export { openStore, ORPHAN_SWEEP_MS, Store } from './store.js';
+export { BUSY_TIMEOUT_MS, DATABASE_FILE, openDatabase, openStoreFile, type OpenOptions } from './open.js';
 export { MIGRATIONS, SCHEMA_VERSION, migrate, schemaVersion, type Migration } from './migrations.js';
 export { blobToFloat32, float32ToBlob } from './blobs.js';
-export { isProcessAlive, recoverInterruptedRuns } from './recovery.js';
+export { claimRun, isProcessAlive, OWNED_STATUSES, recoverInterruptedRuns } from './recovery.js';
 export {
   ACTIVE_STATUSES, RUN_STATUSES,
   type FinalStatus, type RunFilter, type RunInit, type RunPatch, type RunRecord, type RunStatus,

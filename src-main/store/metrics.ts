@@ -20,14 +20,20 @@ export interface MetricSeries {
 
 const INSERT_METRIC = 'INSERT OR REPLACE INTO metrics (run_id, name, step, value) VALUES (?, ?, ?, ?)';
 
-/** Appends rows in one transaction (all or none become visible). */
+/**
+ * Appends rows in one transaction (all or none become visible). Every transaction that writes
+ * is IMMEDIATE: it takes the write lock up front, waiting out another process's writes through
+ * the busy timeout. A deferred one that reads first and then writes cannot wait (SQLite answers
+ * SQLITE_BUSY at once rather than risk a deadlock), which is "database is locked" under two
+ * writers.
+ */
 export function appendMetrics(db: Database.Database, runId: string, rows: readonly MetricRow[]): void {
   if (rows.length === 0) return;
   requireRun(db, runId);
   const insert = prepared(db, INSERT_METRIC);
   db.transaction(() => {
     for (const row of rows) insert.run(runId, row.name, row.step, row.value);
-  })();
+  }).immediate();
 }
 
 /**
@@ -43,7 +49,7 @@ export function appendMetricRun(
   const insert = prepared(db, INSERT_METRIC);
   db.transaction(() => {
     for (let i = 0; i < values.length; i++) insert.run(runId, name, firstStep + i, values[i]);
-  })();
+  }).immediate();
 }
 
 /** One metric's series in step order; `afterStep` returns only steps > afterStep (live updates). */

@@ -129,6 +129,8 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     db.transaction(() => {
+      // Another process opening the same folder may have applied it since `current` was read.
+      if (schemaVersion(db) >= migration.version) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();

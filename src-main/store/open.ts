@@ -1,9 +1,10 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { errorCode, UserError } from '../errors.js';
-import { migrate } from './migrations.js';
 import { makeFolders } from '../paths.js';
+import { codeOf, damagedError, storeFailure } from './failures.js';
+import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations.js';
 
 /** The store's file name inside the data folder. */
 export const DATABASE_FILE = 'flowlab.sqlite';
@@ -15,55 +16,143 @@ export const DATABASE_FILE = 'flowlab.sqlite';
  */
 export const BUSY_TIMEOUT_MS = 10_000;
 
+export interface OpenOptions {
+  /** Open without writing anything (no migration, no recovery); writes then fail with a sentence. */
+  readOnly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+export interface OpenedDatabase {
+  db: Database.Database;
+  /** The store's file (the connection's own name is ':memory:' for a read-only snapshot). */
+  file: string;
+  /** Why the store is read-only (a read-only folder or file, or asked for), else null. */
+  readOnlyReason: string | null;
+  busyTimeoutMs: number;
+}
+
 /**
- * Opens (creating if needed) `<dataDir>/flowlab.sqlite`, configured and migrated:
+ * Opens (creating if needed) `<dataDir>/flowlab.sqlite`, checked, configured and migrated:
  * WAL journal (readers never block the writer), synchronous=NORMAL (in WAL mode this loses no
  * committed transaction on an application crash, only possibly the last ones on power loss),
- * foreign keys on (deleting a run cascades), and a busy timeout.
+ * foreign keys on (deleting a run cascades), and a busy timeout. A store in a folder (or a file)
+ * that cannot be written is opened read-only, so its runs can still be listed and exported.
  */
-export function openDatabase(dataDir: string): Database.Database {
+export function openStoreFile(dataDir: string, options: OpenOptions = {}): OpenedDatabase {
   const dir = resolve(dataDir);
-  ensureWritableFolder(dir);
   const file = join(dir, DATABASE_FILE);
+  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  const readOnlyReason = options.readOnly ? 'opened read-only' : writeBlocker(dir, file);
   let db: Database.Database;
   try {
-    db = new Database(file);
+    db = readOnlyReason === null ? new Database(file) : openReadOnly(file);
   } catch (err) {
     throw new UserError(
       `cannot open ${file} (${errorCode(err)}); choose a writable data folder with --data-dir`,
     );
   }
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    if (readOnlyReason === null) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
     db.pragma('foreign_keys = ON');
-    migrate(db);
-  } catch (err) {
-    db.close();
-    if (err instanceof UserError) throw err;
-    if (isSqliteCode(err, 'SQLITE_NOTADB')) {
+    checkIntegrity(db, file);
+    checkSchema(db, file);
+    if (readOnlyReason === null) migrate(db);
+    else if (schemaVersion(db) < SCHEMA_VERSION) {
       throw new UserError(
-        `${file} is not a FlowLab database (${errorCode(err)}); move it aside, or pick another ` +
-          `data folder with --data-dir`,
+        `the store ${file} needs upgrading to this FlowLab's schema but is read-only ` +
+          `(${readOnlyReason}); make the data folder writable, or use the FlowLab that made it`,
       );
     }
-    throw err;
+  } catch (err) {
+    db.close();
+    throw storeFailure(err, file, busyTimeoutMs, readOnlyReason);
   }
-  return db;
+  return { db, file, readOnlyReason, busyTimeoutMs };
 }
 
-function ensureWritableFolder(dir: string): void {
+/**
+ * A read-only connection. A WAL store closed cleanly has no -shm file, and SQLite cannot read it
+ * in place without creating one, which a read-only folder forbids: then the store is read from a
+ * snapshot of its file in memory instead (marked as a rollback-journal file, the same pages, since
+ * an in-memory copy cannot be in WAL mode).
+ */
+function openReadOnly(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    return db;
+  } catch (err) {
+    db.close();
+    if (codeOf(err) !== 'SQLITE_CANTOPEN') throw err;
+  }
+  const bytes = readFileSync(file);
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+  return new Database(bytes, { readonly: true });
+}
+
+/** openStoreFile's connection alone. */
+export function openDatabase(dataDir: string, options: OpenOptions = {}): Database.Database {
+  return openStoreFile(dataDir, options).db;
+}
+
+/**
+ * Null if the store can be written, else why not. A folder that cannot be written but already
+ * holds a store gives read-only access; one that cannot even be created, or holds no store, is
+ * refused. (access(2) answers for the caller's real permissions, read-only mounts and immutable
+ * files included.)
+ */
+function writeBlocker(dir: string, file: string): string | null {
   try {
     makeFolders(dir);
     accessSync(dir, constants.W_OK);
+    if (existsSync(file)) accessSync(file, constants.W_OK);
+    return null;
   } catch (err) {
+    if (existsSync(file)) return `${dir} is not writable: ${errorCode(err)}`;
     throw new UserError(
       `data folder ${dir} is not a writable folder (${errorCode(err)}); choose another with --data-dir`,
     );
   }
 }
 
-function isSqliteCode(err: unknown, code: string): boolean {
-  return !!err && typeof err === 'object' && 'code' in err && err.code === code;
+/**
+ * PRAGMA quick_check: reads every page once (without the slower index cross-checks of
+ * integrity_check), so a damaged file is refused with how to recover, before a run is written
+ * into it or a half-read run is shown as whole.
+ */
+function checkIntegrity(db: Database.Database, file: string): void {
+  const result = db.pragma('quick_check(1)', { simple: true });
+  if (result !== 'ok') throw damagedError(file, `quick_check: ${String(result)}`);
+}
+
+/** FlowLab's tables: a file at a FlowLab schema version without them is someone else's. */
+const FLOWLAB_TABLES = ['runs', 'metrics', 'checkpoints'];
+
+/**
+ * Refuses a SQLite file that is not FlowLab's (another program's tables, no FlowLab schema
+ * version) rather than add FlowLab's tables to it; a newer FlowLab's file is refused by migrate.
+ */
+function checkSchema(db: Database.Database, file: string): void {
+  // One read transaction: read apart, another process's first migration could commit in between
+  // and make a fresh store look like version 0 with tables, i.e. foreign.
+  const { version, tables } = db.transaction(() => ({
+    version: schemaVersion(db),
+    tables: db.prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+    ).pluck().all() as string[],
+  }))();
+  if (version > SCHEMA_VERSION) return;
+  const foreign = version === 0
+    ? tables.length > 0
+    : FLOWLAB_TABLES.some((t) => !tables.includes(t));
+  if (!foreign) return;
+  const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', ...' : '');
+  throw new UserError(
+    `${file} is a SQLite database but not a FlowLab store (schema version ${version}, tables: ` +
+      `${shown || 'none'}); move it out of the data folder, or pick another data folder with --data-dir`,
+  );
 }

@@ -5,7 +5,8 @@ import { nowIso, prepared, secondsBetween } from './statements.js';
 
 /**
  * A run's lifecycle: queued -> running <-> paused -> completed | failed | stopped | interrupted,
- * and back to queued or running to resume. Running time (duration_s) accrues only while running.
+ * and back to queued or running to resume (claimRun in recovery.ts checks and marks in one step).
+ * Running time (duration_s) accrues only while running.
  */
 
 /**
@@ -24,13 +25,18 @@ export function recordProgress(
   );
 }
 
-/** Back in the queue (e.g. to resume an interrupted run). */
-export function markQueued(db: Database.Database, id: string): RunRecord {
+/**
+ * Back in the queue (e.g. to resume an interrupted run), owned by process `pid` on `host` until
+ * it starts: if that process dies first, recovery marks the run interrupted again.
+ */
+export function markQueued(
+  db: Database.Database, id: string, pid: number = process.pid, host: string = hostname(),
+): RunRecord {
   updateRunRow(
     db, id,
     `UPDATE runs SET status = 'queued', updated_at = ?, finished_at = NULL, failure_reason = NULL,
-       pid = NULL, host = NULL, running_since = NULL WHERE id = ?`,
-    nowIso(), id,
+       pid = ?, host = ?, running_since = NULL WHERE id = ?`,
+    nowIso(), pid, host, id,
   );
   return getRun(db, id);
 }
@@ -57,7 +63,7 @@ export function markPaused(db: Database.Database, id: string): RunRecord {
   db.transaction(() => {
     accrueRunningTime(db, id, now);
     updateRunRow(db, id, `UPDATE runs SET status = 'paused', updated_at = ? WHERE id = ?`, now, id);
-  })();
+  }).immediate(); // reads then writes: see appendMetrics
   return getRun(db, id);
 }
 
@@ -74,7 +80,7 @@ export function finishRun(
          pid = NULL WHERE id = ?`,
       status, reason, now, now, id,
     );
-  })();
+  }).immediate();
   return getRun(db, id);
 }
 

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -63,6 +64,13 @@ export interface RunInit {
   appVersion?: string;
   tags?: readonly string[];
   notes?: string;
+  /**
+   * The process that owns the queued run until it marks it running or finishes it (default: this
+   * one); if that process dies first, recovery marks the run interrupted instead of leaving it
+   * queued forever.
+   */
+  pid?: number;
+  host?: string;
 }
 
 /** Fields a caller may change directly; status changes go through markRunning/finishRun/... */
@@ -135,13 +143,13 @@ export function createRun(db: Database.Database, init: RunInit): RunRecord {
     prepared(
       db,
       `INSERT INTO runs (id, name, status, config, seed, backend, app_version, onnxruntime_version,
-         dataset, interpolant, created_at, updated_at, tags, notes)
-       VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         dataset, interpolant, created_at, updated_at, tags, notes, pid, host)
+       VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id, init.name, JSON.stringify(init.config ?? null), init.seed, init.backend ?? null,
       init.appVersion ?? VERSION, init.onnxruntimeVersion ?? null, init.dataset,
       init.interpolant, now, now, JSON.stringify(normalizeTags(init.tags ?? [])),
-      init.notes ?? '',
+      init.notes ?? '', init.pid ?? process.pid, init.host ?? hostname(),
     );
     return id;
   });
