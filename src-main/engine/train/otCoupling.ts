@@ -2,8 +2,8 @@
  * Minibatch optimal-transport coupling as graph code (OT conditional flow matching, SCIENCE.md
  * section 5): before x_t is formed, each base point x0_i of the batch is paired with a data point
  * of the same batch by an entropic OT plan between the two uniform empirical measures, for the
- * squared distance cost C_ij = |x0_i - x1_j|^2 (scaled by its mean, so the regularisation is
- * relative to the typical cost; a large batch is coupled in blocks of OT_BLOCK points).
+ * squared distance cost C_ij = |x0_i - x1_j|^2 (in the equivalent centred and scaled form of
+ * `scaledCost`; a large batch is coupled in blocks of OT_BLOCK points).
  * Log-domain Sinkhorn, K rounds from g = 0:
  *
  *   f_i = -eps logsumexp_j((g_j - C_ij) / eps),   g_j = -eps logsumexp_i((f_i - C_ij) / eps)
@@ -26,22 +26,25 @@ export type Coupling = 'independent' | 'ot';
 export const COUPLINGS: readonly Coupling[] = ['independent', 'ot'];
 
 /**
- * Entropic regularisation relative to the block's mean cost. Measured on 256 points (2-D, two
- * clusters against a standard normal): 0.05 with 20 rounds gives pairs 0.8x the independent
- * squared distance (exact OT: 0.75x); smaller values need many more rounds to converge.
+ * Entropic regularisation relative to the RMS of the centred cost, and Sinkhorn rounds per step
+ * (each an f and a g update). Measured on 128 normal base points against a checkerboard batch:
+ * eps 0.2 with 10 rounds leaves the data marginal of the rows' draws within total variation 0.004
+ * of uniform at an expected pair cost of 4.18 (independent pairs: about 13; the converged plans
+ * of eps 0.1 and 0.05: 3.61 and 3.32, but with 10 rounds their marginals are off by 0.019 and
+ * 0.079, and each further round costs as much as one of these).
  */
-export const OT_REGULARISATION = 0.05;
-/** Sinkhorn rounds per step (each one f and one g update). */
-export const OT_ROUNDS = 20;
+export const OT_REGULARISATION = 0.2;
+export const OT_ROUNDS = 10;
 /**
  * Points per OT block: a batch of B = k OT_BLOCK is coupled within k blocks, so the cost grows
- * like B OT_BLOCK rather than B^2 (a full 1024 x 1024 plan cost 20x a 256 one, measured).
+ * like B OT_BLOCK rather than B^2. On 1024 checkerboard pairs, blocks of 128 gave a mean squared
+ * pair distance of 4.36 against 4.21 for blocks of 256, at half the time.
  */
-export const OT_BLOCK = 256;
+export const OT_BLOCK = 128;
 
 /** Rows per block for a batch of B: OT_BLOCK when it divides B, else the whole batch. */
-export function otBlockRows(B: number): number {
-  return B > OT_BLOCK && B % OT_BLOCK === 0 ? OT_BLOCK : B;
+export function otBlockRows(B: number, block = OT_BLOCK): number {
+  return B > block && B % block === 0 ? block : B;
 }
 
 /** logsumexp over `axis` of x [k, m, m], kept with that axis of size 1. */
@@ -50,13 +53,17 @@ function logSumExp(x: Value, axis: number): Value {
   return op.add(top, op.log(op.reduceSum(op.exp(op.sub(x, top)), [axis], true)));
 }
 
-/** C_ij = |x0_i - x1_j|^2 / mean(C) per block: x0, x1 [k, m, d] give [k, m, m]. */
+/**
+ * The block's cost up to terms in i alone or j alone, which the potentials absorb (the plan is
+ * unchanged): |x0_i - x1_j|^2 = |x0_i|^2 + |x1_j|^2 - 2 x0_i . x1_j, and centring x0 and x1 adds
+ * only such terms, so C~_ij = -2 (x0_i - mean x0) . (x1_j - mean x1), scaled to unit RMS so the
+ * regularisation is relative to the spread a coupling can act on (not to a common offset of the
+ * two clouds). x0, x1 [k, m, d] give [k, m, m].
+ */
 export function scaledCost(x0: Value, x1: Value): Value {
-  const sq0 = op.reduceSum(op.square(x0), [2], true);
-  const sq1 = op.transpose(op.reduceSum(op.square(x1), [2], true), [0, 2, 1]);
-  const cross = op.matmul(x0, op.transpose(x1, [0, 2, 1]));
-  const cost = op.maximum(op.sub(op.add(sq0, sq1), op.mul(cross, 2)), 0);
-  return op.div(cost, op.add(op.reduceMean(cost, [1, 2], true), 1e-12));
+  const centred = (x: Value) => op.sub(x, op.reduceMean(x, [1], true));
+  const cost = op.mul(op.matmul(centred(x0), op.transpose(centred(x1), [0, 2, 1])), -2);
+  return op.div(cost, op.add(op.sqrt(op.reduceMean(op.square(cost), [1, 2], true)), 1e-12));
 }
 
 /** The dual potential g [k, 1, m] after `rounds` log-domain Sinkhorn rounds on the scaled cost. */
@@ -77,9 +84,9 @@ export function sinkhornPotential(cost: Value, reg = OT_REGULARISATION, rounds =
  * Gumbel-max trick with the uniforms u [B m] (m rows per block):
  * argmax_j ((g_j - C_ij) / eps - log(-log u_ij)).
  */
-export function otPartners(x0: Value, x1: Value, u: Value, reg = OT_REGULARISATION, rounds = OT_ROUNDS): Value {
+export function otPartners(x0: Value, x1: Value, u: Value, reg = OT_REGULARISATION, rounds = OT_ROUNDS, block = OT_BLOCK): Value {
   const [B, d] = x0.staticShape();
-  const m = otBlockRows(B);
+  const m = otBlockRows(B, block);
   const blocks = (x: Value) => op.reshape(x, [B / m, m, d]);
   const y1 = blocks(x1);
   const cost = scaledCost(blocks(x0), y1);

@@ -7,7 +7,8 @@ import { Graph } from '../../../../src-main/engine/onnx/graph.js';
 import { createSession, ort } from '../../../../src-main/engine/onnx/runtime.js';
 import { serializeModel } from '../../../../src-main/engine/onnx/serialize.js';
 import { Rng } from '../../../../src-main/engine/random.js';
-import { otPartners } from '../../../../src-main/engine/train/otCoupling.js';
+import * as op from '../../../../src-main/engine/onnx/ops/index.js';
+import { OT_REGULARISATION, OT_ROUNDS, otBlockRows, otPartners, scaledCost, sinkhornPotential } from '../../../../src-main/engine/train/otCoupling.js';
 import { initialState, TrainSession } from '../../../../src-main/engine/train/trainSession.js';
 import { randomGaussian } from '../sample/gaussianFixture.js';
 import { exactAssignment, squaredDistances } from './exactAssignment.js';
@@ -27,7 +28,7 @@ function batch(seed: number) {
     x1[p * 2] = 3 * m[0] + L[0] * u;
     x1[p * 2 + 1] = 3 * m[1] + L[1] * u + L[2] * v;
   }
-  return { x0, x1, u: Float32Array.from({ length: B * B }, () => r.uniform()) };
+  return { x0, x1, u: Float32Array.from({ length: B * otBlockRows(B) }, () => r.uniform()) };
 }
 
 const meanSq = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -53,12 +54,12 @@ test('OT-coupled pairs are closer than independent ones, near the exact assignme
   const g = new Graph('ot');
   const x0 = g.input('x0', 'float32', [B, D]);
   const x1 = g.input('x1', 'float32', [B, D]);
-  const u = g.input('u', 'float32', [B * B]);
+  const u = g.input('u', 'float32', [B * otBlockRows(B)]);
   g.setNamedOutputs({ y: otPartners(x0, x1, u) });
   const session = await createSession(serializeModel(g), { backend: 'cpu', threads: 1 });
   for (const seed of [1, 2]) {
     const b = batch(seed);
-    const out = await session.run({ x0: new ort.Tensor('float32', b.x0, [B, D]), x1: new ort.Tensor('float32', b.x1, [B, D]), u: new ort.Tensor('float32', b.u, [B * B]) });
+    const out = await session.run({ x0: new ort.Tensor('float32', b.x0, [B, D]), x1: new ort.Tensor('float32', b.x1, [B, D]), u: new ort.Tensor('float32', b.u, [b.u.length]) });
     const paired = out.y.data as Float32Array;
     const partner = exactAssignment(squaredDistances(b.x0, b.x1, B, D), B);
     const exact = Float32Array.from({ length: B * D }, (_, i) => b.x1[partner[Math.floor(i / D)] * D + (i % D)]);
@@ -95,4 +96,44 @@ test('an OT-coupled training program is bit-reproducible for a seed however the 
   const ind = await make('independent');
   assert.notDeepEqual(Array.from((await ind.advance(12)).losses), la);
   for (const s of [a, b, ind]) await s.release();
+});
+
+/** Total variation between the data points' shares under the plan's row draws and uniform. */
+async function marginalGap(reg: number, rounds: number): Promise<number> {
+  const m = 128;
+  const g = new Graph('plan');
+  const x0 = g.input('x0', 'float32', [1, m, D]);
+  const x1 = g.input('x1', 'float32', [1, m, D]);
+  const cost = scaledCost(x0, x1);
+  g.setNamedOutputs({ logits: op.div(op.sub(sinkhornPotential(cost, reg, rounds), cost), reg) });
+  const session = await createSession(serializeModel(g), { backend: 'cpu', threads: 1 });
+  const r = new Rng(5);
+  // a checkerboard batch against normal base points: far from the base, so the marginal is at stake
+  const a = Float32Array.from({ length: m * D }, () => r.normal());
+  const b = new Float32Array(m * D);
+  for (let p = 0; p < m; p++) {
+    const x = r.uniform() * 8 - 4;
+    const row = Math.floor(r.uniform() * 4);
+    b[p * 2] = x;
+    b[p * 2 + 1] = -4 + 2 * row + r.uniform() * 2 + (Math.floor(x + 4) % 2) * (row === 3 ? -6 : 2);
+  }
+  const out = await session.run({ x0: new ort.Tensor('float32', a, [1, m, D]), x1: new ort.Tensor('float32', b, [1, m, D]) });
+  const l = out.logits.data as Float32Array;
+  const usage = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const row = l.subarray(i * m, (i + 1) * m);
+    const top = Math.max(...row);
+    const z = row.reduce((acc, v) => acc + Math.exp(v - top), 0);
+    for (let j = 0; j < m; j++) usage[j] += Math.exp(row[j] - top) / z / m;
+  }
+  await session.release();
+  return usage.reduce((acc, u) => acc + Math.abs(u - 1 / m), 0) / 2;
+}
+
+test('the plan\'s row draws keep the data marginal: each data point\'s share is within TV 0.01 of uniform (an unconverged plan is caught)', async (t) => {
+  const tv = await marginalGap(OT_REGULARISATION, OT_ROUNDS);
+  const loose = await marginalGap(0.02, 10);
+  t.diagnostic(`TV ${tv.toFixed(4)} at the defaults; ${loose.toFixed(3)} at eps 0.02 with 10 rounds`);
+  assert.ok(tv < 0.01, `TV ${tv}`);
+  assert.ok(loose > 0.05, `the check should catch an unconverged plan: TV ${loose}`);
 });
