@@ -102,7 +102,7 @@ export function checkSdeSetup(it: Interpolant, eps: number, t0: number, t1: numb
   }
 }
 
-/** The keys of a chunk's steps: streamKey(seed, SDE_STREAM, chunk * steps + k), via `Rng`. */
+/** The counter of step k of chunk `chunk`: its key is streamKey(seed, SDE_STREAM, chunk * steps + k). */
 export function sdeCounter(chunk: number, steps: number, k: number): number {
   return (chunk * steps + k) >>> 0;
 }
