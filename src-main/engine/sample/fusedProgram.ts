@@ -32,7 +32,7 @@ export interface FixedProgramSpec {
 }
 
 /** The graph world of `rkStep`: states are [n, d] values, x + sum_j w_j k_j sums the terms first. */
-function graphWorld(h: Value, field: GraphField): StepWorld<Value, Value> {
+export function graphWorld(h: Value, field: GraphField): StepWorld<Value, Value> {
   return {
     time: graphAlgebra(h),
     combine: (x, terms) => op.add(x, terms.map(([w, k]) => op.mul(k, w)).reduce((acc, term) => op.add(acc, term))),

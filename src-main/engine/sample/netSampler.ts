@@ -1,24 +1,38 @@
 /**
  * Sampling with a trained velocity net: fixed-step solvers run as fused ONNX programs (one
  * session call per chunk of rows), Dormand-Prince drives the `velocity` program from TypeScript.
- * Generation integrates from t = 0 (base) to tMax; encoding (reverse) from tMax back to 0.
+ * Generation integrates from t = 0 (base) to tMax; encoding (reverse) from tMax back to 0. The SDE
+ * samplers `em` and `sde-heun` (sde.ts; Gaussian base only) run as fused programs too, their noise
+ * keyed by a seed and the chunk, so a seed reproduces a sample set.
  */
 import { UserError } from '../../errors.js';
 import { createSession, ort, type Backend } from '../onnx/runtime.js';
 import type { MlpSpec } from '../nets/mlp.js';
+import type { Interpolant } from '../interpolants/schedules.js';
+import { checkSdeSetup, isSdeMethod, SDE_METHODS, SDE_STAGES, type SdeMethod } from './sde.js';
+import { buildSdeProgram, sdeKeys } from './sdeProgram.js';
 import { integrateDopri5, DEFAULT_ATOL, DEFAULT_RTOL } from './dopri5.js';
 import { buildFixedSolverProgram } from './fusedProgram.js';
-import { stagesOf, type FixedMethod, type SolverName } from './rungeKutta.js';
+import { SOLVERS, stagesOf, type FixedMethod, type SolverName } from './rungeKutta.js';
 import type { VelocityFn } from './types.js';
 import { buildVelocityProgram } from './velocityProgram.js';
 
 export { SOLVERS, type SolverName } from './rungeKutta.js';
 
+/** Every sampler: the ODE solvers and the SDE samplers. */
+export type SampleMethod = SolverName | SdeMethod;
+export const SAMPLE_METHODS: readonly SampleMethod[] = [...SOLVERS, ...SDE_METHODS];
+
 /** Rows per fused solver call: big enough to keep the MatMuls efficient, small enough for memory. */
 export const CHUNK_ROWS = 16384;
 
 export interface SolveOptions {
-  solver: SolverName;
+  solver: SampleMethod;
+  /**
+   * The SDE samplers' setting: constant eps >= 0 (tapered near t = 1, sde.ts; 0 is the ODE), the
+   * run's interpolant (for the score) and the seed of the noise. Required for `em` and `sde-heun`.
+   */
+  sde?: { eps: number; interpolant: Interpolant; seed: number };
   /** Fixed-step solvers: number of steps. */
   steps?: number;
   rtol?: number;
@@ -41,6 +55,7 @@ export const DEFAULT_SAMPLE_STEPS = 50;
 
 export class NetSampler {
   private readonly fixed = new Map<string, Promise<ort.InferenceSession>>();
+  private readonly sde = new Map<string, Promise<ort.InferenceSession>>();
   private velocitySession: Promise<ort.InferenceSession> | null = null;
   private readonly paramsTensor: ort.Tensor;
 
@@ -59,6 +74,16 @@ export class NetSampler {
     if (!s) {
       s = createSession(buildFixedSolverProgram({ net: this.net, method, n, snapshots }), { backend: this.backend, threads: this.threads });
       this.fixed.set(key, s);
+    }
+    return s;
+  }
+
+  private sdeSession(method: SdeMethod, interpolant: Interpolant, n: number, snapshots: boolean): Promise<ort.InferenceSession> {
+    const key = `${method}:${interpolant.name}:${n}:${snapshots}`;
+    let s = this.sde.get(key);
+    if (!s) {
+      s = createSession(buildSdeProgram({ net: this.net, method, interpolant, n, snapshots }), { backend: this.backend, threads: this.threads });
+      this.sde.set(key, s);
     }
     return s;
   }
@@ -95,7 +120,12 @@ export class NetSampler {
     const steps = o.steps ?? DEFAULT_SAMPLE_STEPS;
     if (!Number.isInteger(steps) || steps < 1) throw new UserError(`--steps must be a positive whole number, got ${steps}`);
     const rows = Math.min(n, CHUNK_ROWS);
-    const session = await this.fixedSession(o.solver, rows, !!o.snapshots);
+    const sde = isSdeMethod(o.solver) ? o.sde : null;
+    if (isSdeMethod(o.solver)) {
+      if (!sde) throw new UserError(`the ${o.solver} sampler needs its eps, the run's interpolant and a seed`);
+      checkSdeSetup(sde.interpolant, sde.eps, o.t0, o.t1);
+    }
+    const session = isSdeMethod(o.solver) ? await this.sdeSession(o.solver, sde!.interpolant, rows, !!o.snapshots) : await this.fixedSession(o.solver, rows, !!o.snapshots);
     const out = new Float32Array(n * d);
     const trajectory = o.snapshots ? Array.from({ length: steps }, () => new Float32Array(n * d)) : undefined;
     const h = (o.t1 - o.t0) / steps;
@@ -103,12 +133,16 @@ export class NetSampler {
       const count = Math.min(rows, n - start);
       const chunk = new Float32Array(rows * d);
       chunk.set(x0.subarray(start * d, (start + count) * d));
+      const noise: Record<string, ort.Tensor> = sde
+        ? { eps: new ort.Tensor('float32', Float32Array.of(sde.eps), []), keys: new ort.Tensor('uint32', sdeKeys(sde.seed, start / rows, steps), [steps]) }
+        : {};
       const res = await session.run({
         params: this.paramsTensor,
         x: new ort.Tensor('float32', chunk, [rows, d]),
         t0: new ort.Tensor('float32', Float32Array.of(o.t0), []),
         h: new ort.Tensor('float32', Float32Array.of(h), []),
         steps: new ort.Tensor('int64', BigInt64Array.of(BigInt(steps)), []),
+        ...noise,
       });
       out.set((res.x_out.data as Float32Array).subarray(0, count * d), start * d);
       if (trajectory) {
@@ -117,11 +151,11 @@ export class NetSampler {
       }
     }
     // NFE counts velocity evaluations of one batched trajectory, as for dopri5.
-    return { x: out, nfe: steps * stagesOf(o.solver), trajectory };
+    return { x: out, nfe: steps * (isSdeMethod(o.solver) ? SDE_STAGES[o.solver] : stagesOf(o.solver)), trajectory };
   }
 
   async release(): Promise<void> {
-    for (const s of this.fixed.values()) await (await s).release();
+    for (const s of [...this.fixed.values(), ...this.sde.values()]) await (await s).release();
     if (this.velocitySession) await (await this.velocitySession).release();
   }
 }

@@ -30,6 +30,7 @@ import { pathPoint } from '../interpolants/path.js';
 import type { Interpolant } from '../interpolants/schedules.js';
 import { mlpForward, netInput, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
 import { SCHED, SCHED_COLUMNS } from './stepInputs.js';
+import { otCoupledStep, otIndexConstant, type Coupling } from './otCoupling.js';
 
 /** Added to the gradient norm before dividing, so a zero gradient never divides by zero. */
 const CLIP_EPS = 1e-6;
@@ -50,6 +51,8 @@ export interface TrainProgramSpec {
   lossAndGrads?: LossAndGrads;
   /** Exactly this many steps, written out without a Loop (for GPU backends; see above). */
   unroll?: number;
+  /** How a batch's base and data points are paired (default independent; 'ot': otCoupling.ts). */
+  coupling?: Coupling;
 }
 
 /**
@@ -119,6 +122,8 @@ export function drawSteps(spec: TrainProgramSpec, keys: Value, data: Value, base
     x0Uniforms: base ? null : uniformFromBits(part(layout.x0)),
     x1: op.gather(data, indexFromBits(part(layout.x1), spec.nData)),
     zUniforms: layout.z ? uniformFromBits(part(layout.z)) : null,
+    keys,
+    otIndex: spec.coupling === 'ot' ? otIndexConstant(keys.graph, B) : null,
   };
 }
 
@@ -128,7 +133,9 @@ export function stepPairs(spec: TrainProgramSpec, draws: ReturnType<typeof drawS
   const normals = (uniforms: Value) => op.reshape(op.slice(normalFromUniforms(op.gather(uniforms, iter)), [0], [B * d], [0]), [B, d]);
   const x0 = draws.x0 ? op.gather(draws.x0, iter) : normals(draws.x0Uniforms!);
   const z = draws.zUniforms ? normals(draws.zUniforms) : null;
-  return regressionPairs(spec, op.gather(draws.t, iter), x0, op.gather(draws.x1, iter), z);
+  const drawn = op.gather(draws.x1, iter);
+  const x1 = draws.otIndex ? otCoupledStep(x0, drawn, op.gather(draws.keys, iter), draws.otIndex) : drawn;
+  return regressionPairs(spec, op.gather(draws.t, iter), x0, x1, z);
 }
 
 export function buildTrainGraph(spec: TrainProgramSpec): Graph {

@@ -14,6 +14,7 @@ import type { Interpolant } from '../interpolants/schedules.js';
 import { initParams, paramLayout, type MlpSpec } from '../nets/mlp.js';
 import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
 import { buildTrainProgram, type LossAndGrads, type TrainProgramSpec } from './trainProgram.js';
+import type { Coupling } from './otCoupling.js';
 
 /**
  * Steps per unrolled program on GPU backends. On WebGPU over Mesa's software Vulkan device a
@@ -78,6 +79,8 @@ export class TrainSession {
     lossAndGrads?: LossAndGrads;
     /** Steps per unrolled program, or 0 for the Loop program (default: 0 on the CPU, UNROLL_STEPS elsewhere). */
     unroll?: number;
+    /** How each batch's base and data points are paired (default independent). */
+    coupling?: Coupling;
   }): Promise<TrainSession> {
     const { config, net } = opts;
     const d = net.dim;
@@ -92,6 +95,7 @@ export class TrainSession {
       optim: config.train,
       timeSampling: config.train.timeSampling ?? 'uniform',
       lossAndGrads: opts.lossAndGrads,
+      coupling: opts.coupling,
     };
     const build = (unroll: number) =>
       createSession(buildTrainProgram(unroll ? { ...spec, unroll } : spec), { backend: opts.backend, threads: opts.threads, profilePrefix: opts.profilePrefix });
