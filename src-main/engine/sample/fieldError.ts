@@ -17,7 +17,7 @@ import { numbers } from '../interpolants/algebra.js';
 import { pathPoint } from '../interpolants/path.js';
 import { coefficientsAt, type Interpolant } from '../interpolants/schedules.js';
 import { Rng } from '../random.js';
-import { meanAndStdErr } from './meanAndStdErr.js';
+import { meanStdErr as meanAndStdErr } from '../metrics/meanStdErr.js';
 import type { MixtureComponent, MixtureField } from './mixtureField.js';
 import type { VelocityFn } from './types.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultConfig } from '../../../../src-main/engine/config.js';
+import { defaultConfig } from '../../../../src-main/api/config.js';
 import { coefficientsAt, getInterpolant, trig } from '../../../../src-main/engine/interpolants/schedules.js';
 import type { MlpSpec } from '../../../../src-main/engine/nets/mlp.js';
 import { Graph } from '../../../../src-main/engine/onnx/graph.js';
