@@ -13,6 +13,10 @@ import {
 const none = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 const byRun = z.object({ runId }).strict();
+/** Figures by key (api/metricInfo.ts describes them); null where undefined for the run. */
+const evaluationResults = z.record(z.string(), z.number().nullable());
+/** Why each null figure is undefined (e.g. points outside a bounded target's support). */
+const undefinedReasons = z.record(z.string(), z.string());
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) {
   return { args, result, doc };
@@ -83,7 +87,7 @@ export const METHODS = {
   ),
   'runs.evaluations': method(
     byRun,
-    z.array(z.object({ createdAt: z.string(), results: z.record(z.string(), z.number().nullable()) })),
+    z.array(z.object({ createdAt: z.string(), results: evaluationResults, reasons: undefinedReasons })),
     'Every evaluation of a run, oldest first.',
   ),
 
@@ -121,8 +125,8 @@ export const METHODS = {
   ),
   'evaluate.run': method(
     z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional() }).strict(),
-    z.object({ results: z.record(z.string(), z.number().nullable()) }),
-    'Measures the run (distances to held-out data, NLL where available) and records it.',
+    z.object({ results: evaluationResults, reasons: undefinedReasons }),
+    'Measures the run (distances to held-out data, NLL where available) and records it; a figure that is undefined for the run is null, with its reason.',
   ),
   'export.run': method(
     z.object({ runId, format: exportFormat }).strict(),

@@ -8,7 +8,7 @@ import { DEFAULT_SOLVER_STEPS, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { availableBackends } from '../engine/onnx/runtime.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
-import { evaluateRun } from './evaluate.js';
+import { evaluateRun, splitEvaluation } from './evaluate.js';
 import { loadRunWeights } from './runModel.js';
 import { sampleRun } from './sample.js';
 
@@ -48,11 +48,8 @@ export async function sampleWithSnapshots(o: SampleRequest) {
  * The full evaluation (likelihood and KL gap, calibrated distances, transport geometry), recorded
  * with the run; the numeric figures go back to the app.
  */
-export async function evaluationFigures(o: { store: Store; runId: string; n?: number }): Promise<Record<string, number>> {
-  const all = await evaluateRun({ store: o.store, runId: o.runId, n: o.n });
-  const results: Record<string, number> = {};
-  for (const [k, v] of Object.entries(all)) if (typeof v === 'number') results[k] = v;
-  return results;
+export async function evaluationFigures(o: { store: Store; runId: string; n?: number }): Promise<ReturnType<typeof splitEvaluation>> {
+  return splitEvaluation(await evaluateRun({ store: o.store, runId: o.runId, n: o.n }));
 }
 
 export async function backends(): Promise<{ name: string; available: boolean; note?: string }[]> {
