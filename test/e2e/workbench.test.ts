@@ -124,4 +124,23 @@ describe('A researcher\'s first hour in the browser', () => {
     await page.getByTestId('metric-nll').scrollIntoViewIfNeeded();
     await e.shot('wb-03-metrics-bounded-target');
   });
+
+  test('lr 1000 without clipping is marked diverged with what to change, not a green "completed"', async () => {
+    await page.getByRole('link', { name: 'New experiment' }).first().click();
+    await page.getByRole('button', { name: '8 Gaussians, quick look' }).click();
+    await page.getByRole('button', { name: '4. Training' }).click();
+    await page.getByLabel('Learning rate', { exact: true }).fill('1000');
+    await page.getByLabel('Warmup steps', { exact: true }).fill('0');
+    await page.getByText('Optimizer details').click();
+    await page.getByLabel('Gradient clip norm', { exact: true }).fill('0');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const failure = page.getByTestId('run-failure');
+    await failure.waitFor({ timeout: TRAIN_WAIT_MS });
+    const text = (await failure.textContent()) ?? '';
+    assert.match(text, /training diverged/);
+    assert.match(text, /lower the learning rate \(train\.lr\) or enable gradient clipping \(train\.clipNorm/);
+    await page.getByTestId('run-status').filter({ hasText: 'failed' }).waitFor();
+    await e.shot('wb-04-run-diverged');
+  });
 });
