@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   columnStats, EVAL_POINTS, exportFormat, experimentConfigArg, float32Array, float64Array, jobInfo,
-  MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, pointCloud, runFilter, runId, runRecord, settings,
+  MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, pointCloud, SAMPLE_DIRECTIONS, SOLVER_TOLERANCE, runFilter, runId, runRecord, settings,
   solverName, uint8Array,
 } from './schemas.js';
 
@@ -111,12 +111,16 @@ export const METHODS = {
       solver: solverName,
       steps: z.number().int().min(1).max(MAX_SOLVER_STEPS).optional(),
       snapshots: z.number().int().min(2).max(201).optional(),
+      direction: z.enum(SAMPLE_DIRECTIONS).optional(),
+      seed: z.number().int().min(0).max(MAX_SEED).optional(),
+      rtol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
+      atol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
     }).strict(),
     z.object({
       n: z.number(), d: z.number(), nfe: z.number(), seconds: z.number(), x: float32Array,
       snapshots: z.object({ t: z.array(z.number()), xs: z.array(float32Array) }).optional(),
     }),
-    'Draws n samples by solving the flow ODE; optional snapshots along t for the time slider.',
+    'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed; optional snapshots along t for the time slider.',
   ),
   'sample.velocity': method(
     z.object({ runId, t: z.number().min(0).max(1), points: float32Array, n: z.number().int().min(1).max(100_000) }).strict(),

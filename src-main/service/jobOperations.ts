@@ -4,7 +4,7 @@
  * for the time slider, the velocity field on a grid, the numeric figures of an evaluation,
  * export, and which backends work.
  */
-import { DEFAULT_SOLVER_STEPS, type SolverName } from '../api/schemas.js';
+import { DEFAULT_SOLVER_STEPS, type SampleDirection, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { availableBackends } from '../engine/onnx/runtime.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
@@ -24,11 +24,18 @@ export interface SampleRequest {
   steps?: number;
   /** Number of evenly spaced states to return, t = 0 and t = tMax included (fixed-step solvers). */
   snapshots?: number;
+  direction?: SampleDirection;
+  seed?: number;
+  rtol?: number;
+  atol?: number;
 }
 
 export async function sampleWithSnapshots(o: SampleRequest) {
   const steps = o.steps ?? Math.max(o.snapshots ? o.snapshots - 1 : 0, DEFAULT_SOLVER_STEPS);
-  const r = await sampleRun({ store: o.store, runId: o.runId, n: o.n, solver: o.solver, steps, snapshots: o.snapshots !== undefined });
+  const r = await sampleRun({
+    store: o.store, runId: o.runId, n: o.n, solver: o.solver, steps, snapshots: o.snapshots !== undefined,
+    reverse: o.direction === 'encode', seed: o.seed, rtol: o.rtol, atol: o.atol,
+  });
   const base = { n: r.n, d: r.d, nfe: r.nfe, seconds: r.seconds, x: r.x };
   if (!o.snapshots || !r.trajectory) return base;
   const tMax = getInterpolant(loadRunWeights(o.store, o.runId).config.interpolant).tMax;

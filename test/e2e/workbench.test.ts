@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './harness.js';
 
@@ -23,6 +24,7 @@ async function runName(page: Page): Promise<string> {
 describe('A researcher\'s first hour in the browser', () => {
   let e: E2E;
   let page: Page;
+  let boundedRunUrl = '';
 
   before(async () => {
     e = await startE2E();
@@ -106,6 +108,7 @@ describe('A researcher\'s first hour in the browser', () => {
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.getByRole('heading', { name: 'moons to checkerboard' }).waitFor({ timeout: TRAIN_WAIT_MS });
     await page.getByTestId('run-status').filter({ hasText: 'completed' }).waitFor({ timeout: TRAIN_WAIT_MS });
+    boundedRunUrl = page.url();
     await page.getByRole('button', { name: 'Evaluate' }).click();
     await page.getByRole('progressbar', { name: 'Evaluation progress' }).waitFor();
     await page.getByTestId('eval-elapsed').waitFor();
@@ -142,5 +145,50 @@ describe('A researcher\'s first hour in the browser', () => {
     assert.match(text, /lower the learning rate \(train\.lr\) or enable gradient clipping \(train\.clipNorm/);
     await page.getByTestId('run-status').filter({ hasText: 'failed' }).waitFor();
     await e.shot('wb-04-run-diverged');
+  });
+
+  test('the export panel draws exactly the samples asked for (n, solver, tolerance, direction, seed) and saves them', async () => {
+    await page.goto(boundedRunUrl);
+    const panel = page.getByRole('region', { name: 'Draw and export samples' });
+    await panel.waitFor({ timeout: TRAIN_WAIT_MS });
+    await panel.getByLabel('Number of samples').fill('0');
+    await panel.getByRole('button', { name: 'Draw samples' }).click();
+    await panel.getByRole('alert').filter({ hasText: 'Samples must be a whole number from 1 to' }).waitFor();
+    await panel.getByLabel('Number of samples').fill('1234');
+    await panel.getByLabel('Solver', { exact: true }).selectOption('dopri5');
+    await panel.getByLabel('Tolerance').fill('0.0001');
+    await panel.getByLabel('Seed').fill('7');
+
+    const drawCsv = async (): Promise<string[]> => {
+      await panel.getByRole('button', { name: 'Draw samples' }).click();
+      await panel.getByTestId('drawn-summary').filter({ hasText: '1234 points of 2 dimensions generated with dopri5, tolerance 0.0001, seed 7' }).waitFor({ timeout: TRAIN_WAIT_MS });
+      const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Save as CSV' }).click()]);
+      return readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    };
+    const first = await drawCsv();
+    assert.equal(first[0], 'x1,x2');
+    assert.equal(first.length, 1 + 1234, 'exactly n rows, not the preview');
+    assert.deepEqual(await drawCsv(), first, 'the same seed draws the same points');
+    await e.shot('wb-05-export-panel');
+
+    await panel.getByLabel('Direction').selectOption('encode');
+    await panel.getByLabel('Solver', { exact: true }).selectOption('rk4');
+    await panel.getByLabel('Solver steps').fill('20');
+    await panel.getByRole('button', { name: 'Draw samples' }).click();
+    await panel.getByTestId('drawn-summary').filter({ hasText: 'encoded with rk4, 20 steps, seed 7' }).waitFor({ timeout: TRAIN_WAIT_MS });
+    const [npy] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Save as NPY' }).click()]);
+    const bytes = readFileSync((await npy.path())!);
+    assert.equal(bytes.subarray(1, 6).toString('latin1'), 'NUMPY');
+    assert.match(bytes.subarray(10, 128).toString('latin1'), /'shape': \(1234, 2\)/);
+  });
+
+  test('the same panel draws samples for a pretrained model', async () => {
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await page.getByRole('button', { name: 'Open pretrained checkerboard model' }).click();
+    const panel = page.getByRole('region', { name: 'Draw and export samples' });
+    await panel.waitFor({ timeout: TRAIN_WAIT_MS });
+    await panel.getByLabel('Number of samples').fill('500');
+    await panel.getByRole('button', { name: 'Draw samples' }).click();
+    await panel.getByTestId('drawn-summary').filter({ hasText: '500 points of 2 dimensions generated' }).waitFor({ timeout: TRAIN_WAIT_MS });
   });
 });
