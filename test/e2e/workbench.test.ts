@@ -191,4 +191,8 @@ describe('A researcher\'s first hour in the browser', () => {
     await panel.getByRole('button', { name: 'Draw samples' }).click();
     await panel.getByTestId('drawn-summary').filter({ hasText: '500 points of 2 dimensions generated' }).waitFor({ timeout: TRAIN_WAIT_MS });
   });
+
+  test('no page error or Content-Security-Policy violation happened', () => {
+    assert.deepEqual(e.pageErrors, []);
+  });
 });
