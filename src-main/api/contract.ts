@@ -6,13 +6,17 @@
 import { z } from 'zod';
 import {
   columnStats, EVAL_POINTS, exportFormat, experimentConfigArg, float32Array, float64Array, jobInfo,
-  MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, pointCloud, runFilter, runId, runRecord, settings,
+  MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, pointCloud, SAMPLE_DIRECTIONS, SOLVER_TOLERANCE, runFilter, runId, runRecord, settings,
   solverName, uint8Array,
 } from './schemas.js';
 
 const none = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 const byRun = z.object({ runId }).strict();
+/** Figures by key (api/metricInfo.ts describes them); null where undefined for the run. */
+const evaluationResults = z.record(z.string(), z.number().nullable());
+/** Why each null figure is undefined (e.g. points outside a bounded target's support). */
+const undefinedReasons = z.record(z.string(), z.string());
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) {
   return { args, result, doc };
@@ -83,7 +87,7 @@ export const METHODS = {
   ),
   'runs.evaluations': method(
     byRun,
-    z.array(z.object({ createdAt: z.string(), results: z.record(z.string(), z.number().nullable()) })),
+    z.array(z.object({ createdAt: z.string(), results: evaluationResults, reasons: undefinedReasons })),
     'Every evaluation of a run, oldest first.',
   ),
 
@@ -107,12 +111,16 @@ export const METHODS = {
       solver: solverName,
       steps: z.number().int().min(1).max(MAX_SOLVER_STEPS).optional(),
       snapshots: z.number().int().min(2).max(201).optional(),
+      direction: z.enum(SAMPLE_DIRECTIONS).optional(),
+      seed: z.number().int().min(0).max(MAX_SEED).optional(),
+      rtol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
+      atol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
     }).strict(),
     z.object({
       n: z.number(), d: z.number(), nfe: z.number(), seconds: z.number(), x: float32Array,
       snapshots: z.object({ t: z.array(z.number()), xs: z.array(float32Array) }).optional(),
     }),
-    'Draws n samples by solving the flow ODE; optional snapshots along t for the time slider.',
+    'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed; optional snapshots along t for the time slider.',
   ),
   'sample.velocity': method(
     z.object({ runId, t: z.number().min(0).max(1), points: float32Array, n: z.number().int().min(1).max(100_000) }).strict(),
@@ -121,8 +129,8 @@ export const METHODS = {
   ),
   'evaluate.run': method(
     z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional() }).strict(),
-    z.object({ results: z.record(z.string(), z.number().nullable()) }),
-    'Measures the run (distances to held-out data, NLL where available) and records it.',
+    z.object({ results: evaluationResults, reasons: undefinedReasons }),
+    'Measures the run (distances to held-out data, NLL where available) and records it; a figure that is undefined for the run is null, with its reason.',
   ),
   'export.run': method(
     z.object({ runId, format: exportFormat }).strict(),

@@ -6,11 +6,14 @@
 import type { ApiEvent } from './events.js';
 import type { ApiErrorBody } from './contract.js';
 import type { ExperimentConfigInput } from './config.js';
-import type { ExportFormat, SolverName } from './schemas.js';
+import type { ExportFormat, SampleDirection, SolverName } from './schemas.js';
 
 export type JobRequest =
   | { kind: 'train'; config?: ExperimentConfigInput; resumeRunId?: string }
-  | { kind: 'sample'; runId: string; n: number; solver: SolverName; steps?: number; snapshots?: number }
+  | {
+    kind: 'sample'; runId: string; n: number; solver: SolverName; steps?: number; snapshots?: number;
+    direction?: SampleDirection; seed?: number; rtol?: number; atol?: number;
+  }
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
   | { kind: 'evaluate'; runId: string; n?: number }
   | { kind: 'export'; runId: string; format: ExportFormat; out: string }

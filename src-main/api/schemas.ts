@@ -11,6 +11,13 @@ export const MAX_SAMPLE_POINTS = 1_000_000;
 export const MAX_SOLVER_STEPS = 10_000;
 /** Steps of a fixed-step solve when none are given: converged to plotting accuracy for the 2-D fields trained here. */
 export const DEFAULT_SOLVER_STEPS = 50;
+/** dopri5's relative and absolute tolerances: 1e-10 is float64's useful limit, 0.1 already coarse. */
+export const SOLVER_TOLERANCE = { min: 1e-10, max: 0.1 } as const;
+/** Largest seed a call may give: the generator takes 32-bit seeds. */
+export const MAX_SEED = 0xffffffff;
+/** generate: base -> data; encode: held-out data -> base. */
+export const SAMPLE_DIRECTIONS = ['generate', 'encode'] as const;
+export type SampleDirection = (typeof SAMPLE_DIRECTIONS)[number];
 /** Held-out points an evaluation may use: enough for a stable estimate, few enough for exact W2's bound. */
 export const EVAL_POINTS = { min: 100, max: 100_000 } as const;
 /** Largest file the import accepts over the API (bytes): keeps one message under ~270 MB of base64. */

@@ -1,7 +1,8 @@
 /** `flowlab eval`: measure a trained run and store the figures with it. */
 import { UserError } from '../errors.js';
 import { openStore } from '../store/index.js';
-import { evaluateRun, DEFAULT_EVAL_N } from '../service/evaluate.js';
+import { evaluateRun, splitEvaluation, DEFAULT_EVAL_N } from '../service/evaluate.js';
+import { formatFigure, floorNote, metricInfo, metricRows } from '../api/metricInfo.js';
 import { EVAL_POINTS } from '../api/schemas.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
 
@@ -65,9 +66,34 @@ export async function evalCommand(argv: string[]): Promise<number> {
       onNote: (m) => process.stderr.write(`note: ${m}\n`),
     });
     if (v.json) console.log(JSON.stringify(r));
-    else for (const [k, x] of Object.entries(r)) console.log(`${k.padEnd(22)} ${typeof x === 'number' ? x.toPrecision(5) : x}`);
+    else console.log(evaluationText(r).join('\n'));
     return 0;
   } finally {
     store.close();
   }
+}
+
+/**
+ * One line per figure: its name, value +- standard error and unit, its floor, and why it is
+ * undefined where it is; the names and units are the app's (api/metricInfo.ts).
+ */
+export function evaluationText(e: Parameters<typeof splitEvaluation>[0]): string[] {
+  const { results, reasons } = splitEvaluation(e);
+  const lines: string[] = [];
+  for (const info of metricRows(Object.keys(results))) {
+    const value = results[info.key];
+    const label = `${info.name}${info.unit ? ` (${info.unit})` : ''}`.padEnd(44);
+    if (value === null) {
+      lines.push(`${label} undefined: ${reasons[info.key] ?? 'not computed'}`);
+      continue;
+    }
+    let text = formatFigure(info, value);
+    const se = info.stdErr ? results[info.stdErr] : undefined;
+    if (typeof se === 'number') text += ` ± ${formatFigure(metricInfo(info.stdErr!), se)}`;
+    const floor = info.floor ? results[info.floor] : undefined;
+    if (typeof floor === 'number') text += `   floor ${formatFigure(info, floor)}`;
+    const note = floorNote(info, value, floor);
+    lines.push(`${label} ${text}${note ? `   (${note})` : ''}`);
+  }
+  return lines;
 }

@@ -56,7 +56,39 @@ export interface EvaluateOptions {
   onNote?: (message: string) => void;
 }
 
+/**
+ * Figures by key. A figure that is undefined for this run is null, and the string at
+ * `${key}${WHY}` says why (see `splitEvaluation`).
+ */
 export type Evaluation = Record<string, number | string | boolean | null>;
+
+/** The suffix of the key that holds why a figure is undefined. */
+export const WHY = 'Why';
+
+/** Numeric figures (null where undefined) and, for each undefined one, why. */
+export function splitEvaluation(e: Evaluation): { results: Record<string, number | null>; reasons: Record<string, string> } {
+  const results: Record<string, number | null> = {};
+  const reasons: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e)) {
+    if (typeof v === 'number' || v === null) results[k] = v;
+    else if (typeof v === 'string' && k.endsWith(WHY) && k.length > WHY.length) reasons[k.slice(0, -WHY.length)] = v;
+  }
+  return { results, reasons };
+}
+
+/**
+ * Replaces each non-finite figure by null with a reason, so an estimate that blew up is reported
+ * as undefined rather than passed on as Infinity or NaN (which JSON and the contract cannot carry).
+ */
+function nullNonFinite(e: Evaluation): Evaluation {
+  for (const [k, v] of Object.entries(e)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      e[k] = null;
+      if (typeof e[k + WHY] !== 'string') e[k + WHY] = `the estimate came out as ${v} (not a finite number), so it is left undefined`;
+    }
+  }
+  return e;
+}
 
 export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   const started = performance.now();
@@ -111,6 +143,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     }
   }
   out.seconds = (performance.now() - started) / 1000;
+  nullNonFinite(out);
   o.store.saveEvaluation(run.id, { n, solver: o.solver ?? 'dopri5', rtol: o.rtol ?? null, hutchinson: o.hutchinson ?? null, checkpointStep: w.step, ...want }, out);
   return out;
 }
@@ -149,6 +182,8 @@ async function likelihoodFigures(w: RunWeights, data: RunData, test: Float32Arra
       maxSteps: o.maxSteps,
       baseLogDensity: gaussianBase ? standardNormalLogDensity : (x, m) => targetDensity!(x, m),
     });
+    const outside = r.logLikelihood.reduce((c, l) => c + (l === -Infinity ? 1 : 0), 0);
+    if (outside > 0) return outsideSupport(w, data, outside, count, gaussianBase, probes, r.nfe);
     const f: Evaluation = {
       nll: r.nll,
       nllStdErr: r.nllStdErr,
@@ -168,6 +203,34 @@ async function likelihoodFigures(w: RunWeights, data: RunData, test: Float32Arra
   } finally {
     await div.release();
   }
+}
+
+/**
+ * A bounded reference density (a checkerboard's squares) is zero outside its support, so a point
+ * the flow carries there has log-density -infinity: the NLL, bits/dim and KL gap are undefined,
+ * not large. Reported as null with the count and the reason.
+ */
+function outsideSupport(w: RunWeights, data: RunData, outside: number, count: number, gaussianBase: boolean, probes: number, nfe: number): Evaluation {
+  const where = gaussianBase
+    ? `the base density is zero there`
+    : `the target '${w.config.dataset}' has zero density outside its support`;
+  const why = `${outside} of ${count} points (${((100 * outside) / count).toPrecision(2)}%) landed outside the support (${where}); `
+    + `their log-density is -infinity, so this figure is undefined. Train longer or with more steps to bring the flow inside the support`;
+  const f: Evaluation = { outsideSupport: outside, nfe, nllOf: gaussianBase ? 'data' : 'base', divergence: probes ? `hutchinson-${probes}` : 'exact' };
+  for (const k of ['nll', 'nllStdErr', 'bitsPerDim']) {
+    f[k] = null;
+    f[k + WHY] = why;
+  }
+  const h = gaussianBase ? data.train.entropy : data.base?.entropy;
+  if (h) {
+    f.entropy = h.value;
+    if (h.stdErr !== undefined) f.entropyStdErr = h.stdErr;
+    f.klGap = null;
+    f.klGapStdErr = null;
+    f['klGap' + WHY] = why;
+    f['klGapStdErr' + WHY] = why;
+  }
+  return f;
 }
 
 /** n base draws: standard normals, or rows of the base dataset. */

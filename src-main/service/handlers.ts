@@ -21,6 +21,7 @@ import { loadSettings, saveSettings } from './settingsFile.js';
 import { importDataset, previewDataset } from './datasetFiles.js';
 import { importPretrained, listPretrained } from './pretrained.js';
 import { runName } from './train.js';
+import { splitEvaluation, type Evaluation } from './evaluate.js';
 import { makeFolders } from '../paths.js';
 
 export interface HandlerContext {
@@ -92,12 +93,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return { step, n: s.n, d: s.d, data: s.data.subarray(0, s.n * s.d) };
     },
     'runs.evaluations': ({ runId }) =>
-      store.listEvaluations(runId).map((e) => ({
-        createdAt: e.createdAt,
-        results: Object.fromEntries(
-          Object.entries(e.results).filter(([, v]) => typeof v === 'number' || v === null) as [string, number | null][],
-        ),
-      })),
+      store.listEvaluations(runId).map((e) => ({ createdAt: e.createdAt, ...splitEvaluation(e.results as Evaluation) })),
 
     'jobs.list': () => queue.list(),
     'jobs.cancel': ({ jobId }) => {

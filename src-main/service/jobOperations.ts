@@ -4,11 +4,11 @@
  * for the time slider, the velocity field on a grid, the numeric figures of an evaluation,
  * export, and which backends work.
  */
-import { DEFAULT_SOLVER_STEPS, type SolverName } from '../api/schemas.js';
+import { DEFAULT_SOLVER_STEPS, type SampleDirection, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { availableBackends } from '../engine/onnx/runtime.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
-import { evaluateRun } from './evaluate.js';
+import { evaluateRun, splitEvaluation } from './evaluate.js';
 import { loadRunWeights } from './runModel.js';
 import { sampleRun } from './sample.js';
 
@@ -24,11 +24,18 @@ export interface SampleRequest {
   steps?: number;
   /** Number of evenly spaced states to return, t = 0 and t = tMax included (fixed-step solvers). */
   snapshots?: number;
+  direction?: SampleDirection;
+  seed?: number;
+  rtol?: number;
+  atol?: number;
 }
 
 export async function sampleWithSnapshots(o: SampleRequest) {
   const steps = o.steps ?? Math.max(o.snapshots ? o.snapshots - 1 : 0, DEFAULT_SOLVER_STEPS);
-  const r = await sampleRun({ store: o.store, runId: o.runId, n: o.n, solver: o.solver, steps, snapshots: o.snapshots !== undefined });
+  const r = await sampleRun({
+    store: o.store, runId: o.runId, n: o.n, solver: o.solver, steps, snapshots: o.snapshots !== undefined,
+    reverse: o.direction === 'encode', seed: o.seed, rtol: o.rtol, atol: o.atol,
+  });
   const base = { n: r.n, d: r.d, nfe: r.nfe, seconds: r.seconds, x: r.x };
   if (!o.snapshots || !r.trajectory) return base;
   const tMax = getInterpolant(loadRunWeights(o.store, o.runId).config.interpolant).tMax;
@@ -48,11 +55,8 @@ export async function sampleWithSnapshots(o: SampleRequest) {
  * The full evaluation (likelihood and KL gap, calibrated distances, transport geometry), recorded
  * with the run; the numeric figures go back to the app.
  */
-export async function evaluationFigures(o: { store: Store; runId: string; n?: number }): Promise<Record<string, number>> {
-  const all = await evaluateRun({ store: o.store, runId: o.runId, n: o.n });
-  const results: Record<string, number> = {};
-  for (const [k, v] of Object.entries(all)) if (typeof v === 'number') results[k] = v;
-  return results;
+export async function evaluationFigures(o: { store: Store; runId: string; n?: number }): Promise<ReturnType<typeof splitEvaluation>> {
+  return splitEvaluation(await evaluateRun({ store: o.store, runId: o.runId, n: o.n }));
 }
 
 export async function backends(): Promise<{ name: string; available: boolean; note?: string }[]> {

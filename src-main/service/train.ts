@@ -13,6 +13,7 @@ import { getInterpolant } from '../engine/interpolants/schedules.js';
 import { ortVersion, resolveBackend } from '../engine/onnx/runtime.js';
 import { initialState, TrainSession, type TrainState } from '../engine/train/trainSession.js';
 import type { Store } from '../store/index.js';
+import { DivergenceWatch, divergenceReason } from './divergence.js';
 import { loadRunData } from './runData.js';
 import { netSpec } from './runModel.js';
 
@@ -138,6 +139,8 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
     const before = store.metricsSeries(runId, 'loss', startStep - FINAL_LOSS_WINDOW - 1);
     for (let i = 0; i < before.steps.length && before.steps[i] < startStep; i++) recent.push(before.values[i]);
   }
+  const watch = new DivergenceWatch();
+  watch.push(recent, startStep - recent.length);
   let chunk = 10;
   let lastCheckpoint = performance.now();
   const trainStart = performance.now();
@@ -208,6 +211,12 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
           if (recent.length > FINAL_LOSS_WINDOW) recent.shift();
         }
         emit({ type: 'loss', runId, steps: Array.from(good, (_, i) => before.step + i), losses: Array.from(good) });
+      }
+      const blowUp = watch.push(good, before.step);
+      if (blowUp) {
+        session.state = before;
+        checkpoint(before, recent.at(-1) ?? null);
+        return finish('failed', divergenceReason(blowUp));
       }
       if (bad >= 0) {
         session.state = before;

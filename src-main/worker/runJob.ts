@@ -37,7 +37,7 @@ export async function runJob(
     case 'velocity':
       return { v: await velocityGrid({ store, ...request }) };
     case 'evaluate':
-      return { results: await evaluationFigures({ store, runId: request.runId, n: request.n }) };
+      return evaluationFigures({ store, runId: request.runId, n: request.n });
     case 'export':
       return exportRun({ store, ...request });
     case 'backends':

@@ -39,12 +39,18 @@ export interface FieldError {
   message: string;
 }
 
+/** A number box left empty reads as null; say it is empty rather than "got null". */
+function readable(issue: { path: string; problem: string; message: string }): string {
+  const empty = /^(.*), got null$/.exec(issue.problem);
+  return empty ? `${issue.path} is empty; it ${empty[1]}` : issue.message;
+}
+
 /** The first problem with a config, at the field it concerns; null when the config is valid. */
 export function checkConfig(config: ExperimentConfig): FieldError | null {
   const r = checkWithSchema(config);
   if (r.ok) return null;
   const first = r.issues[0];
-  return { field: isFieldPath(first.path) ? first.path : null, message: first.message };
+  return { field: isFieldPath(first.path) ? first.path : null, message: readable(first) };
 }
 
 /** The first problem among the fields of one step (what blocks its Next button). */
@@ -52,7 +58,35 @@ export function checkStep(config: ExperimentConfig, step: WizardStep): FieldErro
   const r = checkWithSchema(config);
   if (r.ok) return null;
   for (const issue of r.issues) {
-    if (isFieldPath(issue.path) ? stepOfField(issue.path) === step : step === 'Review') return { field: isFieldPath(issue.path) ? issue.path : null, message: issue.message };
+    if (isFieldPath(issue.path) ? stepOfField(issue.path) === step : step === 'Review') return { field: isFieldPath(issue.path) ? issue.path : null, message: readable(issue) };
   }
   return null;
+}
+
+/** An imported file as the wizard knows it: where it was saved and how many rows it holds. */
+export interface ImportedRows {
+  path: string;
+  n: number;
+}
+
+/** Training rows left after the held-out split; the same count engine/data/split.ts keeps. */
+export function trainingRows(n: number, heldOut: number): number {
+  if (n < 2) return n;
+  return n - Math.min(n - 1, Math.max(1, Math.round(heldOut * n)));
+}
+
+/**
+ * The batch against the rows of an imported target: training draws each batch from the
+ * training rows, so a larger batch would fail when the run starts.
+ */
+export function checkBatchRows(config: ExperimentConfig, imported: ImportedRows | null): FieldError | null {
+  if (!imported || config.dataset !== imported.path) return null;
+  if (!(typeof config.heldOut === 'number' && typeof config.train.batch === 'number')) return null;
+  const rows = trainingRows(imported.n, config.heldOut);
+  if (config.train.batch <= rows) return null;
+  const held = Math.round(config.heldOut * 100);
+  return {
+    field: 'train.batch',
+    message: `train.batch ${config.train.batch} is larger than the ${rows} training rows of the imported file (${imported.n} rows, ${held}% held out); use ${rows} or less`,
+  };
 }

@@ -1,6 +1,7 @@
 /**
  * The wizard remembers the last experiment started, so the next one begins from it. Stored as
  * JSON in the browser's localStorage; anything unreadable or from an older shape is ignored.
+ * The run's name is not remembered: a name belongs to one run, and the next run gets its own.
  */
 import { defaultConfig, type ExperimentConfig } from '../../../src-main/api/config.js';
 
@@ -21,7 +22,6 @@ export function mergeKnown<T>(base: T, saved: unknown): T {
   for (const key of Object.keys(out)) {
     if (key in (saved as object)) out[key] = mergeKnown(out[key], (saved as Record<string, unknown>)[key]);
   }
-  if ('name' in (saved as object) && typeof (saved as { name: unknown }).name === 'string') out.name = (saved as { name: string }).name;
   return out as T;
 }
 
@@ -30,6 +30,7 @@ export function loadLastConfig(storage: KeyValueStore | null): ExperimentConfig 
   if (!storage) return fallback;
   try {
     const text = storage.getItem(LAST_CONFIG_KEY);
+    // The defaults have no name, so mergeKnown drops a remembered one (stored by older versions).
     return text ? mergeKnown(fallback, JSON.parse(text)) : fallback;
   } catch {
     return fallback;
@@ -38,7 +39,7 @@ export function loadLastConfig(storage: KeyValueStore | null): ExperimentConfig 
 
 export function saveLastConfig(storage: KeyValueStore | null, config: ExperimentConfig): void {
   try {
-    storage?.setItem(LAST_CONFIG_KEY, JSON.stringify(config));
+    storage?.setItem(LAST_CONFIG_KEY, JSON.stringify({ ...config, name: undefined }));
   } catch {
     // Storage full or disabled: remembering is a convenience, never an error.
   }

@@ -1,0 +1,104 @@
+/**
+ * What each figure of an evaluation means, written once for every door: the run page and compare
+ * show these names, units and explanations, and `flowlab eval` prints the same. A figure's
+ * standard error and its floor (the same distance between two independent data samples) are
+ * figures of their own, paired here with the figure they qualify.
+ */
+
+export interface MetricInfo {
+  /** The evaluation key (`klGap`). */
+  key: string;
+  /** Spelled out for people ("KL gap to the true entropy"). */
+  name: string;
+  /** '' for a pure number. */
+  unit: string;
+  /** One line: what it measures and which way is better. */
+  explain: string;
+  /** The key of its standard error, if measured. */
+  stdErr?: string;
+  /** The key of its floor: the value two independent data samples give; below it is noise. */
+  floor?: string;
+  /** A count, printed as a whole number. */
+  integer?: boolean;
+}
+
+/** In the order they are shown. */
+export const METRIC_INFO: readonly MetricInfo[] = [
+  { key: 'nll', name: 'Negative log-likelihood', unit: 'nats', stdErr: 'nllStdErr',
+    explain: 'Mean -log density the model gives held-out points (change of variables along the flow); lower is better' },
+  { key: 'bitsPerDim', name: 'Bits per dimension', unit: 'bits/dim',
+    explain: 'The negative log-likelihood divided by d ln 2, comparable across dimensions; lower is better' },
+  { key: 'entropy', name: 'True entropy of the data', unit: 'nats', stdErr: 'entropyStdErr',
+    explain: 'The entropy of the distribution the points come from, known in closed form or estimated from its exact density' },
+  { key: 'klGap', name: 'KL gap to the true entropy', unit: 'nats', stdErr: 'klGapStdErr',
+    explain: 'NLL minus the true entropy: the KL divergence from the data to the model; 0 is perfect, small negatives are noise' },
+  { key: 'outsideSupport', name: 'Points mapped outside the support', unit: 'points', integer: true,
+    explain: 'Points the flow carries where the reference density is zero; their log-density is -infinity, so the likelihood is undefined' },
+  { key: 'energyDistance', name: 'Energy distance', unit: 'data units', floor: 'energyDistanceFloor',
+    explain: 'A distance between samples and held-out data from mean pairwise distances; 0 for equal distributions, lower is better' },
+  { key: 'mmd', name: 'Squared MMD (RBF kernel)', unit: '', floor: 'mmdFloor',
+    explain: 'Maximum mean discrepancy between samples and held-out data, unbiased: it can dip below 0 when the two match up to noise' },
+  { key: 'slicedW2', name: 'Sliced Wasserstein-2 distance', unit: 'data units', floor: 'slicedW2Floor',
+    explain: 'The W2 distance averaged over random 1-D projections; lower is better' },
+  { key: 'w2', name: 'Wasserstein-2 distance (exact)', unit: 'data units', floor: 'w2Floor',
+    explain: 'The optimal-transport distance between samples and held-out data, solved exactly (n <= 2000); lower is better' },
+  { key: 'kineticEnergy', name: 'Kinetic energy of the path', unit: 'data units²', 
+    explain: 'Integral over t of the mean squared velocity: the transport cost the learned flow pays; lower means more direct' },
+  { key: 'straightness', name: 'Straightness', unit: 'ratio',
+    explain: 'Squared start-to-end displacement over the kinetic energy: 1 for straight constant-speed paths' },
+  { key: 'cycleError', name: 'Cycle-consistency error (mean)', unit: 'data units',
+    explain: 'Mean distance between a point and its image after encoding and decoding again: solver and net error' },
+  { key: 'cycleErrorMax', name: 'Cycle-consistency error (worst)', unit: 'data units',
+    explain: 'The largest encode-then-decode distance over the points' },
+  { key: 'n', name: 'Points evaluated', unit: 'points', integer: true, explain: 'Held-out points used for every figure' },
+  { key: 'd', name: 'Dimension', unit: '', integer: true, explain: 'The dimension of the data' },
+  { key: 'nfe', name: 'Function evaluations', unit: 'calls', integer: true,
+    explain: 'Velocity-net evaluations the likelihood solve took (adaptive solvers take more where the flow bends)' },
+  { key: 'seconds', name: 'Evaluation time', unit: 's', explain: 'Wall time of the whole evaluation' },
+];
+
+const BY_KEY = new Map(METRIC_INFO.map((m) => [m.key, m]));
+/** Keys shown beside another figure (standard errors, floors), not as rows of their own. */
+const PAIRED = new Set(METRIC_INFO.flatMap((m) => [m.stdErr, m.floor].filter((k): k is string => !!k)));
+
+export function metricInfo(key: string): MetricInfo | undefined {
+  return BY_KEY.get(key);
+}
+
+export function isPairedKey(key: string): boolean {
+  return PAIRED.has(key);
+}
+
+/**
+ * The rows to show for a set of results: known figures in table order, then any unknown keys
+ * (named by their key), leaving out standard errors and floors (shown with their figure).
+ */
+export function metricRows(keys: Iterable<string>): MetricInfo[] {
+  const present = new Set(keys);
+  const known = METRIC_INFO.filter((m) => present.has(m.key));
+  const unknown = [...present].filter((k) => !BY_KEY.has(k) && !PAIRED.has(k)).sort()
+    .map((key) => ({ key, name: key, unit: '', explain: 'A figure without a description' }));
+  return [...known, ...unknown];
+}
+
+/**
+ * Why a figure or its floor reads as it does, when it needs saying: an unbiased estimate (MMD)
+ * dips below 0 by noise, and a figure at or below its floor is indistinguishable from the data.
+ */
+export function floorNote(info: MetricInfo, value: number, floor: number | null | undefined): string | null {
+  if (value < 0) return 'below 0: an unbiased estimate dips below 0 by noise when samples and data match; read it as 0';
+  const hasFloor = floor !== null && floor !== undefined && Number.isFinite(floor);
+  if (hasFloor && value <= floor) {
+    return 'at or below its floor (the value two independent data samples give): the difference from the data is noise';
+  }
+  if (hasFloor && floor < 0) return 'the floor is below 0 by noise (an unbiased estimate), so read it as 0';
+  return null;
+}
+
+/** A figure as text: integers for counts, 4 significant digits otherwise. */
+export function formatFigure(info: MetricInfo | undefined, value: number): string {
+  if (info?.integer) return String(Math.round(value));
+  const a = Math.abs(value);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return value.toExponential(3);
+  return String(Number(value.toPrecision(4)));
+}

@@ -1,0 +1,43 @@
+/**
+ * The export panel's request: what the user typed, checked against the contract's limits with a
+ * one-line message at the field, then the `sample.run` arguments.
+ */
+import {
+  DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, SOLVER_TOLERANCE,
+  type SampleDirection, type SolverName,
+} from '../../src-main/api/schemas.js';
+import type { ArgsOf } from '../../src-main/api/contract.js';
+
+export interface SampleForm {
+  n: number;
+  solver: SolverName;
+  steps: number;
+  tolerance: number;
+  direction: SampleDirection;
+  seed: number;
+}
+
+export const DEFAULT_SAMPLE_FORM: SampleForm = { n: 10_000, solver: 'rk4', steps: DEFAULT_SOLVER_STEPS, tolerance: 1e-5, direction: 'generate', seed: 0 };
+
+function wholeIn(v: unknown, lo: number, hi: number): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+}
+
+/** The first problem, by field, or the arguments of `sample.run`. */
+export function sampleArgs(runId: string, f: SampleForm): { field: keyof SampleForm; message: string } | { args: ArgsOf<'sample.run'> } {
+  if (!wholeIn(f.n, 1, MAX_SAMPLE_POINTS)) return { field: 'n', message: `Samples must be a whole number from 1 to ${MAX_SAMPLE_POINTS}` };
+  if (!wholeIn(f.seed, 0, MAX_SEED)) return { field: 'seed', message: `Seed must be a whole number from 0 to ${MAX_SEED}` };
+  const args: ArgsOf<'sample.run'> = { runId, n: f.n, solver: f.solver, direction: f.direction, seed: f.seed };
+  if (f.solver === 'dopri5') {
+    const t = f.tolerance;
+    if (!(typeof t === 'number' && t >= SOLVER_TOLERANCE.min && t <= SOLVER_TOLERANCE.max)) {
+      return { field: 'tolerance', message: `Tolerance must be a number from ${SOLVER_TOLERANCE.min} to ${SOLVER_TOLERANCE.max} (1e-5 is a good default)` };
+    }
+    args.rtol = t;
+    args.atol = t;
+  } else {
+    if (!wholeIn(f.steps, 1, MAX_SOLVER_STEPS)) return { field: 'steps', message: `Steps must be a whole number from 1 to ${MAX_SOLVER_STEPS}` };
+    args.steps = f.steps;
+  }
+  return { args };
+}
