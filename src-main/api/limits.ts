@@ -1,0 +1,10 @@
+/**
+ * Limits that hold in every door and that the engine checks too (it may import this file, not
+ * the rest of the contract). schemas.ts re-exports them for the API's schemas.
+ */
+
+/**
+ * Largest data file FlowLab reads (bytes), uploaded, picked or named on the command line: keeps
+ * one upload message under ~270 MB of base64 and a parsed table in a few hundred MB.
+ */
+export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
