@@ -15,6 +15,7 @@ import { ortVersion, resolveBackend } from '../engine/onnx/runtime.js';
 import { initialState, TrainSession, type TrainState } from '../engine/train/trainSession.js';
 import type { Store } from '../store/index.js';
 import { loadRunData } from './runData.js';
+import { checkTrainingMemory } from './jobLimits.js';
 import { netSpec } from './runModel.js';
 
 /** Steps per session call are tuned so one call takes about this long (UI stays live, overhead small). */
@@ -75,6 +76,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   const prep = prepare(store, opts);
   const { config } = prep;
   const data = loadRunData(config);
+  checkTrainingMemory(config, data.d, data.train.n);
   const backend = await resolveBackend(config.backend, 'train');
   const net = netSpec(config, data.d);
 

@@ -76,4 +76,22 @@ describe('jobs through the API', () => {
     const next = await client.ok('sample.run', { runId: run.id, n: 100, solver: 'euler', steps: 5 });
     assert.equal(next.n, 100);
   });
+
+  test('a job whose memory estimate is over the limit is refused with the estimate and how to reduce it', async () => {
+    const [model] = await client.ok('pretrained.list');
+    const run = await client.ok('pretrained.import', { name: model.name });
+    const started = Date.now();
+    // 10^6 points x 10,001 recorded states x 2-D: 80 GB, which once got the engine killed.
+    const sample = await client.call('sample.run', { runId: run.id, n: 1_000_000, solver: 'euler', steps: 10_000, snapshots: 51 });
+    assert.equal(sample.error?.kind, 'user');
+    assert.match(sample.error!.message, /^this sampling would need about 74\.6 GB \(n 1,000,000 x d 2 x 10,001 recorded states as float32\), more than the 4\.0 GB a job may use; lower n or steps/);
+    assert.ok(Date.now() - started < 10_000);
+    const { jobId } = await client.ok('train.start', {
+      config: { dataset: 'moons', net: { width: 8192, depth: 64 }, train: { seed: 1, steps: 10, batch: 65_536 } },
+    });
+    const failed = (await client.waitFor((e) => e.type === 'jobFailed' && e.jobId === jobId, 60_000)) as { reason: string };
+    assert.match(failed.reason, /^this training would need about [\d.]+ GB \(.*parameters x 5 copies.*\), more than the 4\.0 GB a job may use; lower net\.width, net\.depth or train\.batch/);
+    const next = await client.ok('sample.run', { runId: run.id, n: 100, solver: 'euler', steps: 5 });
+    assert.equal(next.n, 100, 'the engine lanes answer afterwards');
+  });
 });
