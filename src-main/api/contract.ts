@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  columnStats, EVAL_POINTS, exportFormat, experimentConfigArg, float32Array, float64Array, jobInfo,
+  columnStats, EVAL_POINTS, exportFormat, failedJob, experimentConfigArg, float32Array, float64Array, jobInfo,
   MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, pointCloud, SAMPLE_DIRECTIONS, SOLVER_TOLERANCE, runFilter, runId, runRecord, settings,
   solverName, uint8Array,
 } from './schemas.js';
@@ -17,6 +17,7 @@ const byRun = z.object({ runId }).strict();
 const evaluationResults = z.record(z.string(), z.number().nullable());
 /** Why each null figure is undefined (e.g. points outside a bounded target's support). */
 const undefinedReasons = z.record(z.string(), z.string());
+const importedDataset = z.object({ path: z.string(), n: z.number(), d: z.number(), columns: z.array(columnStats), preview: pointCloud });
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) {
   return { args, result, doc };
@@ -49,8 +50,13 @@ export const METHODS = {
   ),
   'datasets.import': method(
     z.object({ fileName: z.string().min(1).max(255), bytes: uint8Array.refine((b) => b.byteLength <= MAX_IMPORT_BYTES, 'file too large') }).strict(),
-    z.object({ path: z.string(), n: z.number(), d: z.number(), columns: z.array(columnStats), preview: pointCloud }),
+    importedDataset,
     'Checks and saves an uploaded CSV or NPY file into the data folder; returns its stats and a preview.',
+  ),
+  'datasets.choose': method(
+    none,
+    importedDataset.nullable(),
+    'Desktop app: asks for a CSV or NPY file with a file dialog and imports it like an upload; null if the user cancelled.',
   ),
 
   'pretrained.list': method(
@@ -92,7 +98,12 @@ export const METHODS = {
   ),
 
   'jobs.list': method(none, z.array(jobInfo), 'Jobs waiting, running or paused, in order.'),
-  'jobs.cancel': method(z.object({ jobId: z.string().min(1).max(100) }).strict(), ok, 'Removes a job that has not started yet.'),
+  'jobs.cancel': method(
+    z.object({ jobId: z.string().min(1).max(100) }).strict(),
+    ok,
+    'Cancels a job: a waiting one is removed, a running sample or evaluation ends, a running training stops resumably.',
+  ),
+  'jobs.failed': method(none, z.array(failedJob), 'Trainings that failed before their run existed, with the reason, for an hour.'),
 
   'train.start': method(
     z.object({ config: experimentConfigArg }).strict(),

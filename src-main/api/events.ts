@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ExperimentConfig } from './config.js';
-import { float32Array, jobInfo } from './schemas.js';
+import { failedJob, float32Array, jobInfo } from './schemas.js';
 
 export const trainSummary = z.object({
   runId: z.string(),
@@ -51,6 +51,8 @@ export const apiEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('done'), runId: z.string(), summary: trainSummary }),
   z.object({ type: z.literal('failed'), runId: z.string(), reason: z.string() }),
+  /** A training failed before its run existed (too few rows, a text cell, a missing file). */
+  failedJob.extend({ type: z.literal('jobFailed') }),
   /** The queue changed: every job waiting, running or paused, in order. */
   z.object({ type: z.literal('jobs'), jobs: z.array(jobInfo) }),
 ]);
@@ -58,5 +60,5 @@ export const apiEvent = z.discriminatedUnion('type', [
 export type ApiEvent = z.infer<typeof apiEvent>;
 export type ApiEventType = ApiEvent['type'];
 /** What a running job reports; the queue adds 'jobs'. */
-export type EngineEvent = Exclude<ApiEvent, { type: 'jobs' }>;
+export type EngineEvent = Exclude<ApiEvent, { type: 'jobs' | 'jobFailed' }>;
 export type TrainSummary = z.infer<typeof trainSummary>;

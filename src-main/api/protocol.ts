@@ -17,7 +17,9 @@ export type JobRequest =
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
   | { kind: 'evaluate'; runId: string; n?: number }
   | { kind: 'export'; runId: string; format: ExportFormat; out: string }
-  | { kind: 'backends' };
+  | { kind: 'backends' }
+  /** Reads a data file off the door's thread: its size, first rows, (stats) column stats, hash. */
+  | { kind: 'dataset'; path: string; rows: number; stats?: boolean };
 
 export type JobKind = JobRequest['kind'];
 

@@ -20,8 +20,7 @@ export const SAMPLE_DIRECTIONS = ['generate', 'encode'] as const;
 export type SampleDirection = (typeof SAMPLE_DIRECTIONS)[number];
 /** Held-out points an evaluation may use: enough for a stable estimate, few enough for exact W2's bound. */
 export const EVAL_POINTS = { min: 100, max: 100_000 } as const;
-/** Largest file the import accepts over the API (bytes): keeps one message under ~270 MB of base64. */
-export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
+export { MAX_IMPORT_BYTES } from './limits.js';
 
 export const float32Array = z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array');
 export const float64Array = z.custom<Float64Array>((v) => v instanceof Float64Array, 'expected a Float64Array');
@@ -91,7 +90,7 @@ export const columnStats = z.object({
   max: z.number(),
 });
 
-export const jobKind = z.enum(['train', 'sample', 'velocity', 'evaluate', 'export', 'backends']);
+export const jobKind = z.enum(['train', 'sample', 'velocity', 'evaluate', 'export', 'backends', 'dataset']);
 export const jobInfo = z.object({
   jobId: z.string(),
   kind: jobKind,
@@ -99,6 +98,16 @@ export const jobInfo = z.object({
   runId: z.string().nullable(),
   name: z.string(),
   state: z.enum(['queued', 'running', 'paused']),
+});
+
+/** A training that failed before its run existed: why, for the page that queued it. */
+export const failedJob = z.object({
+  jobId: z.string(),
+  name: z.string(),
+  /** One line: what was wrong and how to fix it. */
+  reason: z.string(),
+  /** When it failed (ISO 8601). */
+  at: z.string(),
 });
 
 export const settings = z.object({
@@ -109,6 +118,7 @@ export const settings = z.object({
 export type RunRecordWire = z.infer<typeof runRecord>;
 export type RunFilter = z.infer<typeof runFilter>;
 export type JobInfo = z.infer<typeof jobInfo>;
+export type FailedJob = z.infer<typeof failedJob>;
 export type Settings = z.infer<typeof settings>;
 export type ColumnStats = z.infer<typeof columnStats>;
 export type SolverName = z.infer<typeof solverName>;

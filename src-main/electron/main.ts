@@ -44,6 +44,12 @@ async function start(): Promise<void> {
       const r = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? null : r.filePath;
     },
+    // The only way a desktop page reads a file of the user's: one the user picked here.
+    chooseDataFile: async () => {
+      const options = { properties: ['openFile' as const], filters: [{ name: 'Data (CSV or NumPy)', extensions: ['csv', 'npy'] }] };
+      const r = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
+    },
     log: (line) => console.error(line),
   });
   const dispatch = flowlab.dispatch;

@@ -19,6 +19,7 @@ export interface AppOptions {
   /** Every event for the door's clients (already in the contract's shape). */
   onEvent: (event: ApiEvent) => void;
   chooseExportPath?: HandlerContext['chooseExportPath'];
+  chooseDataFile?: HandlerContext['chooseDataFile'];
   /** Where internal errors are reported. */
   log: (line: string) => void;
 }
@@ -47,7 +48,9 @@ export function createApp(o: AppOptions): App {
       }
     },
   });
-  const handlers = createHandlers({ store, queue, dataDir: o.dataDir, door: o.door, chooseExportPath: o.chooseExportPath });
+  const handlers = createHandlers({
+    store, queue, dataDir: o.dataDir, door: o.door, chooseExportPath: o.chooseExportPath, chooseDataFile: o.chooseDataFile,
+  });
   const dispatch = createDispatch(handlers, (method, err) => o.log(`error in ${method}: ${(err as Error)?.stack ?? err}`));
   return {
     store,

@@ -25,6 +25,7 @@ import { NetSampler, type SolverName } from '../engine/sample/netSampler.js';
 import type { Store } from '../store/index.js';
 import { drawRows } from '../engine/data/index.js';
 import { loadRunData, type RunData } from './runData.js';
+import { checkEvaluationMemory } from './jobLimits.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
 
 export const DEFAULT_EVAL_N = 2000;
@@ -111,6 +112,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     o.onNote?.(`n = ${n} is larger than the ${data.test.n} held-out points; using all ${data.test.n}`);
     n = data.test.n;
   }
+  checkEvaluationMemory(n, data.d);
   const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');
   const threads = o.threads ?? w.config.threads;
   const seed = o.seed ?? (w.config.train.seed ^ EVAL_STREAM) >>> 0;

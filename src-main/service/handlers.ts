@@ -18,7 +18,8 @@ import type { JobRequest } from '../api/protocol.js';
 import { RESUMABLE_STATUSES } from '../api/schemas.js';
 import type { JobQueue } from './jobs.js';
 import { loadSettings, saveSettings } from './settingsFile.js';
-import { importDataset, previewDataset } from './datasetFiles.js';
+import { importChosenFile, importDataset, type Summarize, type TableSummary } from './datasetFiles.js';
+import { checkChosenDataset } from './datasetAccess.js';
 import { importPretrained, listPretrained } from './pretrained.js';
 import { runName } from './train.js';
 import { splitEvaluation, type Evaluation } from './evaluate.js';
@@ -34,6 +35,8 @@ export interface HandlerContext {
    * server writes into the data folder and sends the bytes for the browser to download.
    */
   chooseExportPath?: (suggestedName: string) => Promise<string | null>;
+  /** Electron: asks for a data file with an open dialog (null = the user cancelled). */
+  chooseDataFile?: () => Promise<string | null>;
 }
 
 /** File name suffix of each export format. */
@@ -45,6 +48,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   async function job(request: JobRequest, name: string): Promise<unknown> {
     return queue.submit(request, name).done;
   }
+
+  /** Data files are read in the engine's interactive lane, never on the door's event loop. */
+  const summarize: Summarize = async (path, rows, stats) =>
+    (await job({ kind: 'dataset', path, rows, stats }, `read ${basename(path)}`)) as TableSummary;
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -63,15 +70,21 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'datasets.list': () =>
       Object.values(TOYS).map((t) => ({ name: t.name, label: t.title, description: t.description, dim: t.d })),
-    'datasets.preview': ({ name, n, seed }) => {
+    'datasets.preview': async ({ name, n, seed }) => {
       if (name in TOYS) return { n, d: 2, data: getToy(name).sample(n, seed) };
       if (isGaussianSpec(name)) {
         const g = parseGaussianSpec(name);
         return { n, d: g.d, data: g.sample(n, seed) };
       }
-      return previewDataset(name, n);
+      checkChosenDataset(store, dataDir, name);
+      return (await summarize(name.trim(), n, false)).preview;
     },
-    'datasets.import': ({ fileName, bytes }) => importDataset(dataDir, fileName, bytes),
+    'datasets.import': ({ fileName, bytes }) => importDataset({ dataDir, fileName, bytes, summarize }),
+    'datasets.choose': async () => {
+      if (!ctx.chooseDataFile) throw new UserError('a file dialog opens in the desktop app only; in the browser, upload the file with Choose file');
+      const path = await ctx.chooseDataFile();
+      return path === null ? null : importChosenFile({ dataDir, path, summarize });
+    },
 
     'runs.list': ({ filter }) => store.listRuns(filter ?? {}) as ResultOf<'runs.list'>,
     'runs.get': ({ runId }) => store.getRun(runId) as ResultOf<'runs.get'>,
@@ -96,6 +109,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       store.listEvaluations(runId).map((e) => ({ createdAt: e.createdAt, ...splitEvaluation(e.results as Evaluation) })),
 
     'jobs.list': () => queue.list(),
+    'jobs.failed': () => queue.listFailed(),
     'jobs.cancel': ({ jobId }) => {
       queue.cancel(jobId);
       return { ok: true };
@@ -103,8 +117,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'train.start': ({ config }) => {
       const valid = parseConfig(config);
+      checkChosenDataset(store, dataDir, valid.dataset);
+      checkChosenDataset(store, dataDir, valid.base);
       const { jobId, position, done } = queue.submit({ kind: 'train', config: valid }, runName(valid));
-      done.catch(() => undefined); // the outcome reaches the client as events
+      // The outcome reaches the client as events: the run's own, or 'jobFailed' (see jobs.ts).
+      done.catch(() => undefined);
       return { jobId, position };
     },
     'train.resume': ({ runId }) => {

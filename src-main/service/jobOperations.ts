@@ -15,6 +15,7 @@ import { sampleRun } from './sample.js';
 export { runTraining } from './runTraining.js';
 export { exportRun } from './export.js';
 export { velocityGrid } from './sample.js';
+export { summarizeTable } from './datasetFiles.js';
 
 export interface SampleRequest {
   store: Store;

@@ -7,7 +7,7 @@
 import { UserError } from '../errors.js';
 import type { ApiEvent } from '../api/events.js';
 import type { ApiErrorBody } from '../api/contract.js';
-import type { JobInfo } from '../api/schemas.js';
+import type { FailedJob, JobInfo } from '../api/schemas.js';
 import type { ControlAction, FromEngine, JobKind, JobRequest, ToEngine } from '../api/protocol.js';
 
 /** A running engine process, as the door started it (child_process.fork or utilityProcess). */
@@ -22,6 +22,19 @@ export type StartEngine = () => EngineProcess;
 
 /** How long close() waits for an engine process to stop its jobs and exit (ms). */
 const ENGINE_EXIT_GRACE_MS = 7000;
+
+/**
+ * Jobs that may wait in one lane. Past this a submit is refused: a client looping on a call
+ * cannot grow the queue (and the memory behind it) without bound.
+ */
+export const MAX_WAITING_JOBS = 100;
+/** How long a training that failed before its run existed stays listed with its reason (ms). */
+export const FAILED_JOB_TTL_MS = 60 * 60 * 1000;
+/** Failed jobs kept at most (the newest). */
+const MAX_FAILED_JOBS = 50;
+
+/** Jobs that can be cancelled while they run: the interactive lane's, which keep no state. */
+const CANCELLABLE_RUNNING: readonly JobKind[] = ['sample', 'velocity', 'evaluate', 'dataset', 'backends'];
 
 /** A failed job's error, as the engine reported it. */
 export class JobError extends Error {
@@ -68,6 +81,7 @@ export class JobQueue {
   private readonly lanes: Record<LaneName, Lane> = { train: new Lane(), interactive: new Lane() };
   private nextId = 1;
   private closed = false;
+  private failed: FailedJob[] = [];
 
   constructor(private readonly options: JobQueueOptions) {}
 
@@ -75,11 +89,16 @@ export class JobQueue {
   submit(request: JobRequest, name: string): { jobId: string; position: number; done: Promise<unknown> } {
     if (this.closed) throw new Error('the job queue is closed');
     const lane = this.lanes[laneOf(request.kind)];
+    if (lane.waiting.length >= MAX_WAITING_JOBS) {
+      throw new UserError(
+        `the queue already holds ${MAX_WAITING_JOBS} waiting ${laneOf(request.kind) === 'train' ? 'trainings' : 'jobs'}; wait for some to finish or cancel some, then try again`,
+      );
+    }
     const jobId = `j${this.nextId++}`;
     let resolve!: (r: unknown) => void;
     let reject!: (e: Error) => void;
     const done = new Promise<unknown>((res, rej) => { resolve = res; reject = rej; });
-    const runId = request.kind === 'train' ? request.resumeRunId ?? null : request.kind === 'backends' ? null : request.runId;
+    const runId = request.kind === 'train' ? request.resumeRunId ?? null : request.kind === 'backends' || request.kind === 'dataset' ? null : request.runId;
     const position = lane.waiting.length + (lane.current ? 1 : 0);
     lane.waiting.push({ jobId, kind: request.kind, request, name, runId, state: 'queued', resolve, reject });
     this.pump(lane);
@@ -98,7 +117,20 @@ export class JobQueue {
     return out;
   }
 
-  /** Removes a job that has not started; throws a UserError for a running or unknown one. */
+  /** Trainings that failed before their run existed, newest last, for FAILED_JOB_TTL_MS. */
+  listFailed(now = Date.now()): FailedJob[] {
+    this.failed = this.failed.filter((f) => now - Date.parse(f.at) < FAILED_JOB_TTL_MS);
+    return [...this.failed];
+  }
+
+  /**
+   * Cancels a job. A waiting one is removed; a running training stops resumably (as train.stop);
+   * a running sample, velocity field or evaluation ends at once: its engine process is ended and
+   * the lane starts a fresh one for the next job. Ending the process, rather than asking it, is
+   * what makes this prompt: a fused solver runs all its steps inside one ONNX Runtime call that
+   * nothing can interrupt, and such jobs keep no state worth saving (the store's transactions
+   * roll back whatever was half-written).
+   */
   cancel(jobId: string): void {
     for (const lane of Object.values(this.lanes)) {
       const i = lane.waiting.findIndex((j) => j.jobId === jobId);
@@ -108,11 +140,27 @@ export class JobQueue {
         this.announce();
         return;
       }
-      if (lane.current?.jobId === jobId) {
-        throw new UserError(`job ${jobId} is already running; stop its run instead`);
+      const job = lane.current;
+      if (job?.jobId !== jobId) continue;
+      if (job.kind === 'train') {
+        lane.engine?.send({ type: 'control', jobId, action: 'stop' });
+        return;
       }
+      if (!CANCELLABLE_RUNNING.includes(job.kind)) {
+        throw new UserError(`job ${jobId} (${job.kind}) is already writing its file and finishes in moments; it cannot be cancelled now`);
+      }
+      const engine = lane.engine;
+      lane.engine = null;
+      lane.ready = false;
+      lane.exited = null;
+      lane.current = null;
+      engine?.kill();
+      job.reject(new UserError(`job ${jobId} (${job.name}) was cancelled`));
+      this.announce();
+      this.pump(lane);
+      return;
     }
-    throw new UserError(`no queued job ${jobId}; list jobs to see the queue`);
+    throw new UserError(`no job ${jobId} in the queue; list jobs to see the queue`);
   }
 
   /** Pause, unpause or stop the training of a run; stopping a queued one removes it. */
@@ -192,7 +240,10 @@ export class JobQueue {
     }
     lane.current = null;
     if (message.type === 'result') job.resolve(message.result);
-    else job.reject(message.error.kind === 'user' ? new UserError(message.error.message) : new JobError(message.error));
+    else {
+      job.reject(message.error.kind === 'user' ? new UserError(message.error.message) : new JobError(message.error));
+      if (job.kind === 'train' && !job.runId) this.failedBeforeRun(job, message.error.message);
+    }
     this.announce();
     this.pump(lane);
   }
@@ -209,13 +260,30 @@ export class JobQueue {
         : `the engine process ended unexpectedly (exit code ${code ?? 'none'})`;
       if (job.kind === 'train' && job.runId) this.options.onRunLost?.(job.runId, reason);
       if (job.kind === 'train' && job.runId) this.options.onEvent({ type: 'failed', runId: job.runId, reason });
+      if (job.kind === 'train' && !job.runId) this.failedBeforeRun(job, reason);
       job.reject(new Error(reason));
       this.announce();
     }
     this.pump(lane);
   }
 
+  /**
+   * A training that failed before its run existed has no run page to show why: the reason goes
+   * out as an event and stays listed a while, so a page that opens late still finds it.
+   */
+  private failedBeforeRun(job: Job, reason: string): void {
+    const failed: FailedJob = { jobId: job.jobId, name: job.name, reason: firstLine(reason), at: new Date().toISOString() };
+    this.failed = [...this.listFailed(), failed].slice(-MAX_FAILED_JOBS);
+    this.options.onEvent({ type: 'jobFailed', ...failed });
+  }
+
   private announce(): void {
     this.options.onEvent({ type: 'jobs', jobs: this.list() });
   }
+}
+
+/** The first line of a message, at most 500 characters: what a page or a terminal line can hold. */
+function firstLine(message: string): string {
+  const line = message.split('\n', 1)[0].trim();
+  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
 }

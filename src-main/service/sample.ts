@@ -8,6 +8,7 @@ import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
 import { drawRows } from '../engine/data/index.js';
 import { NetSampler } from '../engine/sample/netSampler.js';
+import { checkMemory, sampleMemory } from '../engine/memoryEstimate.js';
 import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { loadRunData } from './runData.js';
@@ -74,6 +75,8 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
   }
   const w = loadRunWeights(o.store, o.runId);
   const d = w.net.dim;
+  checkMemory('this sampling', sampleMemory({ n: o.n, d, steps: o.steps ?? DEFAULT_SOLVER_STEPS, trajectory: !!o.snapshots }),
+    o.snapshots ? 'lower n or steps (every step of the trajectory is kept)' : 'lower n');
   const x0 = o.input ?? startingPoints(w, o.n, !!o.reverse, o.seed ?? (w.config.train.seed ^ SAMPLE_STREAM) >>> 0);
   if (x0.length !== o.n * d) throw new UserError(`input has ${x0.length / d} rows of ${d} values, expected ${o.n}`);
   const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');

@@ -15,6 +15,7 @@ import { initialState, TrainSession, type TrainState } from '../engine/train/tra
 import type { Store } from '../store/index.js';
 import { DivergenceWatch, divergenceReason } from './divergence.js';
 import { loadRunData } from './runData.js';
+import { checkTrainingMemory } from './jobLimits.js';
 import { netSpec } from './runModel.js';
 
 /** Steps per session call are tuned so one call takes about this long (UI stays live, overhead small). */
@@ -99,6 +100,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   let runId = prep.runId;
   const { backend, net, session } = await releaseOnError(store, () => runId, async () => {
     const data = loadRunData(config);
+    checkTrainingMemory(config, data.d, data.train.n);
     const backend = await resolveBackend(config.backend, 'train');
     const net = netSpec(config, data.d);
 

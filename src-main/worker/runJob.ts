@@ -5,7 +5,9 @@
 import type { Store } from '../store/index.js';
 import type { ApiEvent } from '../api/events.js';
 import type { ControlAction, JobRequest } from '../api/protocol.js';
-import { backends, evaluationFigures, exportRun, runTraining, sampleWithSnapshots, velocityGrid } from '../service/jobOperations.js';
+import {
+  backends, evaluationFigures, exportRun, runTraining, sampleWithSnapshots, summarizeTable, velocityGrid,
+} from '../service/jobOperations.js';
 
 /** The handle the worker keeps for the job in progress, to route its controls. */
 export class JobControl {
@@ -42,5 +44,7 @@ export async function runJob(
       return exportRun({ store, ...request });
     case 'backends':
       return backends();
+    case 'dataset':
+      return summarizeTable(request.path, request.rows, request.stats);
   }
 }

@@ -8,9 +8,9 @@
  *   `droppedColumns`; a text cell in a column of numbers, an empty cell, NaN or Infinity is an
  *   error naming its line and column.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../../errors.js';
 import { fileReadError } from './fileErrors.js';
+import { readRegularFile } from './safeRead.js';
 import { FLOAT32_MAX, MAX_ROWS, checkRowCount } from './tableLimits.js';
 import type { ImportedTable } from './types.js';
 
@@ -173,9 +173,10 @@ export function parseCsv(text: string, source: string, options: CsvOptions = {})
 
 /** Reads and parses a CSV file. */
 export function readCsv(path: string, options: CsvOptions = {}): ImportedTable {
+  const bytes = readRegularFile(path);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = bytes.toString('utf8');
   } catch (e) {
     throw fileReadError(path, e);
   }

@@ -3,9 +3,8 @@
  * Little- and big-endian floats are read; Fortran (column-major) order is transposed to rows.
  * Everything else (integer dtypes, other ranks, NaN/Inf) is refused with the fix.
  */
-import { readFileSync } from 'node:fs';
 import { UserError } from '../../errors.js';
-import { fileReadError } from './fileErrors.js';
+import { readRegularFile } from './safeRead.js';
 import { NPY_MAGIC, dtypeName } from './npyFormat.js';
 import { MAX_ROWS, checkRowCount } from './tableLimits.js';
 import type { ImportedTable } from './types.js';
@@ -126,11 +125,5 @@ export function decodeNpy(bytes: Uint8Array, source: string, options: NpyOptions
 
 /** Reads and decodes an NPY file. */
 export function readNpy(path: string, options: NpyOptions = {}): ImportedTable {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw fileReadError(path, e);
-  }
-  return decodeNpy(bytes, path, options);
+  return decodeNpy(readRegularFile(path), path, options);
 }

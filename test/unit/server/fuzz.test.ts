@@ -6,7 +6,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -244,6 +245,69 @@ describe('the server under hostile input', () => {
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
     }
+  });
+
+  test('hostile paths: no file the user did not import is read, each refusal is quick and clean', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'flowlab-outside-'));
+    const imports = join(dataDir, 'imports');
+    mkdirSync(imports, { recursive: true });
+    try {
+      const secret = join(outside, 'secret.csv');
+      writeFileSync(secret, 'a,b\n1,2\n3,4\n5,6\n');
+      execFileSync('mkfifo', [join(outside, 'pipe.csv')]);
+      execFileSync('mkfifo', [join(imports, 'pipe.csv')]);
+      mkdirSync(join(imports, 'folder.csv'));
+      symlinkSync(secret, join(imports, 'link-out.csv'));
+      symlinkSync('/dev/zero', join(imports, 'zero.csv'));
+      // [name, path, what the message must say]: outside paths never reach a reader; files placed
+      // inside the imports folder by other means are read only if they are regular files.
+      const cases: [string, string, RegExp][] = [
+        ['a CSV outside the data folder', secret, /not a file imported/],
+        ['/etc/hosts', '/etc/hosts', /not a file imported/],
+        ['/dev/zero', '/dev/zero', /not a file imported/],
+        ['/dev/stdin', '/dev/stdin', /not a file imported/],
+        ['a FIFO outside the data folder', join(outside, 'pipe.csv'), /not a file imported/],
+        ['a directory', outside, /not a file imported/],
+        ['a relative path climbing out', '../../../../etc/hosts', /not a file imported/],
+        ['a symlink out of the imports folder', join(imports, 'link-out.csv'), /not a file imported/],
+        ['a symlink to /dev/zero in the imports folder', join(imports, 'zero.csv'), /not a file imported/],
+        ['a FIFO in the imports folder', join(imports, 'pipe.csv'), /pipe \(FIFO\), not a data file/],
+        ['a folder named .csv in the imports folder', join(imports, 'folder.csv'), /folder, not a data file/],
+        ['a missing import', join(imports, 'gone.csv'), /no longer in FlowLab's imports folder/],
+      ];
+      let tried = 0;
+      for (const [name, path, message] of cases) {
+        for (const [method, args] of [
+          ['datasets.preview', { name: path, n: 10, seed: 1 }],
+          ['train.start', { config: { dataset: path, train: { seed: 1, steps: 10 } } }],
+          ['train.start', { config: { dataset: 'moons', base: path, train: { seed: 1, steps: 10 } } }],
+        ] as const) {
+          const started = Date.now();
+          const reply = await client.call(method, args);
+          tried++;
+          const what = `${method} with ${name}`;
+          let error = reply.error;
+          if (reply.ok && method === 'train.start') {
+            // A file inside the imports folder passes the path check; the engine's reader then
+            // refuses it, and the training's failure reaches the client with its reason.
+            const jobId = reply.result.jobId as string;
+            const failed = await client.waitFor((e) => e.type === 'jobFailed' && e.jobId === jobId, 10_000);
+            error = { kind: 'user', message: (failed as { reason: string }).reason };
+          }
+          assert.ok(error, `${what} was accepted`);
+          assert.equal(error.kind, 'user', `${what}: ${error.message}`);
+          assert.match(error.message, message, what);
+          assert.equal(error.message.includes('\n'), false, `${what}: one line`);
+          assert.ok(Date.now() - started < 10_000, `${what} took ${Date.now() - started} ms`);
+        }
+      }
+      assert.equal(tried, cases.length * 3);
+      assert.ok(!JSON.stringify(client.events).includes('127.0.0.1'), 'nothing of /etc/hosts reached a client');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      for (const f of ['pipe.csv', 'folder.csv', 'link-out.csv', 'zero.csv']) rmSync(join(imports, f), { recursive: true, force: true });
+    }
+    await assertAlive();
   });
 
   test('the store is intact after all of it', () => {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JobQueue, type EngineProcess } from '../../../src-main/service/jobs.js';
+import { FAILED_JOB_TTL_MS, JobQueue, MAX_WAITING_JOBS, type EngineProcess } from '../../../src-main/service/jobs.js';
 import type { FromEngine, ToEngine } from '../../../src-main/api/protocol.js';
 import type { ApiEvent } from '../../../src-main/api/events.js';
 import { defaultConfig } from '../../../src-main/api/config.js';
@@ -88,14 +88,50 @@ describe('the jobs queue', () => {
     assert.throws(() => queue.control('r-9', 'pause'), UserError);
   });
 
-  test('a queued job can be cancelled; a running one cannot', async () => {
+  test('a queued job can be cancelled; a running training is asked to stop (resumably)', async () => {
     const { queue, engines } = setup();
     const a = queue.submit({ kind: 'train', config }, 'a');
     const b = queue.submit({ kind: 'train', config }, 'b');
     engines[0].reply({ type: 'ready', pid: 1 });
     queue.cancel(b.jobId);
     await assert.rejects(b.done, /cancelled/);
-    assert.throws(() => queue.cancel(a.jobId), /already running/);
+    queue.cancel(a.jobId);
+    assert.deepEqual(engines[0].sent.at(-1), { type: 'control', jobId: a.jobId, action: 'stop' });
+  });
+
+  test('a running sample is cancelled by ending its engine; the next job gets a fresh one', async () => {
+    const { queue, engines } = setup();
+    const s = queue.submit({ kind: 'sample', runId: 'r', n: 1, solver: 'rk4' }, 's');
+    const next = queue.submit({ kind: 'sample', runId: 'r', n: 1, solver: 'rk4' }, 'next');
+    engines[0].reply({ type: 'ready', pid: 1 });
+    queue.cancel(s.jobId);
+    await assert.rejects(s.done, /was cancelled/);
+    assert.equal(engines.length, 2, 'a fresh engine for the next job');
+    engines[1].reply({ type: 'ready', pid: 2 });
+    engines[1].reply({ type: 'result', jobId: next.jobId, result: 'ok' });
+    assert.equal(await next.done, 'ok');
+  });
+
+  test(`the waiting list holds at most ${MAX_WAITING_JOBS} jobs per lane; past that a submit is refused in words`, () => {
+    const { queue } = setup();
+    for (let i = 0; i < MAX_WAITING_JOBS; i++) queue.submit({ kind: 'train', config }, `t${i}`).done.catch(() => undefined);
+    assert.throws(() => queue.submit({ kind: 'train', config }, 'one too many'), /already holds 100 waiting trainings; wait for some/);
+    const other = queue.submit({ kind: 'sample', runId: 'r', n: 1, solver: 'rk4' }, 'other lane');
+    other.done.catch(() => undefined);
+  });
+
+  test('a training that fails before its run exists is announced with its reason and listed for a while', async () => {
+    const { queue, engines, events } = setup();
+    const a = queue.submit({ kind: 'train', config }, 'few rows');
+    engines[0].reply({ type: 'ready', pid: 1 });
+    engines[0].reply({ type: 'error', jobId: a.jobId, error: { kind: 'user', message: 'data.csv: only a single row of data; give at least 2\nstack' } });
+    await assert.rejects(a.done);
+    const event = events.find((e) => e.type === 'jobFailed');
+    assert.ok(event && event.type === 'jobFailed');
+    assert.equal(event.jobId, a.jobId);
+    assert.equal(event.reason, 'data.csv: only a single row of data; give at least 2');
+    assert.deepEqual(queue.listFailed().map((f) => [f.jobId, f.name]), [[a.jobId, 'few rows']]);
+    assert.deepEqual(queue.listFailed(Date.now() + FAILED_JOB_TTL_MS + 1), [], 'forgotten after a while');
   });
 
   test('a user error from the engine arrives as a UserError', async () => {
