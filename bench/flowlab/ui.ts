@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   // A finished run holding 100k samples for the draw benchmark.
   const store = openStore(dataDir);
   const c = defaultConfig('checkerboard', 3);
-  c.net = { width: 64, depth: 2, activation: 'silu', timeFrequencies: 2 };
+  c.net = { kind: 'mlp', width: 64, depth: 2, activation: 'silu', timeFrequencies: 2 };
   Object.assign(c.train, { steps: 300, batch: 256 });
   c.name = 'ui bench draw';
   const done = await trainRun({ store, config: c });

@@ -25,6 +25,7 @@ export function figure(name, unit, flowlab, peer, peerName, note, { lowerIsBette
   let ratio = null;
   if (both && !lowerIsBetter && p.value > 0) ratio = f.value / p.value;
   if (both && lowerIsBetter && p.value > 0 && f.value > 0) ratio = p.value / f.value;
+  /** @type {{ name: string, unit: string, flowlab: number | null, peer: number | null, peerName: string, ratio: number | null, lowerIsBetter?: boolean, limit?: boolean, flowlabMissing?: string, peerMissing?: string, note?: string }} */
   const out = { name, unit, flowlab: f.value, peer: p.value, peerName, ratio };
   if (lowerIsBetter) out.lowerIsBetter = true;
   // The peer is a ceiling (the MatMul limit), not a competitor: a ratio below 1 is expected.

@@ -43,7 +43,7 @@ test('flowlab backends lists each backend with its availability; --check cpu agr
   // look for a device (the Vulkan loader and Dawn do on a machine with a loader and no usable
   // adapter, as in CI) stays there.
   assert.equal(list.stderr, '');
-  const { backends } = lastJson(list.stdout) as { backends: { name: string; available: boolean; reason?: string }[] };
+  const { backends } = lastJson(list.stdout) as { backends: { name: string; available: boolean; reason?: string; note?: string }[] };
   assert.deepEqual(backends.map((b) => b.name), ['cuda', 'webgpu', 'cpu']);
   assert.equal(backends.find((b) => b.name === 'cpu')!.available, true);
   for (const b of backends) if (!b.available) assert.match(b.reason!, new RegExp(b.name));

@@ -11,7 +11,7 @@ import { trainRun } from '../../src-main/service/train.js';
 test('lr 1000 without clipping ends failed, "diverged", with what to change; the same run at lr 1e-3 completes', async () => {
   const store = openStore(mkdtempSync(join(tmpdir(), 'flowlab-diverge-')));
   const c = defaultConfig('8gaussians', 0);
-  c.net = { width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
+  c.net = { kind: 'mlp', width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
   Object.assign(c.train, { steps: 400, batch: 128, lr: 1000, clipNorm: 0, warmupSteps: 0, schedule: 'constant' });
   const bad = await trainRun({ store, config: c });
   assert.equal(bad.status, 'failed');

@@ -12,7 +12,7 @@ import { cli, lastJson } from '../helpers/cli.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-eval-'));
 const store = openStore(dataDir);
 const config = defaultConfig('checkerboard', 3);
-config.net = { width: 64, depth: 2, activation: 'silu', timeFrequencies: 2 };
+config.net = { kind: 'mlp', width: 64, depth: 2, activation: 'silu', timeFrequencies: 2 };
 Object.assign(config.train, { steps: 800, batch: 256, lr: 3e-3, warmupSteps: 50 });
 const trained = await trainRun({ store, config });
 
@@ -36,7 +36,7 @@ test('eval --json reports every figure, a KL gap >= 0 up to noise, distances abo
 
 test('eval of a run that failed, or that has no checkpoint, says so', async () => {
   const c = defaultConfig('moons', 1);
-  c.net = { width: 8, depth: 1, activation: 'silu', timeFrequencies: 1 };
+  c.net = { kind: 'mlp', width: 8, depth: 1, activation: 'silu', timeFrequencies: 1 };
   Object.assign(c.train, { steps: 50, batch: 64, lr: 1e10, clipNorm: 0, warmupSteps: 0 });
   const failed = await trainRun({ store, config: c });
   assert.equal(failed.status, 'failed');
@@ -67,7 +67,7 @@ test('Hutchinson estimates give the same NLL as the exact divergence within thei
 test('a data-to-data run is measured the other way: NLL of held-out base points through the target density', async () => {
   const c = defaultConfig('gaussian', 6);
   c.base = '8gaussians';
-  c.net = { width: 64, depth: 2, activation: 'silu', timeFrequencies: 2 };
+  c.net = { kind: 'mlp', width: 64, depth: 2, activation: 'silu', timeFrequencies: 2 };
   Object.assign(c.train, { steps: 1500, batch: 256, lr: 3e-3, warmupSteps: 50 });
   const run = await trainRun({ store, config: c });
   const e = await evaluateRun({ store, runId: run.runId, nll: true, n: 400 });

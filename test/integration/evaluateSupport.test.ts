@@ -18,7 +18,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-eval-support-'));
 const store = openStore(dataDir);
 const config = defaultConfig('checkerboard', 2);
 config.base = 'moons';
-config.net = { width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
+config.net = { kind: 'mlp', width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
 // Barely trained: many points end between the squares.
 Object.assign(config.train, { steps: 60, batch: 128, lr: 3e-3, warmupSteps: 10 });
 const trained = await trainRun({ store, config });

@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'flowlab-pretrained-'));
 const models = join(dir, 'models');
 const store = openStore(join(dir, 'store'));
 const config = defaultConfig('8gaussians', 2);
-config.net = { width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
+config.net = { kind: 'mlp', width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
 Object.assign(config.train, { steps: 150, batch: 128 });
 const trained = await trainRun({ store, config });
 const bytes = velocityModelBytes(store, trained.runId);

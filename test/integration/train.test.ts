@@ -16,7 +16,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'flowlab-train-'));
 
 function smallConfig(dataset: string, steps: number, seed = 5): ExperimentConfig {
   const c = defaultConfig(dataset, seed);
-  c.net = { width: 64, depth: 2, activation: 'silu', timeFrequencies: 2 };
+  c.net = { kind: 'mlp', width: 64, depth: 2, activation: 'silu', timeFrequencies: 2 };
   Object.assign(c.train, { steps, batch: 256, lr: 2e-3, warmupSteps: 50 });
   c.threads = 2;
   return c;

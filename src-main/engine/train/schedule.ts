@@ -14,7 +14,8 @@ export function warmupSteps(c: Pick<TrainConfig, 'warmupSteps' | 'steps'>): numb
   return Math.min(c.warmupSteps, Math.floor(c.steps * MAX_WARMUP_FRACTION));
 }
 
-export function learningRate(c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps' | 'schedule' | 'lrFloor'>, step: number): number {
+/** `lrFloor` may be absent: a config recorded before the option existed decayed to 0. */
+export function learningRate(c: Pick<TrainConfig, 'lr' | 'warmupSteps' | 'steps' | 'schedule'> & { lrFloor?: number }, step: number): number {
   const w = warmupSteps(c);
   if (step < w) return (c.lr * (step + 1)) / w;
   if (c.schedule === 'constant') return c.lr;

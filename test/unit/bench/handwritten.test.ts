@@ -13,7 +13,7 @@ import { autodiffLossAndGrads, regressionPairs, type TrainProgramSpec } from '..
 // gradients as the engine's autodiff: both run in float64 on the same inputs.
 for (const interpolant of ['trig', 'stochastic'] as const) {
   test(`hand-written backward = autodiff gradients (${interpolant} interpolant, float64)`, async () => {
-    const net: MlpSpec = { dim: 2, width: 16, depth: 3, activation: 'silu', timeFrequencies: 2 };
+    const net: MlpSpec = { kind: 'mlp', dim: 2, width: 16, depth: 3, activation: 'silu', timeFrequencies: 2 };
     const B = 32;
     const spec: TrainProgramSpec = {
       net, interpolant: getInterpolant(interpolant), batch: B, nData: B, nBase: null,

@@ -15,7 +15,7 @@ import { TestClient, apiUrl } from './wsClient.js';
 function smallConfig(steps: number) {
   const c = defaultConfig('moons', 3);
   c.name = 'tiny moons';
-  c.net = { width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
+  c.net = { kind: 'mlp', width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
   c.train = { ...c.train, steps, batch: 256, warmupSteps: 10 };
   return c;
 }

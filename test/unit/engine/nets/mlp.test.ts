@@ -6,7 +6,7 @@ import { createSession, ort } from '../../../../src-main/engine/onnx/runtime.js'
 import { Rng } from '../../../../src-main/engine/random.js';
 import { referenceVelocity } from '../../../helpers/referenceMlp.js';
 
-const spec: MlpSpec = { dim: 3, width: 16, depth: 2, activation: 'silu', timeFrequencies: 2 };
+const spec: MlpSpec = { kind: 'mlp', dim: 3, width: 16, depth: 2, activation: 'silu', timeFrequencies: 2 };
 
 test('the flat parameter layout covers every weight and bias exactly once', () => {
   const { slots, total } = paramLayout(spec);

@@ -121,7 +121,7 @@ test('an image the levels do not divide is refused with a one-line error naming 
 });
 
 test('the net registry gives the MLP its own layout and initialiser', () => {
-  const spec = { dim: 2, width: 8, depth: 2, activation: 'silu' as const, timeFrequencies: 1 };
+  const spec = { kind: 'mlp' as const, dim: 2, width: 8, depth: 2, activation: 'silu' as const, timeFrequencies: 1 };
   assert.deepEqual(NETS.mlp.layout(spec), paramLayout(spec));
   assert.deepEqual(NETS.mlp.init(spec, 5), initParams(spec, 5));
 });

@@ -99,6 +99,6 @@ test('every op in the table with a gradient rule has a row in the finite-differe
 
 test('the checker catches a wrong gradient rule (Sin with a sign error)', async () => {
   const BadSin: OpDef = { ...op.Sin, grad: (n, [g]) => [op.neg(op.mul(g!, op.cos(n.inputs[0]!)))] };
-  const r = await gradCheck((a) => a.graph.apply(BadSin, [a])[0], [M(4)]);
+  const r = await gradCheck((a) => a.graph.apply(BadSin, [a], {})[0], [M(4)]);
   assert.ok(r.maxRelErr > 0.1, `a wrong rule passed with error ${r.maxRelErr}`);
 });

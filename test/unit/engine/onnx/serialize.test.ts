@@ -26,7 +26,7 @@ test('serialization leaves out nodes no output depends on, in the main graph and
   const { nodes, live } = liveNodes(g);
   assert.ok(!nodes.includes(deadOuter.node!), 'the dead Exp was kept');
   assert.ok(live.has(scale), 'the constant read inside the Loop body must stay live in the outer graph');
-  const body = g.nodes.find((n) => n.def.op === 'Loop')!.attrs.body as Graph;
+  const body = (g.nodes.find((n) => n.def.op === 'Loop')!.attrs as { body: Graph }).body;
   assert.equal(body.nodes.filter((n) => n.def.op === 'Sin').length, 1, 'the body records the dead Sin');
   assert.ok(!liveNodes(body).nodes.some((n) => n.def.op === 'Sin'), 'the dead Sin was kept');
   const bytes = serializeModel(g);

@@ -8,7 +8,7 @@ import { FIXED_METHODS } from '../../../../src-main/engine/sample/rungeKutta.js'
 import { Rng } from '../../../../src-main/engine/random.js';
 import { referenceVelocity } from '../../../helpers/referenceMlp.js';
 
-const net: MlpSpec = { dim: 3, width: 24, depth: 2, activation: 'tanh', timeFrequencies: 2 };
+const net: MlpSpec = { kind: 'mlp', dim: 3, width: 24, depth: 2, activation: 'tanh', timeFrequencies: 2 };
 const params = initParams(net, 5);
 const n = 7;
 const rng = new Rng(3);

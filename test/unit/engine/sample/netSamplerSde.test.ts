@@ -5,7 +5,7 @@ import { initParams, type MlpSpec } from '../../../../src-main/engine/nets/mlp.j
 import { NetSampler } from '../../../../src-main/engine/sample/netSampler.js';
 import { normalPoints } from './gaussianFixture.js';
 
-const net: MlpSpec = { dim: 2, width: 16, depth: 2, activation: 'silu', timeFrequencies: 2 };
+const net: MlpSpec = { kind: 'mlp', dim: 2, width: 16, depth: 2, activation: 'silu', timeFrequencies: 2 };
 
 test('a net sampler runs the SDE samplers: eps = 0 gives the ODE solver\'s samples, a seed its sample set', async () => {
   const sampler = new NetSampler(net, initParams(net, 3), 'cpu', 1);

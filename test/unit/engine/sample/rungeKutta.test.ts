@@ -34,7 +34,7 @@ test("Dormand-Prince's tableau, stepped at fixed h by the shared Runge-Kutta ste
   const exact = field.flowMap(x0, n, 0, 1);
   const errors: number[] = [];
   for (const steps of [8, 16, 32]) {
-    let x = Float64Array.from(x0);
+    let x: Float64Array = Float64Array.from(x0);
     for (let k = 0; k < steps; k++) x = await hostRkStep(DOPRI5, field, k / steps, 1 / steps, x, n, d);
     errors.push(maxAbsDiff(x, exact));
   }

@@ -79,7 +79,7 @@ test('OT-coupled pairs are closer than independent ones, near the exact assignme
 });
 
 test('an OT-coupled training program is bit-reproducible for a seed however the steps are chunked, and differs from the independent one', async () => {
-  const net: MlpSpec = { dim: 2, width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
+  const net: MlpSpec = { kind: 'mlp', dim: 2, width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
   const c = defaultConfig('checkerboard', 42);
   c.train.batch = 64;
   const r = new Rng(3);

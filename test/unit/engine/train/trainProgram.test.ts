@@ -14,12 +14,12 @@ import { learningRate } from '../../../../src-main/engine/train/schedule.js';
 import { Rng, bitsToUniform, hashBits, streamKey } from '../../../../src-main/engine/random.js';
 import { referenceVelocity } from '../../../helpers/referenceMlp.js';
 
-const net: MlpSpec = { dim: 2, width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
+const net: MlpSpec = { kind: 'mlp', dim: 2, width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
 const N = 500;
 
 function config(over: Partial<ExperimentConfig['train']> = {}, interpolant: ExperimentConfig['interpolant'] = 'trig'): ExperimentConfig {
   const c = defaultConfig('checkerboard', 42);
-  c.net = { width: net.width, depth: net.depth, activation: net.activation, timeFrequencies: net.timeFrequencies };
+  c.net = { kind: 'mlp', width: net.width, depth: net.depth, activation: net.activation, timeFrequencies: net.timeFrequencies };
   c.interpolant = interpolant;
   Object.assign(c.train, { steps: 200, batch: 64, warmupSteps: 10, ...over });
   return c;
@@ -102,7 +102,7 @@ test('chunking does not change a bit at the default size either, nor for a batch
 });
 
 test('the flat gradient (weight and bias rows of one product, taken whole) matches central differences of the loss', async () => {
-  const small: MlpSpec = { dim: 2, width: 6, depth: 2, activation: 'silu', timeFrequencies: 1 };
+  const small: MlpSpec = { kind: 'mlp', dim: 2, width: 6, depth: 2, activation: 'silu', timeFrequencies: 1 };
   const B = 9;
   const spec = { net: small, interpolant: getInterpolant('trig'), batch: B, nData: B, nBase: null, optim: config().train };
   const P = paramLayout(small).total;
