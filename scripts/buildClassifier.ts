@@ -3,9 +3,16 @@
  * of splitImages(mnist, 0.1, seed 0) is never seen), measures it on the held-out digits, and
  * writes models/mnist-classifier.onnx + mnist-classifier.json. Reproducible from the seed.
  *
- * Usage: node --import tsx scripts/buildClassifier.ts [--arch mlp:256,128 | cnn:16,32:128]
+ * Usage: node --import tsx scripts/buildClassifier.ts [--arch cnn:16,32:128 | mlp:256,128]
  *          [--steps N] [--batch B] [--lr LR] [--seed S] [--threads T] [--dry-run]
  * --dry-run measures without writing (how the architecture was chosen).
+ *
+ * The default was chosen by held-out accuracy per minute of training on the 2-core development
+ * machine (shared, heavily loaded, 2026-11-26; seed 1, batch 128, lr 1e-3 on a cosine):
+ *   mlp:256,128   300 steps    8 s  92.0%;  2000 steps 120 s  95.8%;  4500 steps 323 s  96.3%
+ *   cnn:16,32:128 300 steps   30 s  93.5%;  1500 steps 277 s  97.3%
+ * The MLP takes a step ~3x faster but overfits the 9,000 digits (loss 0.001 at 4500 steps); at
+ * equal time the small CNN is a point ahead.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,8 +36,8 @@ const SPLIT_SEED = 0;
 
 const { values } = parseArgs({
   options: {
-    arch: { type: 'string', default: 'mlp:256,128' },
-    steps: { type: 'string', default: '3000' },
+    arch: { type: 'string', default: 'cnn:16,32:128' },
+    steps: { type: 'string', default: '1500' },
     batch: { type: 'string', default: '128' },
     lr: { type: 'string', default: '0.001' },
     seed: { type: 'string', default: '1' },
