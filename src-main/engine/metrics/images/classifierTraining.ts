@@ -8,8 +8,11 @@
  *
  * with lr_t on a cosine from lr to 0. Each step's batch is an epoch-wise shuffle of the training
  * images, dequantised as the flows see them: x = 2 (k + u)/256 - 1 with u drawn from the seed and
- * the step (dequantize.ts), so the classifier reads the values flow samples take. Everything
- * random follows from the seed: the same seed gives the same weights on the same backend.
+ * the step (dequantize.ts), so the classifier reads the values flow samples take. `noiseRows`
+ * more rows per batch hold uniform noise images with the uniform target 1/10 for every class
+ * (outlier exposure): the loss then asks for low confidence away from digits, so the
+ * confident-fraction metric does not credit noise. Everything random follows from the seed: the
+ * same seed gives the same weights on the same backend.
  */
 import { grad } from '../../onnx/autodiff.js';
 import { Graph } from '../../onnx/graph.js';
@@ -31,6 +34,8 @@ import {
 
 /** Stream of the batch shuffles, apart from every other stream a seed feeds. */
 const SHUFFLE_STREAM = 0xc1a5_0002;
+/** Stream of the noise images of outlier exposure. */
+const NOISE_STREAM = 0xc1a5_0004;
 /** Adam's moment decays and denominator floor (the usual defaults). */
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -39,7 +44,10 @@ const ADAM_EPS = 1e-8;
 export interface ClassifierTrainOptions {
   spec: ClassifierSpec;
   steps: number;
+  /** Digits per batch. */
   batch: number;
+  /** Uniform-noise images per batch, each with the uniform target (default 0). */
+  noiseRows?: number;
   lr: number;
   seed: number;
   threads: number;
@@ -79,12 +87,15 @@ export async function trainClassifier(train: ImageDataset, o: ClassifierTrainOpt
   if (!train.labels) throw new Error(`${train.source}: the classifier needs labelled images`);
   if (train.c !== 1 || train.h !== CLASSIFIER_SIDE || train.w !== CLASSIFIER_SIDE) throw new Error('the classifier takes 1 x 28 x 28 images');
   const P = classifierLayout(o.spec).total;
-  const session = await createSession(classifierStepProgram(o.spec, o.batch), { backend: 'cpu', threads: o.threads });
+  const noiseRows = o.noiseRows ?? 0;
+  const rowsPerStep = o.batch + noiseRows;
+  const session = await createSession(classifierStepProgram(o.spec, rowsPerStep), { backend: 'cpu', threads: o.threads });
   let params: Float32Array = initClassifier(o.spec, o.seed);
   let m: Float32Array = new Float32Array(P);
   let v: Float32Array = new Float32Array(P);
-  const x = new Float32Array(o.batch * CLASSIFIER_PIXELS);
-  const target = new Float32Array(o.batch * CLASSIFIER_CLASSES);
+  const x = new Float32Array(rowsPerStep * CLASSIFIER_PIXELS);
+  const target = new Float32Array(rowsPerStep * CLASSIFIER_CLASSES);
+  target.fill(1 / CLASSIFIER_CLASSES, o.batch * CLASSIFIER_CLASSES);
   const rows = new Uint32Array(o.batch);
   const order = new Uint32Array(train.n);
   let cursor = train.n;
@@ -101,8 +112,9 @@ export async function trainClassifier(train: ImageDataset, o: ClassifierTrainOpt
       }
       rows[b] = order[cursor++];
     }
-    dequantizeRows(train, rows, { seed: o.seed, counter: t }, x);
-    target.fill(0);
+    dequantizeRows(train, rows, { seed: o.seed, counter: t }, x.subarray(0, o.batch * CLASSIFIER_PIXELS));
+    if (noiseRows > 0) new Rng(o.seed, NOISE_STREAM, t).fillUniform(x.subarray(o.batch * CLASSIFIER_PIXELS)).forEach((u, j, a) => (a[j] = 2 * u - 1));
+    target.fill(0, 0, o.batch * CLASSIFIER_CLASSES);
     for (let b = 0; b < o.batch; b++) target[b * CLASSIFIER_CLASSES + train.labels[rows[b]]] = 1;
     const lr = 0.5 * o.lr * (1 + Math.cos((Math.PI * (t - 1)) / o.steps));
     const c2 = Math.sqrt(1 - BETA2 ** t);
@@ -111,8 +123,8 @@ export async function trainClassifier(train: ImageDataset, o: ClassifierTrainOpt
       params: new ort.Tensor('float32', params, [P]),
       m: new ort.Tensor('float32', m, [P]),
       v: new ort.Tensor('float32', v, [P]),
-      x: new ort.Tensor('float32', x, [o.batch, 1, CLASSIFIER_SIDE, CLASSIFIER_SIDE]),
-      target: new ort.Tensor('float32', target, [o.batch, CLASSIFIER_CLASSES]),
+      x: new ort.Tensor('float32', x, [rowsPerStep, 1, CLASSIFIER_SIDE, CLASSIFIER_SIDE]),
+      target: new ort.Tensor('float32', target, [rowsPerStep, CLASSIFIER_CLASSES]),
       adam: new ort.Tensor('float32', adam, [2]),
     });
     params = out.params_out.data as Float32Array;

@@ -33,12 +33,16 @@ export interface ClassifierManifest {
     seed: number;
     steps: number;
     batch: number;
+    /** Uniform-noise images per batch with the uniform target (outlier exposure). */
+    noiseRows: number;
     lr: number;
     seconds: number;
     threads: number;
     date: string;
   };
   heldOut: { images: number; accuracy: number; meanConfidence: number; confidentFraction: number };
+  /** The same figures for uniform noise images in [0, 1] (seeded): what the model says off the digits. */
+  uniformNoise: { images: number; meanConfidence: number; confidentFraction: number };
 }
 
 export interface Classified {
