@@ -10,6 +10,10 @@
  *
  * with NLL_x in nats per image (a mean over images and their dequantisation draws). The standard
  * error scales by the same 1/(D ln 2). The result bounds the discrete model's bits/dim from above.
+ * With Hutchinson's divergence estimate each image's log p_x stays unbiased (the divergence enters
+ * the integral linearly), and the probes' noise is part of the spread between images, so the
+ * standard error of the per-image values covers it. `LikelihoodResult.bitsPerDim` of
+ * likelihood.ts is NLL_x / (D ln 2) alone; for images use bitsPerDimFromNll(r.nll, r.nllStdErr, D).
  */
 import { meanAndStdErr } from '../../sample/meanAndStdErr.js';
 
