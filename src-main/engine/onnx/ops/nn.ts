@@ -1,13 +1,16 @@
 /**
  * Network layers beyond single elementwise ops:
  *   Softmax(axis)   y = exp(x) / sum exp(x),  dx = y (g - sum(g y, axis))
+ *   LogSoftmax(axis) y = x - max x - log sum exp(x - max x) (ONNX Runtime's stable kernel),
+ *                   dx = g - exp(y) sum(g, axis)
+ *   softmaxCrossEntropy  a composite: -mean over rows of sum(onehot * LogSoftmax(logits))
  *   groupNorm       a composite of Reshape, ReduceMean, Sub, Mul, Sqrt, Reciprocal (its gradient
  *                   comes from theirs): per sample and group of channels,
  *                   y = (x - mean) / sqrt(var + eps) * scale[c] + bias[c]
  */
 import { normAxis, type OpDef, type Value } from '../graph.js';
 import { apply1 } from './operands.js';
-import { add, mul, reciprocal, sqrt, sub } from './elementwise.js';
+import { add, exp, mul, neg, reciprocal, sqrt, sub } from './elementwise.js';
 import { reduceMean, reduceSum } from './reduce.js';
 import { reshape } from './shape.js';
 
@@ -24,6 +27,29 @@ export const Softmax: OpDef<{ axis: number }> = {
 /** Softmax along `axis` (default the last). */
 export function softmax(x: Value, axis = -1): Value {
   return apply1(Softmax, [x], { axis: normAxis(axis, x.rank) });
+}
+
+export const LogSoftmax: OpDef<{ axis: number }> = {
+  op: 'LogSoftmax',
+  infer: ([x]) => [{ dtype: x!.dtype, shape: x!.shape }],
+  onnx: (a) => ({ axis: a.axis }),
+  grad: (n, [g]) => [sub(g!, mul(exp(n.outputs[0]), reduceSum(g!, [n.attrs.axis], true)))],
+};
+
+/** log softmax along `axis` (default the last), without overflow for large logits. */
+export function logSoftmax(x: Value, axis = -1): Value {
+  return apply1(LogSoftmax, [x], { axis: normAxis(axis, x.rank) });
+}
+
+/**
+ * Cross-entropy of logits [B, K] against target distributions [B, K] (one-hot labels):
+ *   L = -(1/B) sum_b sum_k target[b, k] log softmax(logits[b])_k
+ * Its gradient in the logits is (softmax(logits) - target) / B, through LogSoftmax's rule.
+ */
+export function softmaxCrossEntropy(logits: Value, target: Value): Value {
+  const rows = logits.shape[0];
+  if (logits.rank !== 2 || typeof rows !== 'number') throw new Error(`softmaxCrossEntropy needs static [B, K] logits, got [${logits.shape}]`);
+  return mul(neg(reduceSum(mul(target, logSoftmax(logits)))), 1 / rows);
 }
 
 /** Variance floor of PyTorch's GroupNorm default. */

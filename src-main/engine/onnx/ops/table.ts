@@ -11,7 +11,7 @@ import { Gemm, MatMul } from './linalg.js';
 import { BitShift, BitwiseAnd, BitwiseXor, Equal, Greater, Less, Mod } from './integer.js';
 import { Loop } from './control.js';
 import { Conv, ConvTranspose, Resize } from './conv.js';
-import { Softmax } from './nn.js';
+import { LogSoftmax, Softmax } from './nn.js';
 
 export const OPS = {
   // elementwise math
@@ -26,6 +26,8 @@ export const OPS = {
   MatMul, Gemm,
   // images and attention
   Conv, ConvTranspose, Resize, Softmax,
+  // classification losses
+  LogSoftmax,
   // integers, comparisons, control flow (no gradients)
   Greater, Less, Equal, BitShift, BitwiseXor, BitwiseAnd, Mod, Loop,
 } satisfies Record<string, OpDef<never>>;

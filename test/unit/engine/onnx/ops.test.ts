@@ -68,6 +68,8 @@ const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   ['ConvTranspose stride 2', (x, w) => x.graph.apply(op.ConvTranspose, [x, w], { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1, outputPadding: [1, 1] })[0], [F32(1, 3, 3, 3), F32(3, 2, 3, 3)]],
   ['Resize (nearest 2x upsampling)', (x) => op.upsampleNearest(x), [F32(2, 3, 3, 4)]],
   ['Softmax over the last axis', (x) => op.softmax(x), [M(2, 3, 5)]],
+  ['LogSoftmax over the last axis', (x) => op.logSoftmax(x), [M(2, 3, 5)]],
+  ['LogSoftmax over a middle axis, with logits of size 30 (no overflow)', (x) => op.logSoftmax(op.mul(x, 30), 1), [M(2, 4, 3)]],
   ['MatMul rank 4 with batch broadcasting [2,1,3,4] x [3,4,2]', (a, b) => op.matmul(a, b), [M(2, 1, 3, 4), M(3, 4, 2)]],
   ['Transpose NCHW -> NHWC', (a) => op.transpose(a, [0, 2, 3, 1]), [M(2, 3, 2, 4)]],
   ['Concat on the channel axis (a skip connection)', (a, b) => op.concat([a, b], 1), [M(2, 3, 2, 2), M(2, 1, 2, 2)]],
@@ -88,6 +90,12 @@ test('a composite (2-layer MLP with SiLU and a squared-error loss) differentiate
     (x, w1, b1, w2) => op.reduceMean(op.square(op.matmul(op.silu(op.add(op.matmul(x, w1), b1)), w2)), [1]),
     [M(5, 3), M(3, 4), M(4), M(4, 2)],
   );
+  assert.ok(r.maxRelErr < TOL, `max relative error ${r.maxRelErr}`);
+});
+
+test('softmax cross-entropy of one-hot targets differentiates correctly', async () => {
+  const target = (g: Value) => g.graph.constant(Float64Array.from([0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0]), 'float64', [3, 4]);
+  const r = await gradCheck((x) => op.softmaxCrossEntropy(x, target(x)), [M(3, 4)]);
   assert.ok(r.maxRelErr < TOL, `max relative error ${r.maxRelErr}`);
 });
 
