@@ -15,7 +15,7 @@
  * standard error of the per-image values covers it. `LikelihoodResult.bitsPerDim` of
  * likelihood.ts is NLL_x / (D ln 2) alone; for images use bitsPerDimFromNll(r.nll, r.nllStdErr, D).
  */
-import { meanAndStdErr } from '../../sample/meanAndStdErr.js';
+import { meanStdErr as meanAndStdErr } from '../meanStdErr.js';
 
 /** log2(256) - log2(2): the dequantisation bins' width 1/256 and the [0, 1] -> [-1, 1] stretch. */
 export const BITS_PER_DIM_OFFSET = Math.log2(256) - 1;
