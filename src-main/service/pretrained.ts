@@ -38,11 +38,16 @@ export function modelsDir(): string {
   throw new UserError('the pretrained models folder was not found; set FLOWLAB_MODELS_DIR to the folder holding <name>.onnx and <name>.json');
 }
 
+/**
+ * The velocity nets in models/. A flow's manifest carries the config it was trained with; other
+ * models shipped there (the digit classifier behind the image metrics) do not, and are no runs.
+ */
 export function listPretrained(dir = modelsDir()): PretrainedManifest[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json') && existsSync(join(dir, f.replace(/\.json$/, '.onnx'))))
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PretrainedManifest);
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as PretrainedManifest)
+    .filter((m) => typeof m.config === 'object' && m.config !== null);
 }
 
 export function getPretrained(name: string, dir = modelsDir()): PretrainedManifest {
