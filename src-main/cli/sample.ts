@@ -2,6 +2,7 @@
 import { dirname, extname, resolve } from 'node:path';
 import { errorCode, UserError } from '../errors.js';
 import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
+import { toUnitScale, writeImageGrid, writeImagesNpy } from '../engine/data/images/index.js';
 import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, type SolverName } from '../api/schemas.js';
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
@@ -21,9 +22,12 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
   --rtol X --atol X     tolerances of dopri5 (default 1e-5)
   --reverse             encode held-out data into the base instead (t = 1 -> 0)
   --seed S              seed of the base draws
-  --out FILE            write the samples to FILE.csv or FILE.npy
-  --trajectory FILE     also write every step's state to FILE.npy, shape [steps + 1, n, d], the
-                        starting points first (euler, heun, rk4; t runs in equal steps)
+  --out FILE            write the samples to FILE.csv or FILE.npy; an image run's to FILE.npy
+                        [n, C, H, W] float32 in pixel scale [0, 1] (codes, with --reverse, as
+                        they are) or FILE.png, a grid of the images
+  --trajectory FILE     also write every step's state to FILE.npy, shape [steps + 1, n, d] (images:
+                        [steps + 1, n, C, H, W] in the flow's scale [-1, 1]), the starting points
+                        first (euler, heun, rk4; t runs in equal steps)
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
 
@@ -50,8 +54,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const solver = (str(v, 'solver') ?? 'rk4') as SolverName;
   if (!(SOLVERS as readonly string[]).includes(solver)) throw new UserError(`unknown solver '${solver}'; choose one of ${SOLVERS.join(', ')}`);
   const out = str(v, 'out');
-  if (out && !['.csv', '.npy'].includes(extname(out).toLowerCase())) {
-    throw new UserError(`--out must end in .csv or .npy, got '${out}'`);
+  if (out && !['.csv', '.npy', '.png'].includes(extname(out).toLowerCase())) {
+    throw new UserError(`--out must end in .csv, .npy or (image runs) .png, got '${out}'`);
   }
   const trajectory = str(v, 'trajectory');
   if (trajectory !== undefined) {
@@ -85,11 +89,18 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       backend: backendArg(v),
       snapshots: trajectoryPath !== null,
     });
+    const images = r.shape.length === 3;
+    const ext = path ? extname(path).toLowerCase() : '';
+    if (path && ext === '.png' && !images) throw new UserError(`--out ${path}: a .png grid needs an image run; run ${r.runId} samples ${r.d}-D points (use .csv or .npy)`);
     if (path) {
+      const imageShape = [r.n, ...r.shape] as [number, number, number, number];
       try {
-        if (extname(path).toLowerCase() === '.csv') writeCsv(path, r.x, r.n, r.d);
+        if (ext === '.csv') writeCsv(path, r.x, r.n, r.d);
+        else if (ext === '.png') await writeImageGrid(path, toUnitScale(r.x), imageShape);
+        else if (images) writeImagesNpy(path, v.reverse ? r.x : toUnitScale(r.x), imageShape);
         else writeNpy(path, r.x, r.n, r.d);
       } catch (e) {
+        if (e instanceof UserError) throw e;
         throw new UserError(`cannot write ${path} (${errorCode(e)}); choose a writable --out path`);
       }
       store.addArtifact(r.runId, extname(path).slice(1).toLowerCase(), path);
@@ -99,7 +110,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       const all = new Float32Array(states.length * r.n * r.d);
       states.forEach((x, k) => all.set(x, k * r.n * r.d));
       try {
-        writeNpyArray(trajectoryPath, all, [states.length, r.n, r.d]);
+        writeNpyArray(trajectoryPath, all, [states.length, r.n, ...r.shape]);
       } catch (e) {
         throw new UserError(`cannot write ${trajectoryPath} (${errorCode(e)}); choose a writable --trajectory path`);
       }
