@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { openStore } from '../../src-main/store/index.js';
 import { velocityModelBytes } from '../../src-main/service/export.js';
+import { evaluateRun } from '../../src-main/service/evaluate.js';
+import { bitsPerDim } from '../../src-main/service/evaluateImages.js';
 import { ort } from '../../src-main/engine/onnx/runtime.js';
 import { cli, lastJson } from '../helpers/cli.js';
 
@@ -93,6 +95,24 @@ test('flowlab train on a folder of 64 PNGs, then sample --out s.npy ([n, C, H, W
   assert.deepEqual(out.v.dims, [2, 1, 8, 8]);
   assert.ok(Buffer.from(bytes).includes(Buffer.from('[1,8,8]')));
   await session.release();
+
+  // held-out bits/dim by Hutchinson, with the dequantisation offset: NLL_x / (D ln 2) + 7
+  const evalStore = openStore(data);
+  try {
+    const e = await evaluateRun({ store: evalStore, runId: run.runId, nll: true, n: 4, threads: 1 });
+    assert.equal(e.divergence, 'hutchinson-1');
+    assert.equal(e.d, 64);
+    assert.ok(Math.abs((e.bitsPerDim as number) - bitsPerDim(e.nll as number, 64)) < 1e-12);
+    assert.ok((e.bitsPerDim as number) > 0 && (e.bitsPerDim as number) < 20, `bits/dim ${e.bitsPerDim}`);
+    assert.equal(evalStore.listEvaluations(run.runId).length, 1);
+  } finally {
+    evalStore.close();
+  }
+});
+
+test('bits/dim of a model uniform on [-1, 1]^D is 8, the bits of uniform 8-bit pixels', () => {
+  const D = 784;
+  assert.ok(Math.abs(bitsPerDim(D * Math.LN2, D) - 8) < 1e-12);
 });
 
 test('flowlab train on a CIFAR-format batch the test writes (3 x 32 x 32), then --reverse encodes held-out images', () => {
