@@ -67,7 +67,7 @@ function datasetSpec() {
  * and for tiny images (it learns, slowly; nothing in the flow needs the image's layout).
  */
 export const mlpNetConfig = z.object({
-  kind: z.literal('mlp', { error: "must be 'mlp'" }).default('mlp').describe('the velocity net: mlp or unet (images)'),
+  kind: z.literal('mlp', { error: "must be 'mlp'" }).default('mlp').describe('the velocity net: mlp, or unet (images only; their default)'),
   width: wholeNumber(1, 8192).default(256).describe('hidden units per layer'),
   depth: wholeNumber(1, 64).default(3).describe('number of hidden layers'),
   activation: oneOf(ACTIVATIONS).default('silu').describe('activation of the hidden layers'),
@@ -77,7 +77,8 @@ export const mlpNetConfig = z.object({
 
 /**
  * Default U-Net: provisional, sized so one MNIST training step at the default image batch takes
- * under a second on a 2-core CPU (0.7 s at load average 21; base 16 at batch 32 took 3.3 s);
+ * under a second on a 2-core CPU (median 0.49 s at load average 12.5, 0.74 s at 21; base 16 at
+ * batch 32 took 3.3 s at 21);
  * to be tuned once the U-Net's backward is faster.
  */
 export const UNET_BASE_CHANNELS = 8;
@@ -85,7 +86,7 @@ export const UNET_CHANNEL_MULTS = [1, 2];
 
 /** The image velocity net (engine/nets/unet.ts): a DDPM-style U-Net on [N, C, H, W]. */
 export const unetNetConfig = z.object({
-  kind: z.literal('unet', { error: "must be 'unet'" }).describe('the velocity net: mlp or unet (images)'),
+  kind: z.literal('unet', { error: "must be 'unet'" }).describe('the velocity net: mlp, or unet (images only; their default)'),
   baseChannels: wholeNumber(1, 512).default(UNET_BASE_CHANNELS).describe('channels of the first level'),
   channelMults: z
     .array(wholeNumber(1, 16), { error: 'must be a list of whole numbers, e.g. [1, 2, 2]' })

@@ -11,12 +11,14 @@ import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, 
 
 /** Samples drawn when --n is not given: enough for a smooth density plot. */
 const DEFAULT_CLI_SAMPLES = 10_000;
+/** Images drawn when --n is not given: an 8 x 8 grid (a U-Net solve costs ~1000x a point's). */
+const DEFAULT_CLI_IMAGES = 64;
 
 export const SAMPLE_HELP = `flowlab sample --run RUN_ID [options]
 
 Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to data (t = 1).
   --run RUN_ID          the run (see \`flowlab runs\`)
-  --n N                 number of samples, at most ${MAX_SAMPLE_POINTS} (default ${DEFAULT_CLI_SAMPLES})
+  --n N                 number of samples, at most ${MAX_SAMPLE_POINTS} (default ${DEFAULT_CLI_SAMPLES}; images ${DEFAULT_CLI_IMAGES})
   --solver NAME         ${SOLVERS.join(' | ')} (default rk4)
   --steps K             steps of a fixed-step solver, at most ${MAX_SOLVER_STEPS} (default ${DEFAULT_SOLVER_STEPS})
   --rtol X --atol X     tolerances of dopri5 (default 1e-5)
@@ -30,6 +32,12 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
                         first (euler, heun, rk4; t runs in equal steps)
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
+
+/** Does the run's latest checkpoint record images (a sample shape [C, H, W])? */
+function isImageRun(store: ReturnType<typeof openStore>, runId: string): boolean {
+  const shape = store.latestCheckpoint(store.getRun(runId).id)?.extra.shape;
+  return Array.isArray(shape) && shape.length > 1;
+}
 
 export async function sampleCommand(argv: string[]): Promise<number> {
   const v = parse('sample', argv, {
@@ -78,7 +86,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     const r = await sampleRun({
       store,
       runId,
-      n: num(v, 'n', { integer: true }) ?? DEFAULT_CLI_SAMPLES,
+      n: num(v, 'n', { integer: true }) ?? (isImageRun(store, runId) ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES),
       solver,
       steps: num(v, 'steps', { integer: true }),
       rtol: num(v, 'rtol', { positive: true }),

@@ -69,6 +69,17 @@ test('flowlab train on a folder of 64 PNGs, then sample --out s.npy ([n, C, H, W
   const run = train(data, ['--dataset', pics, '--image-size', '8', '--color', 'gray', ...TINY, '--steps', '4', '--batch', '8', '--seed', '3']);
   assert.equal(run.status, 'completed');
   assert.deepEqual(recordedShape(data, run.runId), [1, 8, 8]);
+  // previews (a fixed noise set, stored with its shape) and the final gallery
+  const kinds = (() => {
+    const store = openStore(data);
+    try {
+      return store.listSamples(run.runId).map((s) => ({ kind: s.kind, n: s.n, shape: (s.meta as { shape?: unknown }).shape }));
+    } finally {
+      store.close();
+    }
+  })();
+  assert.ok(kinds.some((k) => k.kind === 'preview' && k.n === 16 && JSON.stringify(k.shape) === '[1,8,8]'), JSON.stringify(kinds));
+  assert.ok(kinds.some((k) => k.kind === 'final' && k.n === 64 && JSON.stringify(k.shape) === '[1,8,8]'), JSON.stringify(kinds));
 
   const npy = join(dir, 's.npy');
   const s = cli(['sample', '--run', run.runId, '--n', '6', '--steps', '2', '--out', npy, '--data-dir', data]);

@@ -23,9 +23,9 @@ export const IMAGE_BATCH_STREAM = dataStream('image batch rows');
 
 /**
  * Steps per program call. A U-Net step is hundreds of ms, so a call's fixed cost (~1 ms) is
- * lost in it, while K steps per call would send K batches and build a K-times larger program;
- * measured on the default MNIST U-Net at batch 16 (load average 21, so noisy): 0.74 s a step at
- * one per call, 0.55 at two; kept at 1 until a quiet machine confirms the difference.
+ * lost in it, while K steps per call send K batches and build a K-times larger program.
+ * Measured on the default MNIST U-Net at batch 16, 2 threads, alternating runs at load average
+ * 12.5 on 2 cores: median 0.49 s a step at one step per call and 0.49 s at two.
  */
 export const IMAGE_STEPS_PER_CALL = 1;
 
