@@ -15,6 +15,8 @@ import { velocityModelBytes } from '../../src-main/service/export.js';
 import { evaluateRun } from '../../src-main/service/evaluate.js';
 import { bitsPerDim } from '../../src-main/service/evaluateImages.js';
 import { ort } from '../../src-main/engine/onnx/runtime.js';
+import { sampleRun } from '../../src-main/service/sample.js';
+import { trainRun } from '../../src-main/service/train.js';
 import { cli, lastJson } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlab-images-'));
@@ -154,4 +156,22 @@ test('flowlab train --dataset mnist runs a U-Net for a few steps and records [1,
   const config = store.getRun(run.runId).config as { net: { kind: string } };
   store.close();
   assert.equal(config.net.kind, 'unet');
+});
+
+test('an MLP on images trains on them flattened, and its samples keep the image shape', async () => {
+  const data = join(dir, 'mlp-store');
+  const store = openStore(data);
+  try {
+    const summary = await trainRun({
+      store,
+      config: { dataset: pics, images: { size: 8, color: 'gray' }, net: { kind: 'mlp', width: 32, depth: 1 }, train: { seed: 2, steps: 10, batch: 8 }, threads: 1 },
+    });
+    assert.equal(summary.status, 'completed');
+    assert.deepEqual(store.latestCheckpoint(summary.runId)?.extra.shape, [1, 8, 8]);
+    const r = await sampleRun({ store, runId: summary.runId, n: 3, solver: 'euler', steps: 2, save: false });
+    assert.deepEqual(r.shape, [1, 8, 8]);
+    assert.equal(r.x.length, 3 * 64);
+  } finally {
+    store.close();
+  }
 });

@@ -11,11 +11,12 @@ import { initParams, mlpVelocity, paramLayout, unpackParams, type MlpSpec } from
 import { checkUnetSpec, unetInitParams, unetParamLayout, unetUnpackParams, unetVelocity, type UnetSpec } from './unet.js';
 
 /** Every kind carries `dim`, the values per sample D (for a U-Net C H W). */
-export type NetSpec = (MlpSpec & { kind?: 'mlp' }) | (UnetSpec & { kind: 'unet'; dim: number });
+export type NetSpec = (MlpSpec & { kind?: 'mlp'; shape?: number[] }) | (UnetSpec & { kind: 'unet'; dim: number });
 
 /** The net for samples of `shape` ([d] for points, [C, H, W] for images) from the config's net. */
 export function netSpecFor(net: NetConfig, shape: readonly number[]): NetSpec {
-  if (net.kind === 'mlp') return { ...net, dim: shape.reduce((a, b) => a * b, 1) };
+  // an MLP on images sees them flattened, but the samples keep their shape
+  if (net.kind === 'mlp') return { ...net, dim: shape.reduce((a, b) => a * b, 1), ...(shape.length > 1 ? { shape: [...shape] } : {}) };
   if (shape.length !== 3) throw new Error(`a U-Net needs images [C, H, W], got samples of shape [${shape.join(', ')}]`);
   const [channels, height, width] = shape;
   const spec: NetSpec = { ...net, channels, height, width, channelMults: [...net.channelMults], dim: channels * height * width };
@@ -27,7 +28,7 @@ export const isUnet = (spec: NetSpec): spec is UnetSpec & { kind: 'unet'; dim: n
 
 /** One sample's shape: [d], or [C, H, W]. */
 export function sampleShape(spec: NetSpec): number[] {
-  return isUnet(spec) ? [spec.channels, spec.height, spec.width] : [spec.dim];
+  return isUnet(spec) ? [spec.channels, spec.height, spec.width] : spec.shape ? [...spec.shape] : [spec.dim];
 }
 
 /** Values per sample, D. */
