@@ -4,8 +4,13 @@ import { defaultConfig, type ExperimentConfig } from '../../../../src-main/api/c
 import type { ImageDataset } from '../../../../src-main/engine/data/images/index.js';
 import { getInterpolant } from '../../../../src-main/engine/interpolants/schedules.js';
 import { netSpecFor } from '../../../../src-main/engine/nets/velocityNet.js';
-import { Rng } from '../../../../src-main/engine/random.js';
+import { coefficientsAt } from '../../../../src-main/engine/interpolants/schedules.js';
+import { dequantizeRows } from '../../../../src-main/engine/data/images/index.js';
+import { bitsToUniform, hashBits, Rng, streamKey } from '../../../../src-main/engine/random.js';
+import { TRAIN_STREAM } from '../../../../src-main/engine/train/stepInputs.js';
+import { imageRandomLayout } from '../../../../src-main/engine/train/imageTrainProgram.js';
 import { batchRows, ImageTrainSession, initialImageState } from '../../../../src-main/engine/train/imageTrainSession.js';
+import { referenceVelocity } from '../../../helpers/referenceMlp.js';
 
 /** 24 images 1 x 8 x 8: a bright square at a random place on a dark ground. */
 function squares(): ImageDataset {
@@ -62,4 +67,44 @@ test('batch rows depend on (seed, step) alone and cover the dataset', () => {
   for (let s = 0; s < 20; s++) for (const r of batchRows(1, s, 32, 24)) seen.add(r);
   assert.equal(seen.size, 24);
   assert.ok(Math.max(...seen) === 23 && Math.min(...seen) === 0);
+});
+
+test('the reported loss is the mean over batch and pixels of (v(t, x_t) - dI/dt)^2, t broadcast over the pixels, recomputed in TypeScript', async () => {
+  const c = config('trig');
+  c.net = { kind: 'mlp', width: 16, depth: 2, activation: 'silu', timeFrequencies: 2 };
+  c.train.timeSampling = 'uniform';
+  const images = squares();
+  const net = netSpecFor(c.net, [1, 8, 8]);
+  const s = await ImageTrainSession.create({ config: c, net, interpolant: getInterpolant('trig'), images, state: initialImageState(net, 1), backend: 'cpu', threads: 1 });
+  const params = s.state.params.slice();
+  const loss = (await s.advance(1)).losses[0];
+  await s.release();
+  const [B, D] = [c.train.batch, 64];
+  const key = streamKey(c.train.seed, TRAIN_STREAM, 0);
+  const layout = imageRandomLayout({ net, interpolant: getInterpolant('trig'), batch: B, optim: c.train, timeSampling: 'uniform', steps: 1 });
+  const u = (i: number) => bitsToUniform(hashBits(key, i));
+  const normal = (j: number) => {
+    const q = Math.floor(j / 2);
+    const r = Math.sqrt(-2 * Math.log(u(layout.x0.offset + 2 * q)));
+    const th = 2 * Math.PI * u(layout.x0.offset + 2 * q + 1);
+    return j % 2 ? r * Math.sin(th) : r * Math.cos(th);
+  };
+  const x1 = dequantizeRows(images, batchRows(c.train.seed, 0, B, images.n), { seed: c.train.seed, counter: 0 });
+  const ts = new Float64Array(B);
+  const xt = new Float64Array(B * D);
+  const target = new Float64Array(B * D);
+  for (let i = 0; i < B; i++) {
+    ts[i] = Math.fround(u(layout.t.offset + i));
+    const k = coefficientsAt(getInterpolant('trig'), ts[i]);
+    for (let j = 0; j < D; j++) {
+      const x0 = normal(i * D + j);
+      xt[i * D + j] = k.a * x0 + k.b * x1[i * D + j];
+      target[i * D + j] = k.da * x0 + k.db * x1[i * D + j];
+    }
+  }
+  const v = referenceVelocity({ ...c.net, dim: D }, params, xt, ts, B);
+  let ref = 0;
+  for (let i = 0; i < v.length; i++) ref += (v[i] - target[i]) ** 2;
+  ref /= B * D;
+  assert.ok(Math.abs(loss - ref) < 1e-4 * ref, `program loss ${loss}, TypeScript ${ref}`);
 });
