@@ -33,9 +33,10 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
 
-/** Does the run's latest checkpoint record images (a sample shape [C, H, W])? */
+/** Does the run's latest checkpoint record images (a sample shape [C, H, W])? False for no such run: sampling says so. */
 function isImageRun(store: ReturnType<typeof openStore>, runId: string): boolean {
-  const shape = store.latestCheckpoint(store.getRun(runId).id)?.extra.shape;
+  const run = store.findRun(runId);
+  const shape = run && store.latestCheckpoint(run.id)?.extra.shape;
   return Array.isArray(shape) && shape.length > 1;
 }
 
@@ -63,7 +64,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   if (!(SOLVERS as readonly string[]).includes(solver)) throw new UserError(`unknown solver '${solver}'; choose one of ${SOLVERS.join(', ')}`);
   const out = str(v, 'out');
   if (out && !['.csv', '.npy', '.png'].includes(extname(out).toLowerCase())) {
-    throw new UserError(`--out must end in .csv, .npy or (image runs) .png, got '${out}'`);
+    throw new UserError(`--out must end in .csv or .npy (or .png for an image run), got '${out}'`);
   }
   const trajectory = str(v, 'trajectory');
   if (trajectory !== undefined) {
