@@ -3,12 +3,14 @@
  * product of the sample shape (2-D points: [d]; images: [C, H, W]). Solvers, likelihoods and
  * exports work on flat rows; a U-Net reshapes them to [n, C, H, W] inside the graph, which
  * costs no copy. The spec records the sample shape, so nothing guesses it from a parameter count.
+ * Layouts and initialisers are the registry's (registry.ts); what is here is the flat view.
  */
 import type { NetConfig } from '../../api/config.js';
 import type { Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
-import { initParams, mlpVelocity, paramLayout, unpackParams, type MlpSpec } from './mlp.js';
-import { checkUnetSpec, unetInitParams, unetParamLayout, unetUnpackParams, unetVelocity, type UnetSpec } from './unet.js';
+import { mlpVelocity, unpackParams, type MlpSpec } from './mlp.js';
+import { netModule, type NetModule } from './registry.js';
+import { checkUnetSpec, unetParamLayout, unetUnpackParams, unetVelocity, type UnetSpec } from './unet.js';
 
 /** Every kind carries `dim`, the values per sample D (for a U-Net C H W). */
 export type NetSpec = (MlpSpec & { kind?: 'mlp'; shape?: number[] }) | (UnetSpec & { kind: 'unet'; dim: number });
@@ -36,12 +38,17 @@ export function netDim(spec: NetSpec): number {
   return isUnet(spec) ? spec.channels * spec.height * spec.width : spec.dim;
 }
 
+/** The kind's registry entry (layout and initialiser are the registry's). */
+function moduleOf(spec: NetSpec): NetModule<NetSpec> {
+  return netModule(spec.kind ?? 'mlp') as unknown as NetModule<NetSpec>;
+}
+
 export function netParamCount(spec: NetSpec): number {
-  return isUnet(spec) ? unetParamLayout(spec).total : paramLayout(spec).total;
+  return moduleOf(spec).layout(spec).total;
 }
 
 export function netInitParams(spec: NetSpec, seed: number): Float32Array {
-  return isUnet(spec) ? unetInitParams(spec, seed) : initParams(spec, seed);
+  return moduleOf(spec).init(spec, seed);
 }
 
 /** Named parameter tensors with their layout, for exports that bake the weights in. */
@@ -55,7 +62,7 @@ export function rowsPerCall(spec: NetSpec, mlpRows: number): number {
 export const UNET_ROWS_PER_CALL = 64;
 
 export function netSlots(spec: NetSpec): { name: string; shape: readonly number[]; offset: number; size: number }[] {
-  return isUnet(spec) ? unetParamLayout(spec).slots : paramLayout(spec).slots;
+  return moduleOf(spec).layout(spec).slots;
 }
 
 /** A flat field on a graph: v(x [n, D], t [n, 1]) -> [n, D]. */
