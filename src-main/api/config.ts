@@ -24,12 +24,13 @@ export const SCHEDULES = ['cosine', 'constant'] as const;
  * (20k steps): 92.9% of samples in the squares with 'late' against 90.7% with 'uniform'.
  */
 export const TIME_SAMPLINGS = ['uniform', 'late'] as const;
-/** The built-in 2-D datasets, by the name users type (engine/data/toys.ts holds their samplers). */
+/** Velocity nets by kind (engine/nets/registry.ts holds their modules). */
 export const NET_KINDS = ['mlp', 'unet'] as const;
 export const IMAGE_COLORS = ['gray', 'rgb'] as const;
 /** The image dataset whose name the schema knows without reading files (its images are 1 x 28 x 28). */
 export const MNIST_DATASET = 'mnist';
 const MNIST_SIDE = 28;
+/** The built-in 2-D datasets, by the name users type (engine/data/toys.ts holds their samplers). */
 export const TOY_DATASETS = ['checkerboard', '8gaussians', 'moons', 'spirals', 'rings', 'pinwheel', 'swissroll', 'gaussian'] as const;
 const TOY_DIMENSION = 2;
 
@@ -78,8 +79,7 @@ export const mlpNetConfig = z.object({
 /**
  * Default U-Net: provisional, sized so one MNIST training step at the default image batch takes
  * under a second on a 2-core CPU (median 0.49 s at load average 12.5, 0.74 s at 21; base 16 at
- * batch 32 took 3.3 s at 21);
- * to be tuned once the U-Net's backward is faster.
+ * batch 32 took 3.3 s at 21); to be tuned once the U-Net's backward is faster.
  */
 export const UNET_BASE_CHANNELS = 8;
 export const UNET_CHANNEL_MULTS = [1, 2];
@@ -92,7 +92,7 @@ export const unetNetConfig = z.object({
     .array(wholeNumber(1, 16), { error: 'must be a list of whole numbers, e.g. [1, 2, 2]' })
     .min(1, { error: 'must name at least one level' })
     .max(6, { error: 'must name at most 6 levels' })
-    .default(UNET_CHANNEL_MULTS)
+    .default(() => [...UNET_CHANNEL_MULTS])
     .describe('channel multiplier per level (each level after the first halves the image)'),
   blocksPerLevel: wholeNumber(1, 8).default(1).describe('residual blocks per level'),
   attention: z.boolean({ error: 'must be true or false' }).default(false).describe('self-attention at the lowest resolution'),
@@ -137,7 +137,7 @@ export const trainConfig = z.object({
 /** The fields and their ranges, without the rules between fields (see `experimentConfig`). */
 const configFields = z.object({
   name: z.string({ error: 'must be text' }).max(120, { error: 'must be at most 120 characters' }).optional().describe('a name for the run'),
-  dataset: datasetSpec().describe('the target: a toy, gaussian:MEAN[:COV], or a .csv / .npy file'),
+  dataset: datasetSpec().describe('the target: a toy, gaussian:MEAN[:COV], a .csv / .npy file, or images (mnist, a folder, CIFAR-10, an .npy of images)'),
   base: datasetSpec().default('gaussian').describe('the base density: gaussian (standard normal) or a dataset spec (data to data)'),
   interpolant: oneOf(INTERPOLANTS).default('trig').describe('the interpolant family'),
   net: netConfig.default(() => mlpNetConfig.parse({})),
