@@ -13,7 +13,8 @@ export interface ConfigFlag {
   path: string;
   /** How the value is written in the help (N, X, NAME). */
   meta: string;
-  type: 'number' | 'text';
+  /** list: comma-separated whole numbers (1,2,2); yesno: true/false, yes/no, on/off. */
+  type: 'number' | 'text' | 'list' | 'yesno';
 }
 
 export const CONFIG_FLAGS: readonly ConfigFlag[] = [
@@ -26,6 +27,13 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: 'width', path: 'net.width', meta: 'W', type: 'number' },
   { flag: 'depth', path: 'net.depth', meta: 'D', type: 'number' },
   { flag: 'activation', path: 'net.activation', meta: 'NAME', type: 'text' },
+  { flag: 'net', path: 'net.kind', meta: 'KIND', type: 'text' },
+  { flag: 'base-channels', path: 'net.baseChannels', meta: 'C', type: 'number' },
+  { flag: 'channel-mults', path: 'net.channelMults', meta: 'M,M', type: 'list' },
+  { flag: 'blocks', path: 'net.blocksPerLevel', meta: 'N', type: 'number' },
+  { flag: 'attention', path: 'net.attention', meta: 'on|off', type: 'yesno' },
+  { flag: 'image-size', path: 'images.size', meta: 'PX', type: 'number' },
+  { flag: 'color', path: 'images.color', meta: 'NAME', type: 'text' },
   { flag: 'ema', path: 'train.emaDecay', meta: 'X', type: 'number' },
   { flag: 'time-sampling', path: 'train.timeSampling', meta: 'NAME', type: 'text' },
   { flag: 'seed', path: 'train.seed', meta: 'S', type: 'number' },
@@ -73,10 +81,17 @@ export function applyConfigFlags(config: ExperimentConfig, v: Parsed): void {
   for (const f of CONFIG_FLAGS) {
     const raw = v[f.flag];
     if (typeof raw !== 'string') continue;
-    let value: string | number = raw;
+    let value: string | number | number[] | boolean = raw;
     if (f.type === 'number') {
       value = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(value)) throw new UserError(`--${f.flag} must be a number, got '${raw}'`);
+    } else if (f.type === 'list') {
+      value = raw.split(',').map((x) => Number(x.trim()));
+      if (value.some((x) => !Number.isFinite(x)) || raw.trim() === '') throw new UserError(`--${f.flag} must be numbers separated by commas (e.g. 1,2,2), got '${raw}'`);
+    } else if (f.type === 'yesno') {
+      const word = raw.trim().toLowerCase();
+      if (!['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(word)) throw new UserError(`--${f.flag} must be on or off, got '${raw}'`);
+      value = ['true', 'yes', 'on', '1'].includes(word);
     }
     const keys = f.path.split('.');
     let target = config as unknown as Record<string, unknown>;

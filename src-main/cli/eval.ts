@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { evaluateRun, splitEvaluation, DEFAULT_EVAL_N } from '../service/evaluate.js';
 import { formatFigure, floorNote, metricInfo, metricRows } from '../api/metricInfo.js';
+import { DEFAULT_IMAGE_EVAL_N, IMAGE_EVAL_TOL } from '../service/evaluateImages.js';
 import { EVAL_POINTS } from '../api/schemas.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
 
@@ -16,10 +17,12 @@ Measures a run on its held-out data (all three groups unless some are named):
   --geometry            kinetic energy of the learned path, straightness, cycle-consistency error
   --n N                 held-out points to use, ${EVAL_POINTS.min} to ${EVAL_POINTS.max} (default ${DEFAULT_EVAL_N})
   --solver NAME         dopri5 (default) or rk4, for the likelihood
-  --rtol X --atol X     dopri5 tolerances (default 1e-5)
+  --rtol X --atol X     dopri5 tolerances (default 1e-5; image runs ${IMAGE_EVAL_TOL})
   --steps K             rk4 steps (default 100)
   --max-steps K         dopri5 step budget (default 10000); running out is reported with the time reached
-  --hutchinson K        estimate the divergence with K Rademacher probes (default: exact for d <= 16)
+  --hutchinson K        estimate the divergence with K Rademacher probes (default: exact for d <= 16;
+                        image runs: 1 probe, bits/dim = NLL / (D ln 2) + 7 on held-out images,
+                        ${DEFAULT_IMAGE_EVAL_N} of them unless --n says otherwise)
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
 

@@ -2,6 +2,7 @@
 import { dirname, extname, resolve } from 'node:path';
 import { errorCode, UserError } from '../errors.js';
 import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
+import { toUnitScale, writeImageGrid, writeImagesNpy } from '../engine/data/images/index.js';
 import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, type SolverName } from '../api/schemas.js';
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
@@ -10,22 +11,34 @@ import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, 
 
 /** Samples drawn when --n is not given: enough for a smooth density plot. */
 const DEFAULT_CLI_SAMPLES = 10_000;
+/** Images drawn when --n is not given: an 8 x 8 grid (a U-Net solve costs ~1000x a point's). */
+const DEFAULT_CLI_IMAGES = 64;
 
 export const SAMPLE_HELP = `flowlab sample --run RUN_ID [options]
 
 Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to data (t = 1).
   --run RUN_ID          the run (see \`flowlab runs\`)
-  --n N                 number of samples, at most ${MAX_SAMPLE_POINTS} (default ${DEFAULT_CLI_SAMPLES})
+  --n N                 number of samples, at most ${MAX_SAMPLE_POINTS} (default ${DEFAULT_CLI_SAMPLES}; images ${DEFAULT_CLI_IMAGES})
   --solver NAME         ${SOLVERS.join(' | ')} (default rk4)
   --steps K             steps of a fixed-step solver, at most ${MAX_SOLVER_STEPS} (default ${DEFAULT_SOLVER_STEPS})
   --rtol X --atol X     tolerances of dopri5 (default 1e-5)
   --reverse             encode held-out data into the base instead (t = 1 -> 0)
   --seed S              seed of the base draws
-  --out FILE            write the samples to FILE.csv or FILE.npy
-  --trajectory FILE     also write every step's state to FILE.npy, shape [steps + 1, n, d], the
-                        starting points first (euler, heun, rk4; t runs in equal steps)
+  --out FILE            write the samples to FILE.csv or FILE.npy; an image run's to FILE.npy
+                        [n, C, H, W] float32 in pixel scale [0, 1] (codes, with --reverse, as
+                        they are) or FILE.png, a grid of the images
+  --trajectory FILE     also write every step's state to FILE.npy, shape [steps + 1, n, d] (images:
+                        [steps + 1, n, C, H, W] in the flow's scale [-1, 1]), the starting points
+                        first (euler, heun, rk4; t runs in equal steps)
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
+
+/** Does the run's latest checkpoint record images (a sample shape [C, H, W])? False for no such run: sampling says so. */
+function isImageRun(store: ReturnType<typeof openStore>, runId: string): boolean {
+  const run = store.findRun(runId);
+  const shape = run && store.latestCheckpoint(run.id)?.extra.shape;
+  return Array.isArray(shape) && shape.length > 1;
+}
 
 export async function sampleCommand(argv: string[]): Promise<number> {
   const v = parse('sample', argv, {
@@ -50,8 +63,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const solver = (str(v, 'solver') ?? 'rk4') as SolverName;
   if (!(SOLVERS as readonly string[]).includes(solver)) throw new UserError(`unknown solver '${solver}'; choose one of ${SOLVERS.join(', ')}`);
   const out = str(v, 'out');
-  if (out && !['.csv', '.npy'].includes(extname(out).toLowerCase())) {
-    throw new UserError(`--out must end in .csv or .npy, got '${out}'`);
+  if (out && !['.csv', '.npy', '.png'].includes(extname(out).toLowerCase())) {
+    throw new UserError(`--out must end in .csv or .npy (or .png for an image run), got '${out}'`);
   }
   const trajectory = str(v, 'trajectory');
   if (trajectory !== undefined) {
@@ -74,7 +87,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     const r = await sampleRun({
       store,
       runId,
-      n: num(v, 'n', { integer: true }) ?? DEFAULT_CLI_SAMPLES,
+      n: num(v, 'n', { integer: true }) ?? (isImageRun(store, runId) ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES),
       solver,
       steps: num(v, 'steps', { integer: true }),
       rtol: num(v, 'rtol', { positive: true }),
@@ -85,11 +98,18 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       backend: backendArg(v),
       snapshots: trajectoryPath !== null,
     });
+    const images = r.shape.length === 3;
+    const ext = path ? extname(path).toLowerCase() : '';
+    if (path && ext === '.png' && !images) throw new UserError(`--out ${path}: a .png grid needs an image run; run ${r.runId} samples ${r.d}-D points (use .csv or .npy)`);
     if (path) {
+      const imageShape = [r.n, ...r.shape] as [number, number, number, number];
       try {
-        if (extname(path).toLowerCase() === '.csv') writeCsv(path, r.x, r.n, r.d);
+        if (ext === '.csv') writeCsv(path, r.x, r.n, r.d);
+        else if (ext === '.png') await writeImageGrid(path, toUnitScale(r.x), imageShape);
+        else if (images) writeImagesNpy(path, v.reverse ? r.x : toUnitScale(r.x), imageShape);
         else writeNpy(path, r.x, r.n, r.d);
       } catch (e) {
+        if (e instanceof UserError) throw e;
         throw new UserError(`cannot write ${path} (${errorCode(e)}); choose a writable --out path`);
       }
       store.addArtifact(r.runId, extname(path).slice(1).toLowerCase(), path);
@@ -99,7 +119,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       const all = new Float32Array(states.length * r.n * r.d);
       states.forEach((x, k) => all.set(x, k * r.n * r.d));
       try {
-        writeNpyArray(trajectoryPath, all, [states.length, r.n, r.d]);
+        writeNpyArray(trajectoryPath, all, [states.length, r.n, ...r.shape]);
       } catch (e) {
         throw new UserError(`cannot write ${trajectoryPath} (${errorCode(e)}); choose a writable --trajectory path`);
       }

@@ -2,23 +2,28 @@
  * `flowlab train`: train a new run (or resume one) and report it. The run is the one the app
  * would start from the same config: the same checks, previews while it trains, final samples.
  */
-import { defaultConfig, type ExperimentConfig } from '../api/config.js';
+import { IMAGE_TRAIN_DEFAULTS, type ExperimentConfig } from '../api/config.js';
 import { UserError } from '../errors.js';
 import { randomSeed } from '../engine/random.js';
 import { openStore } from '../store/index.js';
 import { FINAL_LOSS_WINDOW } from '../service/train.js';
 import { runTraining } from '../service/runTraining.js';
+import { defaultConfigFor } from '../service/imageRunData.js';
 import { COMMON_HELP, dataDir, num, parse, str, type OptionSpec } from './args.js';
 import { applyConfigFlags, CONFIG_OPTIONS, configFlagsHelp } from './configFlags.js';
 import { Progress } from './progress.js';
 
-export const TRAIN_HELP = `flowlab train --dataset <toy | file.csv | file.npy> [options]
+export const TRAIN_HELP = `flowlab train --dataset <toy | file.csv | file.npy | images> [options]
 
 Trains a velocity net by the stochastic-interpolant regression loss and stores the run.
   --dataset SPEC        checkerboard, 8gaussians, moons, spirals, rings, pinwheel, swissroll,
                         gaussian (2-D standard normal), gaussian:MEAN[:COV] (any dimension; COV
                         one variance, the diagonal, or all d x d entries: gaussian:1,-2:2,0.3,0.3,1),
-                        or a .csv / .npy file of numeric columns
+                        or a .csv / .npy file of numeric columns; images: mnist, a folder of
+                        .png/.jpg pictures, cifar-10-python.tar.gz (or a data_batch_N file), or
+                        an .npy of images [N, H, W] / [N, C, H, W]. Image datasets train a U-Net
+                        with image defaults (--net mlp flattens them instead): --steps
+                        ${IMAGE_TRAIN_DEFAULTS.steps}, --batch ${IMAGE_TRAIN_DEFAULTS.batch}, --lr ${IMAGE_TRAIN_DEFAULTS.lr}, and the U-Net defaults below
 ${configFlagsHelp(['threads'])}
   --resume RUN_ID       continue an interrupted or stopped run from its last checkpoint
   --checkpoint-seconds S
@@ -38,7 +43,7 @@ export const TRAIN_OPTIONS: OptionSpec = {
 export function configFromArgs(v: ReturnType<typeof parse>): ExperimentConfig {
   const dataset = str(v, 'dataset');
   if (!dataset) throw new UserError('no dataset given; pass --dataset <toy name | file.csv | file.npy> (e.g. --dataset checkerboard)');
-  const c = defaultConfig(dataset, randomSeed());
+  const c = defaultConfigFor(dataset, randomSeed());
   applyConfigFlags(c, v);
   return c;
 }

@@ -9,7 +9,7 @@
  * `flowlab backends --check NAME` and scripts/backendCheck.ts (BENCHMARKS.md's GPU table) run it.
  */
 import os from 'node:os';
-import { defaultConfig } from '../api/config.js';
+import { DEFAULT_NET, defaultConfig } from '../api/config.js';
 import { getToy } from './data/index.js';
 import { trig } from './interpolants/schedules.js';
 import { ortVersion, type Backend } from './onnx/runtime.js';
@@ -64,7 +64,7 @@ export async function checkBackend(backend: Backend, o: BackendCheckOptions): Pr
   const log = o.log ?? (() => {});
   const { threads } = o;
   const config = defaultConfig('checkerboard', 1);
-  const net = { dim: 2, ...config.net };
+  const net = { dim: 2, ...DEFAULT_NET };
   const data = getToy('checkerboard').sample(90_000, 1);
   const session = (b: Backend, state: TrainState, batch = config.train.batch) =>
     TrainSession.create({ config: { ...config, train: { ...config.train, batch } }, net, interpolant: trig, data, base: null, state: copy(state), backend: b, threads });

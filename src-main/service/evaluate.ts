@@ -27,6 +27,7 @@ import { drawRows } from '../engine/data/index.js';
 import { loadRunData, type RunData } from './runData.js';
 import { checkEvaluationMemory } from './jobLimits.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
+import { evaluateImageRun } from './evaluateImages.js';
 
 export const DEFAULT_EVAL_N = 2000;
 /** Time points (midpoints of a uniform grid) for the kinetic-energy integral over [0, 1]. */
@@ -100,6 +101,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   const w = loadRunWeights(o.store, run.id);
   const all = !o.nll && !o.distances && !o.geometry;
   const want = { nll: all || !!o.nll, distances: all || !!o.distances, geometry: all || !!o.geometry };
+  if (w.shape.length > 1) return evaluateImageRun(o, w, want);
   if (o.hutchinson !== undefined && !(Number.isInteger(o.hutchinson) && o.hutchinson >= 1)) {
     throw new UserError(`hutchinson must be a whole number of probes >= 1, got ${o.hutchinson}; omit it for the exact divergence`, 'hutchinson');
   }

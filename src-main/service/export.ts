@@ -30,6 +30,8 @@ export function velocityModelBytes(store: Store, runId: string): Uint8Array {
     run_id: w.run.id,
     config: JSON.stringify(w.config),
     dim: String(w.net.dim),
+    // one sample's shape: the model's x and v are [N, ...shape]
+    shape: JSON.stringify(w.shape),
     t_max: String(getInterpolant(w.config.interpolant).tMax),
     checkpoint_step: String(w.step),
     weights: 'ema',

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { recordedConfig } from '../api/config.js';
-import { paramLayout } from '../engine/nets/mlp.js';
+import { netParamCount, netSlots } from '../engine/nets/velocityNet.js';
 import { readModel } from '../engine/onnx/protoRead.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { netSpec } from './runModel.js';
@@ -68,7 +68,7 @@ export function importPretrained(store: Store, name: string, dir = modelsDir()):
   const config = recordedConfig(m.config);
   const net = netSpec(config, m.dim);
   const model = readModel(readFileSync(join(dir, `${m.name}.onnx`)));
-  const { slots, total } = paramLayout(net);
+  const [slots, total] = [netSlots(net), netParamCount(net)];
   const params = new Float32Array(total);
   for (const s of slots) {
     const t = model.initializers.get(s.name);

@@ -1,11 +1,12 @@
-/** A run's velocity net: its spec from the config and its weights from the store. */
+/** A run's velocity net: its spec from the config and the recorded sample shape, its weights from the store. */
 import { UserError } from '../errors.js';
 import { recordedConfig, type ExperimentConfig } from '../api/config.js';
-import type { MlpSpec } from '../engine/nets/mlp.js';
+import { netSpecFor, type NetSpec } from '../engine/nets/velocityNet.js';
 import type { RunRecord, Store } from '../store/index.js';
 
-export function netSpec(config: ExperimentConfig, dim: number): MlpSpec {
-  return { dim, ...config.net };
+/** The net of a run whose samples have `shape` ([d] for points, [C, H, W] for images). */
+export function netSpec(config: ExperimentConfig, shape: number | readonly number[]): NetSpec {
+  return netSpecFor(config.net, typeof shape === 'number' ? [shape] : shape);
 }
 
 export interface RunWeights {
@@ -14,7 +15,16 @@ export interface RunWeights {
   /** EMA weights (what samples and exports use). */
   params: Float32Array;
   step: number;
-  net: MlpSpec;
+  net: NetSpec;
+  /** One sample's shape, as the checkpoint records it: [d], or [C, H, W] for images. */
+  shape: number[];
+}
+
+/** The sample shape a checkpoint records (`extra.shape`; checkpoints before images recorded only `dim`). */
+export function recordedShape(extra: Record<string, unknown>, runId: string): number[] {
+  const shape = Array.isArray(extra.shape) ? extra.shape.map(Number) : [Number(extra.dim)];
+  if (!shape.length || !shape.every((k) => Number.isInteger(k) && k >= 1)) throw new Error(`checkpoint of run ${runId} does not record the sample shape`);
+  return shape;
 }
 
 /** The EMA weights of a run's latest checkpoint; a run without one is a clear error. */
@@ -25,7 +35,6 @@ export function loadRunWeights(store: Store, runId: string): RunWeights {
     throw new UserError(`run ${run.id} has no checkpoint yet (status ${run.status}); train it first, or resume it`);
   }
   const config = recordedConfig(run.config);
-  const dim = Number(ck.extra.dim);
-  if (!Number.isInteger(dim) || dim < 1) throw new Error(`checkpoint of run ${run.id} does not record the data dimension`);
-  return { run, config, params: ck.ema ?? ck.params, step: ck.step, net: netSpec(config, dim) };
+  const shape = recordedShape(ck.extra, run.id);
+  return { run, config, params: ck.ema ?? ck.params, step: ck.step, net: netSpec(config, shape), shape };
 }

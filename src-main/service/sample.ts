@@ -11,6 +11,8 @@ import { NetSampler } from '../engine/sample/netSampler.js';
 import { checkMemory, sampleMemory } from '../engine/memoryEstimate.js';
 import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
+import { dequantizeRows } from '../engine/data/images/index.js';
+import { loadImageRunData } from './imageRunData.js';
 import { loadRunData } from './runData.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
 
@@ -44,9 +46,21 @@ export interface SampleRunResult {
   x0: Float32Array;
   n: number;
   d: number;
+  /** One sample's shape: [d], or [C, H, W] for images (x is [n, ...shape] row-major). */
+  shape: number[];
   nfe: number;
   seconds: number;
   trajectory?: Float32Array[];
+}
+
+/**
+ * Held-out images to encode, dequantised as training sees them (the noise keyed by the run's
+ * seed and SAMPLE_STREAM), the first n in order, cycled when n exceeds them.
+ */
+async function heldOutImages(w: RunWeights, n: number): Promise<Float32Array> {
+  const { test } = await loadImageRunData(w.config);
+  const rows = Uint32Array.from({ length: n }, (_, i) => i % test.n);
+  return dequantizeRows(test, rows, { seed: w.config.train.seed, counter: SAMPLE_STREAM });
 }
 
 /** Starting points: base draws for generation, held-out rows (cycled) for encoding. */
@@ -77,7 +91,8 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
   const d = w.net.dim;
   checkMemory('this sampling', sampleMemory({ n: o.n, d, steps: o.steps ?? DEFAULT_SOLVER_STEPS, trajectory: !!o.snapshots }),
     o.snapshots ? 'lower n or steps (every step of the trajectory is kept)' : 'lower n');
-  const x0 = o.input ?? startingPoints(w, o.n, !!o.reverse, o.seed ?? (w.config.train.seed ^ SAMPLE_STREAM) >>> 0);
+  const images = w.shape.length > 1;
+  const x0 = o.input ?? (images && o.reverse ? await heldOutImages(w, o.n) : startingPoints(w, o.n, !!o.reverse, o.seed ?? (w.config.train.seed ^ SAMPLE_STREAM) >>> 0));
   if (x0.length !== o.n * d) throw new UserError(`input has ${x0.length / d} rows of ${d} values, expected ${o.n}`);
   const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');
   const sampler = new NetSampler(w.net, w.params, backend, o.threads ?? w.config.threads);
@@ -98,10 +113,10 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
         n: o.n,
         d,
         data: r.x,
-        meta: { solver: o.solver, steps: o.solver === 'dopri5' ? null : o.steps ?? DEFAULT_SOLVER_STEPS, nfe: r.nfe, checkpointStep: w.step },
+        meta: { solver: o.solver, steps: o.solver === 'dopri5' ? null : o.steps ?? DEFAULT_SOLVER_STEPS, nfe: r.nfe, checkpointStep: w.step, shape: w.shape },
       });
     }
-    return { runId: w.run.id, x: r.x, x0, n: o.n, d, nfe: r.nfe, seconds: (performance.now() - started) / 1000, trajectory: r.trajectory };
+    return { runId: w.run.id, x: r.x, x0, n: o.n, d, shape: w.shape, nfe: r.nfe, seconds: (performance.now() - started) / 1000, trajectory: r.trajectory };
   } finally {
     await sampler.release();
   }

@@ -9,13 +9,16 @@ import { basename } from 'node:path';
 import { fieldDefault, parseConfig, recordedConfig, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
 import type { EngineEvent, TrainSummary } from '../api/events.js';
 import type { MlpSpec } from '../engine/nets/mlp.js';
+import { sampleShape, type NetSpec } from '../engine/nets/velocityNet.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
-import { ortVersion, resolveBackend } from '../engine/onnx/runtime.js';
-import { initialState, TrainSession, type TrainState } from '../engine/train/trainSession.js';
+import { ortVersion, resolveBackend, type Backend } from '../engine/onnx/runtime.js';
+import { ImageTrainSession, initialImageState } from '../engine/train/imageTrainSession.js';
+import { initialState, TrainSession, type ChunkResult, type TrainState } from '../engine/train/trainSession.js';
 import type { Store } from '../store/index.js';
 import { DivergenceWatch, divergenceReason } from './divergence.js';
-import { loadRunData } from './runData.js';
 import { checkTrainingMemory } from './jobLimits.js';
+import { isImageRun, loadImageRunData, withImageDefaults, type ImageRunData } from './imageRunData.js';
+import { loadRunData, type RunData } from './runData.js';
 import { netSpec } from './runModel.js';
 
 /** Steps per session call are tuned so one call takes about this long (UI stays live, overhead small). */
@@ -37,7 +40,7 @@ export interface TrainRunOptions {
   /** Seconds between checkpoints (default CHECKPOINT_SECONDS). */
   checkpointSeconds?: number;
   /** Called between chunks with the state (EMA parameters included), e.g. to draw preview samples. */
-  onChunk?: (runId: string, state: TrainState, config: ExperimentConfig, net: MlpSpec) => Promise<void>;
+  onChunk?: (runId: string, state: TrainState, config: ExperimentConfig, net: NetSpec) => Promise<void>;
 }
 
 /** A run's name: the one given, else its dataset (a file by its name) and interpolant. */
@@ -65,7 +68,28 @@ function prepare(store: Store, opts: TrainRunOptions): Prepared {
     });
   }
   if (!opts.config) throw new Error('trainRun needs a config or a run to resume');
-  return { runId: '', config: parseConfig(opts.config), resumeState: null };
+  return { runId: '', config: parseConfig(withImageDefaults(opts.config)), resumeState: null };
+}
+
+/** What trainRun drives: the fused MLP program on points, or the image program on host-fed batches. */
+interface Trainer {
+  state: TrainState;
+  advance(k: number): Promise<ChunkResult>;
+  release(): Promise<void>;
+}
+
+type TrainData = { images: ImageRunData; points?: undefined } | { points: RunData; images?: undefined };
+
+async function createTrainer(config: ExperimentConfig, net: NetSpec, data: TrainData, resume: TrainState | null, backend: Backend): Promise<Trainer> {
+  const interpolant = getInterpolant(config.interpolant);
+  const { seed } = config.train;
+  if (data.images) {
+    const state = resume ?? initialImageState(net, seed);
+    return ImageTrainSession.create({ config, net, interpolant, images: data.images.train, state, backend, threads: config.threads });
+  }
+  const mlp = net as MlpSpec;
+  const state = resume ?? initialState(mlp, seed);
+  return TrainSession.create({ config, net: mlp, interpolant, data: data.points.train.data, base: data.points.base?.data ?? null, state, backend, threads: config.threads });
 }
 
 /**
@@ -98,11 +122,13 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   const prep = prepare(store, opts);
   const { config } = prep;
   let runId = prep.runId;
-  const { backend, net, session } = await releaseOnError(store, () => runId, async () => {
-    const data = loadRunData(config);
-    checkTrainingMemory(config, data.d, data.train.n);
+  const { backend, net, session, shape, images } = await releaseOnError(store, () => runId, async () => {
+    // the data is read and checked before anything is recorded: bad input leaves no half-created run
+    const data: TrainData = isImageRun(config) ? { images: await loadImageRunData(config) } : { points: loadRunData(config) };
+    if (data.points) checkTrainingMemory(config, data.points.d, data.points.train.n);
     const backend = await resolveBackend(config.backend, 'train');
-    const net = netSpec(config, data.d);
+    const net = netSpec(config, data.images ? data.images.shape : data.points.d);
+    const shape = sampleShape(net);
 
     if (!runId) {
       runId = store.createRun({
@@ -118,18 +144,9 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       store.updateRun(runId, { backend, onnxruntimeVersion: ortVersion() });
     }
 
-    const session = await TrainSession.create({
-      config,
-      net,
-      interpolant: getInterpolant(config.interpolant),
-      data: data.train.data,
-      base: data.base?.data ?? null,
-      state: prep.resumeState ?? initialState(net, config.train.seed),
-      backend,
-      threads: config.threads,
-    });
+    const session = await createTrainer(config, net, data, prep.resumeState, backend);
     store.markRunning(runId, process.pid, os.hostname());
-    return { backend, net, session };
+    return { backend, net, session, shape, images: !!data.images };
   });
   emit({ type: 'started', runId, config, resumedFrom: session.state.step });
 
@@ -143,7 +160,8 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   }
   const watch = new DivergenceWatch();
   watch.push(recent, startStep - recent.length);
-  let chunk = 10;
+  // an image step takes long enough that the first chunk is one step (stop stays prompt)
+  let chunk = images ? 1 : 10;
   let lastCheckpoint = performance.now();
   const trainStart = performance.now();
   const checkpoint = (state: TrainState, loss: number | null) => {
@@ -154,7 +172,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       ema: state.ema,
       optimizer: { m: state.m, v: state.v },
       rngState: { seed: config.train.seed, step: state.step },
-      extra: { dim: net.dim },
+      extra: { dim: net.dim, shape },
     });
     lastCheckpoint = performance.now();
   };

@@ -4,12 +4,13 @@
  * All parameters live in one flat Float32 vector (layout below), so the optimizer, the EMA and
  * the checkpoints handle one array, and the training program updates it with a few big ops.
  */
-import type { Activation, NetConfig } from '../../api/config.js';
+import type { Activation, MlpNetConfig } from '../../api/config.js';
 import type { Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
 import { Rng } from '../random.js';
 
-export interface MlpSpec extends NetConfig {
+export interface MlpSpec extends Omit<MlpNetConfig, 'kind'> {
+  kind?: 'mlp';
   /** Data dimension d (input and output). */
   dim: number;
 }

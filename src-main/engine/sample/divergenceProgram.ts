@@ -13,10 +13,10 @@ import { vjp } from '../onnx/autodiff.js';
 import { Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
 import { serializeModel } from '../onnx/serialize.js';
-import { mlpVelocity, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
+import { netDim, netField, netParamCount, type NetSpec } from '../nets/velocityNet.js';
 
 export interface DivergenceProgramSpec {
-  net: MlpSpec;
+  net: NetSpec;
   n: number;
   /** 0: exact divergence; K > 0: Hutchinson with K probes. */
   probes: number;
@@ -24,18 +24,18 @@ export interface DivergenceProgramSpec {
 
 export function buildDivergenceGraph(spec: DivergenceProgramSpec): Graph {
   const { net, n } = spec;
-  const d = net.dim;
+  const d = netDim(net);
   const g = new Graph('divergence');
-  const params = g.input('params', 'float32', [paramLayout(net).total]);
+  const params = g.input('params', 'float32', [netParamCount(net)]);
   const x = g.input('x', 'float32', [n, d]);
   const t = g.input('t', 'float32', []);
   const copies = spec.probes > 0 ? spec.probes : d;
-  const layers = unpackParams(net, params);
+  const field = netField(net, params);
 
   // copies of the batch stacked: row c * n + i is point i
   const xs = op.reshape(op.expand(op.unsqueeze(x, [0]), [copies, n, d]), [copies * n, d]);
   const ts = op.expand(op.reshape(t, [1, 1]), [copies * n, 1]);
-  const vs = mlpVelocity(net, layers, xs, ts);
+  const vs = field(xs, ts);
 
   let cot: Value;
   if (spec.probes > 0) {

@@ -10,7 +10,7 @@ import { graphAlgebra } from '../interpolants/algebra.js';
 import { Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
 import { serializeModel } from '../onnx/serialize.js';
-import { mlpVelocity, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
+import { netDim, netField, netParamCount, type NetSpec } from '../nets/velocityNet.js';
 import { RK_METHODS, rkStep, type FixedMethod, type StepWorld } from './rungeKutta.js';
 
 /** A field v(t, x) as graph code: t a float32 scalar, x [n, d]. */
@@ -25,7 +25,7 @@ export interface FusedSolverSpec {
 }
 
 export interface FixedProgramSpec {
-  net: MlpSpec;
+  net: NetSpec;
   method: FixedMethod;
   n: number;
   snapshots: boolean;
@@ -68,9 +68,9 @@ export function buildFusedSolverGraph(spec: FusedSolverSpec, makeField: (g: Grap
 /** The solver program over a velocity net whose flat weights come in as `params`. */
 export function buildFixedSolverGraph(spec: FixedProgramSpec): Graph {
   const { net, n } = spec;
-  return buildFusedSolverGraph({ method: spec.method, n, dim: net.dim, snapshots: spec.snapshots }, (g) => {
-    const layers = unpackParams(net, g.input('params', 'float32', [paramLayout(net).total]));
-    return (t, x) => mlpVelocity(net, layers, x, op.expand(op.reshape(t, [1, 1]), [n, 1]));
+  return buildFusedSolverGraph({ method: spec.method, n, dim: netDim(net), snapshots: spec.snapshots }, (g) => {
+    const field = netField(net, g.input('params', 'float32', [netParamCount(net)]));
+    return (t, x) => field(x, op.expand(op.reshape(t, [1, 1]), [n, 1]));
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import { UserError } from '../../errors.js';
 import { createSession, ort, type Backend } from '../onnx/runtime.js';
-import type { MlpSpec } from '../nets/mlp.js';
+import { netDim, rowsPerCall, type NetSpec } from '../nets/velocityNet.js';
 import { buildDivergenceProgram } from './divergenceProgram.js';
 import { makeProbes, type ProbeKind } from './hutchinson.js';
 import type { VelocityDivFn } from './types.js';
@@ -23,16 +23,16 @@ export interface DivergenceOptions {
   threads: number;
 }
 
-export async function netDivergence(net: MlpSpec, params: Float32Array, o: DivergenceOptions): Promise<{ fn: VelocityDivFn; release: () => Promise<void> }> {
+export async function netDivergence(net: NetSpec, params: Float32Array, o: DivergenceOptions): Promise<{ fn: VelocityDivFn; release: () => Promise<void> }> {
   if (!Number.isInteger(o.probes) || o.probes < 0) throw new UserError(`--hutchinson needs a whole number of probes >= 1, got ${o.probes}`);
-  const d = net.dim;
+  const d = netDim(net);
   let session: ort.InferenceSession | null = null;
   let rows = 0;
   const paramsT = new ort.Tensor('float32', params, [params.length]);
   const probes = new Map<number, ort.Tensor>();
   const fn: VelocityDivFn = async (t, x, n) => {
     if (!session) {
-      rows = Math.min(n, DIVERGENCE_CHUNK);
+      rows = Math.min(n, rowsPerCall(net, DIVERGENCE_CHUNK));
       session = await createSession(buildDivergenceProgram({ net, n: rows, probes: o.probes }), { backend: o.backend, threads: o.threads });
     }
     const v = new Float32Array(n * d);

@@ -7,10 +7,10 @@
  */
 import { UserError } from '../../errors.js';
 import { createSession, ort, type Backend } from '../onnx/runtime.js';
-import type { MlpSpec } from '../nets/mlp.js';
 import type { Interpolant } from '../interpolants/schedules.js';
 import { checkSdeSetup, isSdeMethod, SDE_METHODS, SDE_STAGES, type SdeMethod } from './sde.js';
 import { buildSdeProgram, sdeKeys } from './sdeProgram.js';
+import { netDim, rowsPerCall, type NetSpec } from '../nets/velocityNet.js';
 import { integrateDopri5, DEFAULT_ATOL, DEFAULT_RTOL } from './dopri5.js';
 import { buildFixedSolverProgram } from './fusedProgram.js';
 import { SOLVERS, stagesOf, type FixedMethod, type SolverName } from './rungeKutta.js';
@@ -60,7 +60,7 @@ export class NetSampler {
   private readonly paramsTensor: ort.Tensor;
 
   constructor(
-    readonly net: MlpSpec,
+    readonly net: NetSpec,
     params: Float32Array,
     readonly backend: Backend,
     readonly threads: number,
@@ -90,7 +90,7 @@ export class NetSampler {
 
   /** v(t, x) through the `velocity` program: one call = 1 NFE. */
   velocity(): VelocityFn {
-    const d = this.net.dim;
+    const d = netDim(this.net);
     return async (t, x, n) => {
       if (!this.velocitySession) this.velocitySession = createSession(buildVelocityProgram(this.net), { backend: this.backend, threads: this.threads });
       const s = await this.velocitySession;
@@ -105,7 +105,7 @@ export class NetSampler {
   }
 
   async solve(x0: Float32Array, n: number, o: SolveOptions): Promise<SolveResult> {
-    const d = this.net.dim;
+    const d = netDim(this.net);
     if (x0.length !== n * d) throw new Error(`solve: x0 has ${x0.length} values, expected ${n} x ${d}`);
     if (o.solver === 'dopri5') {
       const r = await integrateDopri5(this.velocity(), x0, n, d, {
@@ -119,7 +119,7 @@ export class NetSampler {
     }
     const steps = o.steps ?? DEFAULT_SAMPLE_STEPS;
     if (!Number.isInteger(steps) || steps < 1) throw new UserError(`--steps must be a positive whole number, got ${steps}`);
-    const rows = Math.min(n, CHUNK_ROWS);
+    const rows = Math.min(n, rowsPerCall(this.net, CHUNK_ROWS));
     const sde = isSdeMethod(o.solver) ? o.sde : null;
     if (isSdeMethod(o.solver)) {
       if (!sde) throw new UserError(`the ${o.solver} sampler needs its eps, the run's interpolant and a seed`);

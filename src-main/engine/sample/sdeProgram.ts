@@ -15,7 +15,7 @@ import { Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
 import { hashBitsGraph, normalFromUniforms, uniformFromBits } from '../onnx/randomGraph.js';
 import { serializeModel } from '../onnx/serialize.js';
-import { mlpVelocity, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
+import { netDim, netField, netParamCount, type NetSpec } from '../nets/velocityNet.js';
 import { streamKey } from '../random.js';
 import { graphWorld, type GraphField } from './fusedProgram.js';
 import { diffusionAt, sdeCounter, sdeDrift, sdeStep, SDE_STREAM, stepNoiseScale, type SdeMethod } from './sde.js';
@@ -63,12 +63,12 @@ export function buildSdeGraph(spec: SdeProgramSpec, makeField: (g: Graph) => Gra
 }
 
 /** The SDE program over a velocity net whose flat weights come in as `params`. */
-export function buildSdeProgram(spec: Omit<SdeProgramSpec, 'dim'> & { net: MlpSpec }): Uint8Array {
+export function buildSdeProgram(spec: Omit<SdeProgramSpec, 'dim'> & { net: NetSpec }): Uint8Array {
   const { net, n } = spec;
   return serializeModel(
-    buildSdeGraph({ ...spec, dim: net.dim }, (g) => {
-      const layers = unpackParams(net, g.input('params', 'float32', [paramLayout(net).total]));
-      return (t, x) => mlpVelocity(net, layers, x, op.expand(op.reshape(t, [1, 1]), [n, 1]));
+    buildSdeGraph({ ...spec, dim: netDim(net) }, (g) => {
+      const field = netField(net, g.input('params', 'float32', [netParamCount(net)]));
+      return (t, x) => field(x, op.expand(op.reshape(t, [1, 1]), [n, 1]));
     }),
   );
 }

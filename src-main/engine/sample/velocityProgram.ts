@@ -2,38 +2,45 @@
  * The `velocity` program: v(t, x) of a velocity net for a batch of any size.
  *   inputs: x [N, d], t [N, 1] (and params [P] unless the weights are baked in)
  *   output: v [N, d]
+ * The exported model of an image net takes and gives images, x and v [N, C, H, W]; the
+ * program the engine runs takes flat rows [N, D] like every other.
  * With baked weights (named initializers w0, b0, ...) and metadata it is FlowLab's export format:
  * a plain ONNX model any onnxruntime runs.
  */
 import { Graph, type Value } from '../onnx/graph.js';
 import { serializeModel } from '../onnx/serialize.js';
-import { mlpVelocity, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
+import * as op from '../onnx/ops/index.js';
+import { isUnet, netDim, netField, netFieldFromSlots, netParamCount, netSlots, sampleShape, type NetSpec } from '../nets/velocityNet.js';
 import { VERSION } from '../../version.js';
 
-export function buildVelocityGraph(net: MlpSpec, weights?: Float32Array): Graph {
+export function buildVelocityGraph(net: NetSpec, weights?: Float32Array): Graph {
   const g = new Graph('velocity');
-  const x = g.input('x', 'float32', ['N', net.dim]);
+  // an exported image net speaks images; the engine's own program flat rows
+  const asImages = !!weights && isUnet(net);
+  const x = g.input('x', 'float32', asImages ? ['N', ...sampleShape(net)] : ['N', netDim(net)]);
   const t = g.input('t', 'float32', ['N', 1]);
-  let layers: Value[];
+  let field;
   if (weights) {
-    const { slots, total } = paramLayout(net);
+    const total = netParamCount(net);
     if (weights.length !== total) throw new Error(`weights have ${weights.length} values, the net needs ${total}`);
-    layers = slots.map((s) => g.constant(weights.slice(s.offset, s.offset + s.size), 'float32', s.shape, s.name));
+    field = netFieldFromSlots(net, netSlots(net).map((s) => g.constant(weights.slice(s.offset, s.offset + s.size), 'float32', [...s.shape], s.name)));
   } else {
-    layers = unpackParams(net, g.input('params', 'float32', [paramLayout(net).total]));
+    field = netField(net, g.input('params', 'float32', [netParamCount(net)]));
   }
-  return g.setNamedOutputs({ v: mlpVelocity(net, layers, x, t) });
+  if (!asImages) return g.setNamedOutputs({ v: field(x, t) });
+  const v = field(op.reshape(x, [-1, netDim(net)]), t);
+  return g.setNamedOutputs({ v: op.reshape(v, [-1, ...sampleShape(net)]) });
 }
 
-export function buildVelocityProgram(net: MlpSpec): Uint8Array {
+export function buildVelocityProgram(net: NetSpec): Uint8Array {
   return serializeModel(buildVelocityGraph(net));
 }
 
 /** The exported model: weights baked in, the run's description in the metadata. */
-export function exportVelocityModel(net: MlpSpec, weights: Float32Array, metadata: Record<string, string>): Uint8Array {
+export function exportVelocityModel(net: NetSpec, weights: Float32Array, metadata: Record<string, string>): Uint8Array {
   return serializeModel(buildVelocityGraph(net, weights), {
     producerVersion: VERSION,
-    docString: 'FlowLab velocity net v(t, x): inputs x [N, d] and t [N, 1], output v [N, d]. Integrate dx/dt = v from t = 0 (base) to t = t_max (data; t_max is in the metadata: 1, or just below 1 for the VP schedule, whose a\'(t) is singular at 1).',
+    docString: 'FlowLab velocity net v(t, x): inputs x [N, d] (images: [N, C, H, W]) and t [N, 1], output v of x\'s shape. Integrate dx/dt = v from t = 0 (base) to t = t_max (data; t_max is in the metadata: 1, or just below 1 for the VP schedule, whose a\'(t) is singular at 1).',
     metadata,
   });
 }

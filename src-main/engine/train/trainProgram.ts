@@ -19,7 +19,7 @@
  * steps, falls back to the CPU: the provider has no bitwise kernels). Its steps are the same ops
  * in the same order: the losses are bit-identical.
  */
-import type { TimeSampling, TrainConfig } from '../../api/config.js';
+import type { TimeSampling } from '../../api/config.js';
 import { grad } from '../onnx/autodiff.js';
 import { attrsOf, Graph, type Value } from '../onnx/graph.js';
 import * as op from '../onnx/ops/index.js';
@@ -29,13 +29,11 @@ import { graphAlgebra } from '../interpolants/algebra.js';
 import { pathPoint } from '../interpolants/path.js';
 import type { Interpolant } from '../interpolants/schedules.js';
 import { mlpForward, netInput, paramLayout, unpackParams, type MlpSpec } from '../nets/mlp.js';
+import { optimizerStep, type OptimizerSpec } from './optimizerStep.js';
 import { SCHED, SCHED_COLUMNS } from './stepInputs.js';
 import { otCoupledStep, otIndexConstant, type Coupling } from './otCoupling.js';
 
-/** Added to the gradient norm before dividing, so a zero gradient never divides by zero. */
-const CLIP_EPS = 1e-6;
-
-export type OptimizerSpec = Pick<TrainConfig, 'optimizer' | 'beta1' | 'beta2' | 'eps' | 'weightDecay' | 'clipNorm' | 'emaDecay'>;
+export type { OptimizerSpec } from './optimizerStep.js';
 
 export interface TrainProgramSpec {
   net: MlpSpec;
@@ -157,16 +155,8 @@ export function buildTrainGraph(spec: TrainProgramSpec): Graph {
     const layers = unpackParams(net, p);
     const { input, target } = stepPairs(spec, draws, iter);
     const { loss, grads } = (spec.lossAndGrads ?? autodiffLossAndGrads)(spec, layers, input, target);
-    let gflat = flatGradient(grads);
-    if (optim.optimizer === 'adam' && optim.weightDecay > 0) gflat = op.add(gflat, op.mul(p, optim.weightDecay));
-    const gnorm = op.sqrt(op.reduceSumSquare(gflat));
-    // the clipping factor rides on Adam's scalars instead of a pass over the gradient
-    const scale = optim.clipNorm > 0 ? op.minimum(op.div(optim.clipNorm, op.add(gnorm, CLIP_EPS)), 1) : null;
-    const row = op.gather(sched, iter);
-    const col = (k: number) => op.gather(row, b.scalar(k, 'int64'));
-    const [m2, v2, p2] = adamUpdate(optim, col(SCHED.alpha), col(SCHED.epsHat), col(SCHED.shrink), p, m, v, gflat, scale);
-    const ema2 = op.add(ema, op.mul(op.sub(p2, ema), col(SCHED.emaRate)));
-    return { carried: [p2, m2, v2, ema2], scans: [loss, gnorm] };
+    const { state: next, gnorm } = optimizerStep(optim, b, sched, iter, [p, m, v, ema], flatGradient(grads));
+    return { carried: next, scans: [loss, gnorm] };
   };
   const result = trips ? op.loop(g, trips, state, step) : unrolled(g, unroll!, state, step);
   const [pOut, mOut, vOut, emaOut] = result.final;
@@ -185,7 +175,7 @@ interface StepOut {
 }
 
 /** K steps one after another in the graph itself: what the Loop returns, without the Loop. */
-function unrolled(g: Graph, K: number, initial: Value[], step: (a: StepArgs) => StepOut): { final: Value[]; scans: Value[] } {
+export function unrolled(g: Graph, K: number, initial: Value[], step: (a: StepArgs) => StepOut): { final: Value[]; scans: Value[] } {
   let carried = initial;
   const scans: Value[][] = [];
   for (let k = 0; k < K; k++) {
@@ -227,22 +217,6 @@ function rowBlocksOf(w: Value, b: Value): Value | null {
   };
   const src = rows(w, 0, k);
   return src && rows(b.node.inputs[0]!, k, k + 1) === src ? src : null;
-}
-
-/**
- * Adam with the bias correction folded into host scalars (stepInputs.ts):
- *   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2,  p = shrink p - alpha m / (sqrt(v) + epsHat)
- * which is lr mhat / (sqrt(vhat) + eps); AdamW's decoupled decay is the shrink factor. A clipping
- * factor c (g -> c g) enters through the scalars: (1 - b1) c and (1 - b2) c^2.
- */
-function adamUpdate(o: OptimizerSpec, alpha: Value, epsHat: Value, shrink: Value, p: Value, m: Value, v: Value, g: Value, clip: Value | null): [Value, Value, Value] {
-  const c1 = clip ? op.mul(clip, 1 - o.beta1) : 1 - o.beta1;
-  const c2 = clip ? op.mul(op.square(clip), 1 - o.beta2) : 1 - o.beta2;
-  const m2 = op.add(op.mul(m, o.beta1), op.mul(g, c1));
-  const v2 = op.add(op.mul(v, o.beta2), op.mul(op.square(g), c2));
-  const upd = op.div(m2, op.add(op.sqrt(v2), epsHat));
-  const decayed = o.optimizer === 'adamw' && o.weightDecay > 0 ? op.mul(p, shrink) : p;
-  return [m2, v2, op.sub(decayed, op.mul(upd, alpha))];
 }
 
 export function buildTrainProgram(spec: TrainProgramSpec): Uint8Array {
