@@ -12,6 +12,7 @@ import type { Store } from '../store/index.js';
 import { TOYS, getToy } from '../engine/data/toys.js';
 import { isGaussianSpec, parseGaussianSpec } from '../engine/data/gaussianSpec.js';
 import { parseConfig } from '../api/config.js';
+import { withImageDefaults } from './imageRunData.js';
 import type { ResultOf } from '../api/contract.js';
 import type { Handlers } from '../api/implementation.js';
 import type { JobRequest } from '../api/protocol.js';
@@ -116,7 +117,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
 
     'train.start': ({ config }) => {
-      const valid = parseConfig(config);
+      // as the CLI does: an image dataset with no net kind named trains the image defaults (a U-Net)
+      const valid = parseConfig(withImageDefaults(config));
       checkChosenDataset(store, dataDir, valid.dataset);
       checkChosenDataset(store, dataDir, valid.base);
       const { jobId, position, done } = queue.submit({ kind: 'train', config: valid }, runName(valid));
