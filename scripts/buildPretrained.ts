@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../src-main/api/config.js';
+import { defaultMlpConfig } from '../src-main/api/config.js';
 import { getToy } from '../src-main/engine/data/index.js';
 import { getInterpolant } from '../src-main/engine/interpolants/schedules.js';
 import { openStore } from '../src-main/store/index.js';
@@ -20,7 +20,7 @@ import { VERSION } from '../src-main/version.js';
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ['checkerboard', '8gaussians'];
 const store = openStore(mkdtempSync(join(tmpdir(), 'flowlab-pretrained-')));
 for (const name of names) {
-  const config = defaultConfig(name, 1);
+  const config = defaultMlpConfig(name, 1);
   config.threads = 2;
   const toy = getToy(name);
   process.stderr.write(`training ${name}...\n`);

@@ -4,7 +4,7 @@
  * lr 1e-3, constant rate, no warm-up, no clipping, uniform t), a training session for it,
  * and the checkerboard in-square fraction.
  */
-import { defaultConfig, type ExperimentConfig } from '../../src-main/api/config.js';
+import { defaultMlpConfig, type MlpExperimentConfig } from '../../src-main/api/config.js';
 import { checkerboard } from '../../src-main/engine/data/toys/checkerboard.js';
 import { getInterpolant } from '../../src-main/engine/interpolants/schedules.js';
 import type { MlpSpec } from '../../src-main/engine/nets/mlp.js';
@@ -26,8 +26,8 @@ export function parseArgs<T extends Record<string, string>>(argv: string[], defa
   return out as T;
 }
 
-export function benchConfig(batch: number, seed: number, threads: number): ExperimentConfig {
-  const c = defaultConfig('checkerboard', seed);
+export function benchConfig(batch: number, seed: number, threads: number): MlpExperimentConfig {
+  const c = defaultMlpConfig('checkerboard', seed);
   // Uniform t, as the peers sample it (FlowLab's default is the late-time density).
   c.train = { ...c.train, batch, lr: 1e-3, schedule: 'constant', warmupSteps: 0, clipNorm: 0, steps: 100_000_000, timeSampling: 'uniform' };
   c.threads = threads;
@@ -35,7 +35,7 @@ export function benchConfig(batch: number, seed: number, threads: number): Exper
   return c;
 }
 
-export function benchNet(c: ExperimentConfig): MlpSpec {
+export function benchNet(c: MlpExperimentConfig): MlpSpec {
   return { ...c.net, dim: 2 };
 }
 

@@ -240,6 +240,16 @@ export function defaultConfig(dataset: string, seed: number, images = dataset.tr
   return { ...c, dataset, train: { ...c.train, seed } };
 }
 
+/** A config whose velocity net is an MLP (every point dataset's default). */
+export type MlpExperimentConfig = ExperimentConfig & { net: MlpNetConfig };
+
+/** The defaults for a point dataset, typed with its MLP (scripts and tests set its fields). */
+export function defaultMlpConfig(dataset: string, seed: number): MlpExperimentConfig {
+  const c = defaultConfig(dataset, seed, false);
+  if (c.net.kind !== 'mlp') throw new Error(`the defaults for '${dataset}' do not use an MLP`);
+  return c as MlpExperimentConfig;
+}
+
 /** One problem with a config: the field's path (`train.lr`) and what is wrong with it. */
 export interface ConfigIssue {
   path: string;

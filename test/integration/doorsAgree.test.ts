@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, type ExperimentConfig } from '../../src-main/api/config.js';
+import { defaultMlpConfig, type ExperimentConfig } from '../../src-main/api/config.js';
 import { startServer, type RunningServer } from '../../src-main/server/startServer.js';
 import { openStore } from '../../src-main/store/index.js';
 import { checkConfig } from '../../src-renderer/lib/wizard/configFields.js';
@@ -21,7 +21,7 @@ const SEED = 7;
 
 /** The config the CLI flags below describe. */
 function sharedConfig(): ExperimentConfig {
-  const c = defaultConfig('moons', SEED);
+  const c = defaultMlpConfig('moons', SEED);
   c.name = 'same run';
   c.train.steps = STEPS;
   c.train.batch = 64;

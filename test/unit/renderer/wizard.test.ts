@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultConfig, INTERPOLANTS } from '../../../src-main/api/config.js';
+import { defaultConfig, defaultMlpConfig, INTERPOLANTS } from '../../../src-main/api/config.js';
 import { coefficientsAt, getInterpolant } from '../../../src-main/engine/interpolants/schedules.js';
 import { checkConfig, checkStep, stepOfField } from '../../../src-renderer/lib/wizard/configFields.js';
 import { PRESETS } from '../../../src-renderer/lib/wizard/presets.js';
@@ -27,7 +27,7 @@ describe('wizard validation messages land at their field', () => {
   });
 
   test('each validator message names its field', () => {
-    const cases: [(c: ReturnType<typeof defaultConfig>) => void, string][] = [
+    const cases: [(c: ReturnType<typeof defaultMlpConfig>) => void, string][] = [
       [(c) => (c.net.width = -1), 'net.width'],
       [(c) => (c.net.depth = 1.5), 'net.depth'],
       [(c) => (c.train.lr = 0), 'train.lr'],
@@ -43,7 +43,7 @@ describe('wizard validation messages land at their field', () => {
       [(c) => (c.threads = 1000), 'threads'],
     ];
     for (const [edit, field] of cases) {
-      const c = defaultConfig('moons', 0);
+      const c = defaultMlpConfig('moons', 0);
       edit(c);
       assert.equal(checkConfig(c)?.field, field, field);
     }
@@ -89,13 +89,13 @@ describe('presets and remembered settings', () => {
 
   test('the last config started comes back, merged over current defaults, without its run name', () => {
     const storage = memoryStorage();
-    const c = defaultConfig('spirals', 4);
+    const c = defaultMlpConfig('spirals', 4);
     c.net.width = 77;
     c.name = 'mine';
     saveLastConfig(storage, c);
     const back = loadLastConfig(storage);
     assert.equal(back.dataset, 'spirals');
-    assert.equal(back.net.width, 77);
+    assert.equal(back.net.kind === 'mlp' && back.net.width, 77);
     assert.equal(back.name, undefined, 'a name belongs to one run');
     assert.equal(back.train.seed, 4);
   });
@@ -107,7 +107,7 @@ describe('presets and remembered settings', () => {
     storage.setItem(LAST_CONFIG_KEY, JSON.stringify({ dataset: 5, net: { width: 'wide' }, extra: 1 }));
     const c = loadLastConfig(storage);
     assert.equal(c.dataset, 'checkerboard');
-    assert.equal(c.net.width, defaultConfig('x', 0).net.width);
+    assert.equal(c.net.kind === 'mlp' && c.net.width, defaultMlpConfig('x', 0).net.width);
     assert.ok(!('extra' in c));
   });
 });

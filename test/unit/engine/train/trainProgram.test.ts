@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultConfig, type ExperimentConfig } from '../../../../src-main/api/config.js';
+import { defaultConfig, defaultMlpConfig, type ExperimentConfig } from '../../../../src-main/api/config.js';
 import { getInterpolant, coefficientsAt } from '../../../../src-main/engine/interpolants/schedules.js';
 import { featureCount, initParams, paramLayout, unpackParams, type MlpSpec } from '../../../../src-main/engine/nets/mlp.js';
 import { grad } from '../../../../src-main/engine/onnx/autodiff.js';
@@ -84,7 +84,7 @@ test('chunking does not change a bit at the default size either, nor for a batch
   // 13k-19k elements) would make a step's draws depend on k: chunks of 16 + 44 steps at batch 1024
   // caught that, so the transcendental parts are made per step.
   const cases: [ExperimentConfig, MlpSpec, number[], number][] = [];
-  const big = defaultConfig('checkerboard', 7);
+  const big = defaultMlpConfig('checkerboard', 7);
   cases.push([big, { dim: 2, ...big.net }, [16, 44], 2]);
   for (const interpolant of ['vp', 'stochastic'] as const) cases.push([config({ batch: 37, timeSampling: 'late' }, interpolant), net, [5, 1, 11, 6], 3]);
   for (const [c, spec, chunks, threads] of cases) {
