@@ -63,6 +63,7 @@ const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   ['Conv 3x3 stride 1 pad 1 with bias', (x, w, b) => op.conv2d(x, w, { pad: 1, bias: b }), [F32(2, 3, 5, 5), F32(4, 3, 3, 3), F32(4)]],
   ['Conv 3x3 stride 2 pad 1 (downsampling an even size)', (x, w) => op.conv2d(x, w, { pad: 1, stride: 2 }), [F32(2, 3, 6, 6), F32(2, 3, 3, 3)]],
   ['Conv 3x3 stride 2 pad 1 on an odd size (the last row is never read)', (x, w) => op.conv2d(x, w, { pad: 1, stride: 2 }), [F32(1, 2, 5, 4), F32(3, 2, 3, 3)]],
+  ['Conv 2x3 kernel, uneven pads [0, 1, 1, 2] (dx as a Conv with the flipped kernel)', (x, w, b) => op.conv2d(x, w, { pads: [0, 1, 1, 2], bias: b }), [F32(2, 3, 4, 5), F32(2, 3, 2, 3), F32(2)]],
   ['Conv 1x1', (x, w, b) => op.conv2d(x, w, { bias: b }), [F32(2, 4, 3, 3), F32(3, 4, 1, 1), F32(3)]],
   ['Conv grouped (2 groups, 3x3 pad 1)', (x, w) => op.conv2d(x, w, { pad: 1, group: 2 }), [F32(1, 4, 4, 4), F32(6, 2, 3, 3)]],
   ['ConvTranspose stride 2', (x, w) => x.graph.apply(op.ConvTranspose, [x, w], { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1, outputPadding: [1, 1] })[0], [F32(1, 3, 3, 3), F32(3, 2, 3, 3)]],
