@@ -7,8 +7,7 @@
  *                         otherwise ConvTranspose(g, w) with the same strides, pads and group
  *                         (an output_padding restores rows and columns a stride > 1 dropped)
  *   dw[m, c, i, j]      = sum_{n, oh, ow} g[n, m, oh, ow] xpad[n, c, s oh + i, s ow + j]
- *                       = per image, a GEMM of g against x's patches (stride 1), or a Conv
- *                         over the batch axis with g as a kernel dilated by s (see weightGrad)
+ *                       = per image, a GEMM of g against x's patches (weightGradFromPatches)
  *   db                  = sum of g over N, OH, OW
  * ConvTranspose is A_w^T itself: dx = A_w g = Conv(g, w), dw = the same weight gradient with the
  * roles of input and cotangent swapped (<A_w^T x, g> = <x, A_w g>).
@@ -17,7 +16,7 @@
  */
 import { typedArrayOf, type Dim, type OpDef, type Value } from '../graph.js';
 import { apply1 } from './operands.js';
-import { concat, pad, reshape, slice, transpose, unsqueeze } from './shape.js';
+import { concat, reshape, slice, transpose } from './shape.js';
 import { matmul } from './linalg.js';
 import { reduceSum } from './reduce.js';
 
@@ -141,7 +140,7 @@ function convTransposeTo(g: Value, w: Value, a: ConvAttrs, like: Value): Value {
   return apply1(ConvTranspose, [g, w], { ...a, outputPadding });
 }
 
-/** dw for y = Conv(x, w) with cotangent g, one group at a time (see the two ways below). */
+/** dw for y = Conv(x, w) with cotangent g, one group at a time. */
 function weightGrad(x: Value, g: Value, w: Value, a: ConvAttrs): Value {
   const [m, cg] = w.staticShape();
   if (a.dilations[0] !== 1 || a.dilations[1] !== 1) throw new Error('Conv weight gradient: dilated kernels are not supported');
@@ -150,49 +149,37 @@ function weightGrad(x: Value, g: Value, w: Value, a: ConvAttrs): Value {
   for (let k = 0; k < a.group; k++) {
     const xk = a.group === 1 ? x : slice(x, [k * cg], [(k + 1) * cg], [1]);
     const gk = a.group === 1 ? g : slice(g, [k * mg], [(k + 1) * mg], [1]);
-    const unitStride = a.strides[0] === 1 && a.strides[1] === 1;
-    perGroup.push(unitStride ? weightGradIm2col(xk, gk, w, a) : weightGradOverBatch(xk, gk, w, a));
+    perGroup.push(weightGradFromPatches(xk, gk, w, a));
   }
   return perGroup.length === 1 ? perGroup[0] : concat(perGroup, 0);
 }
 
 /**
- * Stride 1: dw [M, C kh kw] = sum_n g[n] [M, OH OW] patches[n]^T, where patches[n] [C kh kw, OH OW]
- * holds the kh kw shifted windows of each channel of image n. The patches come from one Conv
- * whose kernel is one-hot (group C, kh kw outputs per channel: output c kh kw + t is tap t of
- * channel c), the products are one batched MatMul, and the images are summed last. For a 3x3
- * conv of 32 to 32 channels on 64 28x28 images this took 105 ms against 286 ms for im2col
- * written as Slices and one Concat, 236 ms for nine products on shifted windows and 309 ms for
- * nine on shifted rows of the flattened padded image (bench/flowlab/convGrad.ts).
- * A 1x1 kernel needs no patches: x itself.
+ * dw [M, C kh kw] = sum_n g[n] [M, OH OW] patches[n]^T, where patches[n] [C kh kw, OH OW] holds
+ * the kh kw windows of each channel of image n that the forward Conv read (same strides and
+ * pads). The patches come from one Conv whose kernel is one-hot (group C, kh kw outputs per
+ * channel: output c kh kw + t is tap t of channel c), the products are one batched MatMul, and
+ * the images are summed last. For a 3x3 conv of 32 to 32 channels on 64 28x28 images this took
+ * 105 ms against 286 ms for im2col written as Slices and one Concat, 236 ms for nine products on
+ * shifted windows and 309 ms for nine on shifted rows of the flattened padded image
+ * (bench/flowlab/convGrad.ts); a Conv over the batch axis (g as the kernel) measured 231 ms
+ * against 73 ms for the Slices + Concat earlier. A 1x1 kernel at stride 1 needs no patches.
  */
-function weightGradIm2col(x: Value, g: Value, w: Value, a: ConvAttrs): Value {
+function weightGradFromPatches(x: Value, g: Value, w: Value, a: ConvAttrs): Value {
   const [, c, kh, kw] = w.staticShape();
   const [m, oh, ow] = [g.shape[1] as number, g.shape[2] as number, g.shape[3] as number];
   const n = x.shape[0];
   if (typeof n !== 'number') throw new Error('Conv weight gradient needs a static batch size');
   const taps = kh * kw;
   let patches = x;
-  if (taps > 1 || a.pads.some((p) => p !== 0)) {
+  if (taps > 1 || a.pads.some((p) => p !== 0) || a.strides.some((s) => s !== 1)) {
     const oneHot = new Array<number>(c * taps * taps).fill(0);
     for (let r = 0; r < c * taps; r++) oneHot[r * taps + (r % taps)] = 1;
     const kernel = x.graph.constant(typedArrayOf(x.dtype, oneHot), x.dtype, [c * taps, 1, kh, kw]);
-    patches = apply1(Conv, [x, kernel], { strides: [1, 1], pads: a.pads, dilations: [1, 1], group: c });
+    patches = apply1(Conv, [x, kernel], { strides: a.strides, pads: a.pads, dilations: [1, 1], group: c });
   }
   const perImage = matmul(reshape(g, [n, m, oh * ow]), transpose(reshape(patches, [n, c * taps, oh * ow]), [0, 2, 1]));
   return reshape(reduceSum(perImage, [0]), [m, c, kh, kw]);
-}
-
-/**
- * Any stride: a Conv over the batch axis. The batch becomes the channel axis being summed, the
- * channels become the batch, and g is the kernel, dilated by the forward stride. The result can
- * have extra rows and columns where the stride skipped the input's last ones; they are sliced off.
- */
-function weightGradOverBatch(x: Value, g: Value, w: Value, a: ConvAttrs): Value {
-  const [kh, kw] = w.staticShape().slice(2);
-  let dw = apply1(Conv, [transpose(x, [1, 0, 2, 3]), transpose(g, [1, 0, 2, 3])], { strides: [1, 1], pads: a.pads, dilations: a.strides, group: 1 });
-  if (dw.shape[2] !== kh || dw.shape[3] !== kw) dw = slice(dw, [0, 0], [kh, kw], [2, 3]);
-  return transpose(dw, [1, 0, 2, 3]);
 }
 
 export const Resize: OpDef<{ scale: number }> = {

@@ -11,7 +11,7 @@ import { Gemm, MatMul } from './linalg.js';
 import { BitShift, BitwiseAnd, BitwiseXor, Equal, Greater, Less, Mod } from './integer.js';
 import { Loop } from './control.js';
 import { Conv, ConvTranspose, Resize } from './conv.js';
-import { Softmax } from './nn.js';
+import { LayerNormalization, Softmax } from './nn.js';
 
 export const OPS = {
   // elementwise math
@@ -25,7 +25,7 @@ export const OPS = {
   // products
   MatMul, Gemm,
   // images and attention
-  Conv, ConvTranspose, Resize, Softmax,
+  Conv, ConvTranspose, Resize, Softmax, LayerNormalization,
   // integers, comparisons, control flow (no gradients)
   Greater, Less, Equal, BitShift, BitwiseXor, BitwiseAnd, Mod, Loop,
 } satisfies Record<string, OpDef<never>>;

@@ -72,7 +72,8 @@ const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   ['MatMul rank 4 with batch broadcasting [2,1,3,4] x [3,4,2]', (a, b) => op.matmul(a, b), [M(2, 1, 3, 4), M(3, 4, 2)]],
   ['Transpose NCHW -> NHWC', (a) => op.transpose(a, [0, 2, 3, 1]), [M(2, 3, 2, 4)]],
   ['Concat on the channel axis (a skip connection)', (a, b) => op.concat([a, b], 1), [M(2, 3, 2, 2), M(2, 1, 2, 2)]],
-  ['groupNorm (composite: 2 groups of 2 channels, scale and bias per channel)', (x, s, b) => op.groupNorm(x, 2, s, b), [M(2, 4, 3, 3), M(4), M(4)]],
+  ['LayerNormalization over the last axis (unit scale, no bias)', (x) => op.normalizeLastAxis(x, 1e-5), [M(2, 3, 5)]],
+  ['groupNorm (LayerNormalization + scale and bias: 2 groups of 2 channels, scale and bias per channel)', (x, s, b) => op.groupNorm(x, 2, s, b), [M(2, 4, 3, 3), M(4), M(4)]],
 ];
 
 for (const [name, f, inputs] of cases) {
