@@ -23,6 +23,7 @@ const flipT = (w: Value) => {
 };
 
 const variants: Record<string, Build> = {
+  fwd_conv: (x, w) => op.conv2d(x, w, { pad: 1 }),
   dx_convtranspose: (_x, w, g) => g.graph.apply(op.ConvTranspose, [g, w], { strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1, outputPadding: [0, 0] })[0],
   dx_conv_flipped: (_x, w, g) => op.conv2d(g, flipT(w), { pad: 1 }),
   dw_im2col_concat: (x, w, g) => {
@@ -63,6 +64,58 @@ const variants: Record<string, Build> = {
     const per = op.matmul(op.reshape(g, [n, m, h * wd]), op.transpose(patches, [0, 2, 1]));
     return op.reshape(op.reduceSum(per, [0]), [m, c, 3, 3]);
   },
+  dw_onehot_images: (x, w, g) => {
+    const [n, c, h, wd] = x.staticShape();
+    const m = g.shape[1] as number;
+    const eye = new Float32Array(81);
+    for (let k = 0; k < 9; k++) eye[k * 9 + k] = 1;
+    const kernel = x.graph.constant(eye, 'float32', [9, 1, 3, 3]);
+    const patches = op.reshape(op.conv2d(op.reshape(x, [n * c, 1, h, wd]), kernel, { pad: 1 }), [n, 9 * c, h * wd]);
+    const per = op.matmul(op.reshape(g, [n, m, h * wd]), op.transpose(patches, [0, 2, 1]));
+    return op.reshape(op.reduceSum(per, [0]), [m, c, 3, 3]);
+  },
+  dw_gather: (x, w, g) => {
+    const [n, c, h, wd] = x.staticShape();
+    const m = g.shape[1] as number;
+    const wp = wd + 2;
+    const idx = new BigInt64Array(9 * h * wd);
+    for (let t = 0; t < 9; t++) for (let i = 0; i < h; i++) for (let j = 0; j < wd; j++) idx[t * h * wd + i * wd + j] = BigInt((i + Math.floor(t / 3)) * wp + j + (t % 3));
+    const xp = op.reshape(op.pad(x, [0, 0, 1, 1, 0, 0, 1, 1]), [n, c, (h + 2) * wp]);
+    const patches = op.reshape(op.gather(xp, x.graph.constant(idx, 'int64', [9 * h * wd]), 2), [n, 9 * c, h * wd]);
+    const per = op.matmul(op.reshape(g, [n, m, h * wd]), op.transpose(patches, [0, 2, 1]));
+    return op.reshape(op.reduceSum(per, [0]), [m, c, 3, 3]);
+  },
+  dw_flat_shift_batched: (x, w, g) => {
+    const [n, c, h, wd] = x.staticShape();
+    const m = g.shape[1] as number;
+    const [hp, wp] = [h + 2, wd + 2];
+    const len = hp * wp - 2 * wp - 2;
+    const xf = op.reshape(op.pad(x, [0, 0, 1, 1, 0, 0, 1, 1]), [n, c, hp * wp]);
+    const gf = op.slice(op.reshape(op.pad(g, [0, 0, 0, 0, 0, 0, 2, 2]), [n, m, hp * wp]), [0], [len], [2]);
+    const taps: Value[] = [];
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+      const d = i * wp + j;
+      taps.push(op.unsqueeze(op.matmul(gf, op.transpose(op.slice(xf, [d], [d + len], [2]), [0, 2, 1])), [3]));
+    }
+    return op.reshape(op.reduceSum(op.concat(taps, 3), [0]), [m, c, 3, 3]);
+  },
+  dw_gather_nhwc: (x, w, g) => {
+    const [n, c, h, wd] = x.staticShape();
+    const m = g.shape[1] as number;
+    const wp = wd + 2;
+    const idx = new BigInt64Array(h * wd * 9);
+    for (let i = 0; i < h; i++) for (let j = 0; j < wd; j++) for (let t = 0; t < 9; t++) idx[(i * wd + j) * 9 + t] = BigInt((i + Math.floor(t / 3)) * wp + j + (t % 3));
+    const xp = op.reshape(op.pad(op.transpose(x, [0, 2, 3, 1]), [0, 1, 1, 0, 0, 1, 1, 0]), [n, (h + 2) * wp, c]);
+    const patches = op.reshape(op.gather(xp, x.graph.constant(idx, 'int64', [h * wd * 9]), 1), [n, h * wd, 9 * c]);
+    const per = op.matmul(op.reshape(g, [n, m, h * wd]), patches);
+    return op.reshape(op.transpose(op.reshape(op.reduceSum(per, [0]), [m, 9, c]), [0, 2, 1]), [m, c, 3, 3]);
+  },
+  dw_patches_only: (x) => {
+    const [n, c] = x.staticShape();
+    const eye = new Float32Array(9 * c * 9);
+    for (let k = 0; k < 9 * c; k++) eye[k * 9 + (k % 9)] = 1;
+    return op.reduceSum(op.conv2d(x, x.graph.constant(eye, 'float32', [9 * c, 1, 3, 3]), { pad: 1, group: c }), [0, 1]);
+  },
 };
 
 async function main(): Promise<void> {
@@ -90,8 +143,8 @@ async function main(): Promise<void> {
     }
   }
   const maxDiff = (p: Float32Array, q: Float32Array) => p.reduce((mx, u, i) => Math.max(mx, Math.abs(u - q[i]) / (1 + Math.abs(q[i]))), 0);
-  const ref = { dx: sessions.find((v) => v.name.startsWith('dx')), dw: sessions.find((v) => v.name.startsWith('dw')) };
-  emit({ n, c, m, hw, threads: Number(a.threads), results: sessions.map((v) => ({ name: v.name, best_ms: +v.best.toFixed(2), rel_diff: +maxDiff(v.out!, ref[v.name.slice(0, 2) as 'dx' | 'dw']!.out!).toExponential(2) })) });
+  const ref = { dx: sessions.find((v) => v.name.startsWith('dx')), dw: sessions.find((v) => v.name.startsWith('dw')), fw: sessions.find((v) => v.name.startsWith('fw')) };
+  emit({ n, c, m, hw, threads: Number(a.threads), results: sessions.map((v) => ({ name: v.name, best_ms: +v.best.toFixed(2), rel_diff: +maxDiff(v.out!, ref[v.name.slice(0, 2) as 'dx' | 'dw' | 'fw']!.out!).toExponential(2) })) });
 }
 
 main().catch(fail);

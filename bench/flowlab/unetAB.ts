@@ -9,17 +9,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { createSession } from '../../src-main/engine/onnx/runtime.js';
+import { cpuChannelBlock, createSession } from '../../src-main/engine/onnx/runtime.js';
 import { emit, fail, parseArgs } from './common.js';
 import { MNIST_UNET, unetStepFeeds, unetStepModel } from './unetStepModel.js';
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
-  const a = parseArgs(process.argv.slice(2), { save: '', a: '', b: '', passes: '6', threads: '2', batch: '64' });
+  const a = parseArgs(process.argv.slice(2), { block: 'auto', save: '', a: '', b: '', passes: '6', threads: '2', batch: '64' });
   const batch = Number(a.batch);
   if (a.save) {
-    writeFileSync(a.save, unetStepModel(MNIST_UNET, batch, true));
+    writeFileSync(a.save, unetStepModel(MNIST_UNET, batch, true, a.block === 'auto' ? await cpuChannelBlock() : Number(a.block)));
     return;
   }
   const opts = { backend: 'cpu' as const, threads: Number(a.threads) };

@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSession } from '../../src-main/engine/onnx/runtime.js';
+import { cpuChannelBlock, createSession } from '../../src-main/engine/onnx/runtime.js';
 import { emit, fail, parseArgs } from './common.js';
 import { MNIST_UNET, unetStepFeeds, unetStepModel } from './unetStepModel.js';
 
@@ -21,13 +21,13 @@ interface ProfileEvent {
 }
 
 async function main(): Promise<void> {
-  const a = parseArgs(process.argv.slice(2), { batch: '64', threads: '2', runs: '2', top: '15', forward: '0' });
+  const a = parseArgs(process.argv.slice(2), { block: 'auto', batch: '64', threads: '2', runs: '2', top: '15', forward: '0' });
   const batch = Number(a.batch);
   const threads = Number(a.threads);
   const backward = a.forward !== '1';
   const dir = mkdtempSync(join(tmpdir(), 'flowlab-unet-profile-'));
   try {
-    const session = await createSession(unetStepModel(MNIST_UNET, batch, backward), { backend: 'cpu', threads, profilePrefix: join(dir, 'unet') });
+    const session = await createSession(unetStepModel(MNIST_UNET, batch, backward, a.block === 'auto' ? await cpuChannelBlock() : Number(a.block)), { backend: 'cpu', threads, profilePrefix: join(dir, 'unet') });
     const feeds = unetStepFeeds(MNIST_UNET, batch);
     let wall = 0;
     for (let r = 0; r < Number(a.runs); r++) {

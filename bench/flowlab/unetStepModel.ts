@@ -14,7 +14,12 @@ import { unetInitParams, unetParamLayout, unetUnpackParams, unetVelocity, type U
 /** MNIST-sized: 1x28x28, 32 base channels, levels at 28, 14 and 7 pixels, attention at 7x7 (1,059,553 parameters). */
 export const MNIST_UNET: UnetSpec = { channels: 1, height: 28, width: 28, baseChannels: 32, channelMults: [1, 2, 2], blocksPerLevel: 1, attention: true, timeFrequencies: 4 };
 
-export function unetStepModel(spec: UnetSpec, batch: number, backward: boolean): Uint8Array {
+/** `block`: ONNX Runtime's CPU channel block for the blocked-layout Convs (cpuChannelBlock()), 0 for plain Convs. */
+export function unetStepModel(spec: UnetSpec, batch: number, backward: boolean, block: number): Uint8Array {
+  return op.withConvChannelBlock(block, () => stepGraph(spec, batch, backward));
+}
+
+function stepGraph(spec: UnetSpec, batch: number, backward: boolean): Uint8Array {
   const g = new Graph('unet_step');
   const { total } = unetParamLayout(spec);
   const flat = g.input('params', 'float32', [total]);

@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { unetParamLayout } from '../../src-main/engine/nets/unet.js';
-import { createSession } from '../../src-main/engine/onnx/runtime.js';
+import { cpuChannelBlock, createSession } from '../../src-main/engine/onnx/runtime.js';
 import { emit, fail, parseArgs } from './common.js';
 import { MNIST_UNET, unetStepFeeds, unetStepModel } from './unetStepModel.js';
 
@@ -25,10 +25,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const load = () => loadavg().map((l) => +l.toFixed(2));
 
 async function main(): Promise<void> {
-  const a = parseArgs(process.argv.slice(2), { threads: '2', batch: '64', passes: '4', steps: '2' });
+  const a = parseArgs(process.argv.slice(2), { block: 'auto', threads: '2', batch: '64', passes: '4', steps: '2' });
   const [threads, batch, passes, steps] = [a.threads, a.batch, a.passes, a.steps].map(Number);
   const loadBefore = load();
-  const session = await createSession(unetStepModel(MNIST_UNET, batch, true), { backend: 'cpu', threads });
+  const session = await createSession(unetStepModel(MNIST_UNET, batch, true, a.block === 'auto' ? await cpuChannelBlock() : Number(a.block)), { backend: 'cpu', threads });
   const feeds = unetStepFeeds(MNIST_UNET, batch);
   const ourLoss = ((await session.run(feeds)).loss.data as Float32Array)[0];
 

@@ -19,6 +19,7 @@ import { apply1 } from './operands.js';
 import { concat, reshape, slice, transpose } from './shape.js';
 import { matmul } from './linalg.js';
 import { reduceSum } from './reduce.js';
+import { blockFor, blockKernel, reorderInput, reorderOutput } from './nchwc.js';
 
 export interface ConvAttrs {
   strides: [number, number];
@@ -64,8 +65,30 @@ export const Conv: OpDef<ConvAttrs> = {
   onnx: onnxConv,
   grad: (n, [g]) => {
     const [x, w, b] = n.inputs;
-    const dx = inputGradAsConv(n.attrs, w!) ? conv2d(g!, flipKernel(w!), { pads: inputGradPads(n.attrs, w!) }) : convTransposeTo(g!, w!, n.attrs, x!);
-    return [dx, weightGrad(x!, g!, w!, n.attrs), b ? reduceSum(g!, [0, 2, 3]) : null];
+    return convGrads(x!, w!, b, g!, n.attrs);
+  },
+};
+
+/** dx, dw, db of y = Conv(x, w) + b for the cotangent g (see the head of this file). */
+function convGrads(x: Value, w: Value, b: Value | null, g: Value, a: ConvAttrs): (Value | null)[] {
+  const dx = inputGradAsConv(a, w) ? conv2d(g, flipKernel(w), { pads: inputGradPads(a, w) }) : convTransposeTo(g, w, a, x);
+  return [dx, weightGrad(x, g, w, a), b ? reduceSum(g, [0, 2, 3]) : null];
+}
+
+/**
+ * Conv in ONNX Runtime's blocked layout (nchwc.ts): inputs ReorderInput(x), blockKernel(w), b.
+ * Its attributes keep the plain-layout x and w, so the rule is Conv's on them, with dx and dw
+ * put back into the blocked layout (dx's reorder cancels against the ReorderInput it flows into).
+ */
+export const NchwcConv: OpDef<ConvAttrs & { x: Value; w: Value; block: number }> = {
+  op: 'Conv',
+  domain: 'com.microsoft.nchwc',
+  infer: ([xb, wb, b], a) => Conv.infer([xb, wb, b ?? null], a),
+  onnx: onnxConv,
+  grad: (n, [g]) => {
+    const m = n.outputs[0].shape[1] as number;
+    const [dx, dw, db] = convGrads(n.attrs.x, n.attrs.w, n.inputs[2] ?? null, reorderOutput(g!, m), n.attrs);
+    return [reorderInput(dx!), blockKernel(dw!, n.attrs.block), db];
   },
 };
 
@@ -99,6 +122,11 @@ export function conv2d(x: Value, w: Value, opts: Partial<ConvAttrs> & { bias?: V
     dilations: opts.dilations ?? [1, 1],
     group: opts.group ?? 1,
   };
+  const block = blockFor(x, w, attrs.group, attrs.dilations);
+  if (block > 0) {
+    const inputs = [reorderInput(x), blockKernel(w, block), ...(opts.bias ? [opts.bias] : [])];
+    return reorderOutput(apply1(NchwcConv, inputs, { ...attrs, x, w, block }), w.shape[0] as number);
+  }
   return apply1(Conv, opts.bias ? [x, w, opts.bias] : [x, w], attrs);
 }
 

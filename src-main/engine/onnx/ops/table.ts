@@ -10,7 +10,8 @@ import { ReduceMax, ReduceMean, ReduceSum, ReduceSumSquare } from './reduce.js';
 import { Gemm, MatMul } from './linalg.js';
 import { BitShift, BitwiseAnd, BitwiseXor, Equal, Greater, Less, Mod } from './integer.js';
 import { Loop } from './control.js';
-import { Conv, ConvTranspose, Resize } from './conv.js';
+import { Conv, ConvTranspose, NchwcConv, Resize } from './conv.js';
+import { ReorderInput, ReorderOutput } from './nchwc.js';
 import { LayerNormalization, Softmax } from './nn.js';
 
 export const OPS = {
@@ -26,6 +27,8 @@ export const OPS = {
   MatMul, Gemm,
   // images and attention
   Conv, ConvTranspose, Resize, Softmax, LayerNormalization,
+  // ONNX Runtime's blocked-layout Conv (CPU provider only; see nchwc.ts)
+  NchwcConv, ReorderInput, ReorderOutput,
   // integers, comparisons, control flow (no gradients)
   Greater, Less, Equal, BitShift, BitwiseXor, BitwiseAnd, Mod, Loop,
 } satisfies Record<string, OpDef<never>>;
