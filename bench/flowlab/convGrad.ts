@@ -110,6 +110,7 @@ const variants: Record<string, Build> = {
     const per = op.matmul(op.reshape(g, [n, m, h * wd]), patches);
     return op.reshape(op.transpose(op.reshape(op.reduceSum(per, [0]), [m, 9, c]), [0, 2, 1]), [m, c, 3, 3]);
   },
+  dw_batch_conv_blocked: (x, w, g) => op.withConvChannelBlock(16, () => op.transpose(op.conv2d(op.transpose(x, [1, 0, 2, 3]), op.transpose(g, [1, 0, 2, 3]), { pad: 1 }), [1, 0, 2, 3])),
   dw_patches_only: (x) => {
     const [n, c] = x.staticShape();
     const eye = new Float32Array(9 * c * 9);
