@@ -12,7 +12,7 @@
  * Programs that contain these ops run only on ONNX Runtime's CPU provider. NchwcConv itself is
  * declared in conv.ts, beside the Conv rules it reuses.
  */
-import type { OpDef, Value } from '../graph.js';
+import type { Dim, OpDef, Value } from '../graph.js';
 import { apply1 } from './operands.js';
 import { reshape, transpose } from './shape.js';
 
@@ -36,10 +36,15 @@ export function withConvChannelBlock<T>(b: number, fn: () => T): T {
 
 /** The channel block a Conv from x [N, C, ...] with kernel [M, C, ...] and `group` gets, or 0 for a plain Conv. */
 export function blockFor(x: Value, w: Value, group: number, dilations: number[]): number {
+  if (group !== 1 || dilations.some((d) => d !== 1)) return 0;
+  return blockForChannels(x.dtype, w.shape[1], w.shape[0]);
+}
+
+/** The channel block of a one-group, undilated Conv of `inputs` to `outputs` channels, or 0. */
+export function blockForChannels(dtype: string, inputs: Dim, outputs: Dim): number {
   const b = channelBlock;
-  const [m, c] = w.shape;
-  if (b === 0 || x.dtype !== 'float32' || group !== 1 || dilations.some((d) => d !== 1)) return 0;
-  return typeof m === 'number' && typeof c === 'number' && m % b === 0 && c % b === 0 ? b : 0;
+  if (b === 0 || dtype !== 'float32' || typeof inputs !== 'number' || typeof outputs !== 'number') return 0;
+  return inputs % b === 0 && outputs % b === 0 ? b : 0;
 }
 
 export const ReorderInput: OpDef<{ channels: number }> = {

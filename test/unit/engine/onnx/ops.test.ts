@@ -78,6 +78,7 @@ const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   // The blocked layout (nchwc.ts): Conv, its input gradient (also a blocked Conv) and weight gradient.
   ['NchwcConv 3x3 pad 1 with bias (blocked layout)', (x, w, b) => blocked(() => op.conv2d(x, w, { pad: 1, bias: b })), [F32(2, B, 4, 4), F32(B, B, 3, 3), F32(B)]],
   ['NchwcConv 3x3 stride 2 chained into a second one (the reorders between cancel)', (x, w, v) => blocked(() => op.conv2d(op.conv2d(x, w, { pad: 1, stride: 2 }), v, { pad: 1 })), [SMALL32(1, B, 4, 4), SMALL32(B, B, 3, 3), SMALL32(B, B, 3, 3)]],
+  ['NchwcConv on small images: the weight gradient is a blocked Conv over the batch axis', (x, w) => blocked(() => op.conv2d(x, w, { pad: 1 })), [SMALL32(B, B, 4, 4), SMALL32(B, B, 3, 3)]],
   ['ReorderInput (NCHW to blocked)', (x) => op.reorderInput(x), [F32(1, 2 * B, 2, 3)]],
   ['ReorderOutput (blocked to NCHW)', (x) => op.reorderOutput(x, 2 * B), [F32(1, 2 * B, 3, 2)]],
   ['Resize (nearest 2x upsampling)', (x) => op.upsampleNearest(x), [F32(2, 3, 3, 4)]],
