@@ -1,9 +1,11 @@
 /**
  * Ways to write one 3x3, stride-1, pad-1 Conv's gradients in ONNX, timed alone on ONNX
- * Runtime's CPU provider, alternating (best of `reps` each): the input gradient as ConvTranspose
- * or as a Conv with the flipped, transposed kernel; the weight gradient as im2col (Slices +
- * Concat) and one product, as nine products on shifted windows, or on shifted rows of the flat
- * padded image. Each variant's result is checked against the first's.
+ * Runtime's CPU provider, alternating (best of `reps` each), beside the forward Conv: the input
+ * gradient as ConvTranspose or as a Conv with the flipped, transposed kernel; the weight gradient
+ * as the Conv rule now writes it (dw_im2col_concat: im2col as Slices + Concat when this was
+ * written, one-hot patches since), as nine products on shifted windows or on shifted rows of the
+ * flat padded image, from one-hot or Gather patches, or as a blocked Conv over the batch axis.
+ * Each variant's result is checked against the first of its kind (dx_, dw_, fwd_).
  *
  * usage: node --import tsx bench/flowlab/convGrad.ts [--n 64] [--c 32] [--m 32] [--hw 28] [--threads 2] [--reps 5]
  */

@@ -7,8 +7,12 @@
  *                         otherwise ConvTranspose(g, w) with the same strides, pads and group
  *                         (an output_padding restores rows and columns a stride > 1 dropped)
  *   dw[m, c, i, j]      = sum_{n, oh, ow} g[n, m, oh, ow] xpad[n, c, s oh + i, s ow + j]
- *                       = per image, a GEMM of g against x's patches (weightGradFromPatches)
+ *                       = per image, a GEMM of g against x's patches (weightGradFromPatches),
+ *                         or on small images in the blocked layout a Conv over the batch axis
+ *                         with g as the kernel (weightGradOverBatch)
  *   db                  = sum of g over N, OH, OW
+ * conv2d writes a Conv in ONNX Runtime's blocked CPU layout (NchwcConv, see nchwc.ts) when a
+ * program is built under withConvChannelBlock and the channel counts fit the block.
  * ConvTranspose is A_w^T itself: dx = A_w g = Conv(g, w), dw = the same weight gradient with the
  * roles of input and cotangent swapped (<A_w^T x, g> = <x, A_w g>).
  * Resize (nearest, integer factor s): y[.., i, j] = x[.., floor(i / s), floor(j / s)], whose
