@@ -34,7 +34,11 @@ export function softmax(x: Value, axis = -1): Value {
 /** Variance floor of PyTorch's GroupNorm default. */
 export const GROUP_NORM_EPS = 1e-5;
 
-/** Mean and InvStdDev come out as float32 (ONNX's default stash_type; ONNX Runtime's CPU kernel has no float64 one). */
+/**
+ * Built only by `normalizeLastAxis`, whose scale input is a constant of ones: the rule assumes
+ * it. Mean and InvStdDev come out as float32 (ONNX's default stash_type; ONNX Runtime's CPU
+ * kernel has no float64 one).
+ */
 export const LayerNormalization: OpDef<{ epsilon: number }> = {
   op: 'LayerNormalization',
   infer: ([x]) => {
