@@ -25,10 +25,20 @@ export function serializeModel(graph: Graph, opts: ModelOptions = {}): Uint8Arra
   if (opts.docString) m.string(6, opts.docString);
   m.message(7, graphProto(graph));
   m.message(8, new ProtoWriter().string(1, '').int(2, OPSET));
+  // ONNX Runtime's own ops (com.microsoft.*) are at version 1.
+  for (const domain of domainsOf(graph)) m.message(8, new ProtoWriter().string(1, domain).int(2, 1));
   for (const [k, v] of Object.entries(opts.metadata ?? {})) {
     m.message(14, new ProtoWriter().string(1, k).string(2, v));
   }
   return m.finish();
+}
+
+function domainsOf(g: Graph, out = new Set<string>()): Set<string> {
+  for (const n of liveNodes(g).nodes) {
+    if (n.def.domain) out.add(n.def.domain);
+    for (const a of Object.values(onnxAttrs(n))) if (a instanceof Graph) domainsOf(a, out);
+  }
+  return out;
 }
 
 function graphProto(g: Graph): ProtoWriter {

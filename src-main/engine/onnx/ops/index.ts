@@ -7,5 +7,6 @@ export * from './integer.js';
 export * from './control.js';
 export { type Operand } from './operands.js';
 export * from './conv.js';
+export * from './nchwc.js';
 export * from './nn.js';
 export * from './table.js';

@@ -10,8 +10,9 @@ import { ReduceMax, ReduceMean, ReduceSum, ReduceSumSquare } from './reduce.js';
 import { Gemm, MatMul } from './linalg.js';
 import { BitShift, BitwiseAnd, BitwiseXor, Equal, Greater, Less, Mod } from './integer.js';
 import { Loop } from './control.js';
-import { Conv, ConvTranspose, Resize } from './conv.js';
-import { LogSoftmax, Softmax } from './nn.js';
+import { Conv, ConvTranspose, NchwcConv, Resize } from './conv.js';
+import { ReorderInput, ReorderOutput } from './nchwc.js';
+import { LayerNormalization, LogSoftmax, Softmax } from './nn.js';
 
 export const OPS = {
   // elementwise math
@@ -25,7 +26,9 @@ export const OPS = {
   // products
   MatMul, Gemm,
   // images and attention
-  Conv, ConvTranspose, Resize, Softmax,
+  Conv, ConvTranspose, Resize, Softmax, LayerNormalization,
+  // ONNX Runtime's blocked-layout Conv (CPU provider only; see nchwc.ts)
+  NchwcConv, ReorderInput, ReorderOutput,
   // classification losses
   LogSoftmax,
   // integers, comparisons, control flow (no gradients)

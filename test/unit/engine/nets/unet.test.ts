@@ -7,13 +7,17 @@ import { grad } from '../../../../src-main/engine/onnx/autodiff.js';
 import { Graph } from '../../../../src-main/engine/onnx/graph.js';
 import * as op from '../../../../src-main/engine/onnx/ops/index.js';
 import { serializeModel } from '../../../../src-main/engine/onnx/serialize.js';
-import { createSession, ort } from '../../../../src-main/engine/onnx/runtime.js';
+import { cpuChannelBlock, createSession, ort } from '../../../../src-main/engine/onnx/runtime.js';
 import { Rng } from '../../../../src-main/engine/random.js';
 
 const small: UnetSpec = { channels: 1, height: 8, width: 8, baseChannels: 8, channelMults: [1, 2], blocksPerLevel: 1, attention: true, timeFrequencies: 2 };
 
 /** loss = sum(w * v(t, x)) in float64 for a fixed random w, with its gradients for the parameters and x. */
-async function lossProgram(spec: UnetSpec, n: number) {
+async function lossProgram(spec: UnetSpec, n: number, block = 0) {
+  return op.withConvChannelBlock(block, () => lossGraph(spec, n));
+}
+
+function lossGraph(spec: UnetSpec, n: number) {
   const g = new Graph('unet_loss');
   const { total } = unetParamLayout(spec);
   const flat = g.input('params', 'float32', [total]);
@@ -111,6 +115,35 @@ test('a whole small U-Net (8x8, 8 base channels, 2 levels, attention) has the lo
   }
   assert.ok(checked > 2 * slots.length, `checked ${checked}, worst relative error ${worst}`);
   await session.release();
+});
+
+test('with Convs in the blocked layout of ONNX Runtime the U-Net gives the same velocity and gradients', async (t) => {
+  const block = await cpuChannelBlock();
+  if (block === 0) return t.skip('no blocked-layout kernels in this ONNX Runtime build or CPU');
+  // Base 16 on a 16-block CPU: most convs are blocked, the first (1 channel) and last (1 output) are not.
+  const spec: UnetSpec = { ...small, baseChannels: block };
+  const n = 2;
+  const { slots, total } = unetParamLayout(spec);
+  const rng = new Rng(12, 3);
+  const params = unetInitParams(spec, 6);
+  for (const s of slots) if (s.init !== 'uniform') for (let i = 0; i < s.size; i++) params[s.offset + i] = s.init === 'one' ? 0.5 + rng.uniform() : rng.uniform() - 0.5;
+  const feeds = {
+    params: new ort.Tensor('float32', params, [total]),
+    x: new ort.Tensor('float32', Float32Array.from({ length: n * 64 }, () => rng.normal()), [n, 1, 8, 8]),
+    t: new ort.Tensor('float32', Float32Array.from([0.25, 0.7]), [n, 1]),
+  };
+  const plain = await lossProgram(spec, n);
+  const blocked = await lossProgram(spec, n, block);
+  const [a, b] = [await plain.run(feeds), await blocked.run(feeds)];
+  for (const name of ['v', 'gp', 'gx']) {
+    const [p, q] = [a[name].data as Float32Array, b[name].data as Float32Array];
+    const scale = p.reduce((m, u) => Math.max(m, Math.abs(u)), 0);
+    const worst = p.reduce((m, u, i) => Math.max(m, Math.abs(u - q[i])), 0);
+    // Float32 sums in another order: agreement to ~1e-6 of the largest entry.
+    assert.ok(worst <= 1e-5 * scale, `${name}: blocked and plain differ by ${worst} (largest entry ${scale})`);
+  }
+  await plain.release();
+  await blocked.release();
 });
 
 test('an image the levels do not divide is refused with a one-line error naming the field', () => {

@@ -3,6 +3,12 @@ import assert from 'node:assert/strict';
 import * as op from '../../../../src-main/engine/onnx/ops/index.js';
 import type { OpDef, Value } from '../../../../src-main/engine/onnx/graph.js';
 import { gradCheck, type GradCheckInput } from '../../../helpers/gradcheck.js';
+import { cpuChannelBlock } from '../../../../src-main/engine/onnx/runtime.js';
+
+/** ONNX Runtime's CPU channel block here (0: no blocked-layout kernels; those rows are skipped). */
+const BLOCK = await cpuChannelBlock();
+const B = BLOCK || 8;
+const blocked = (f: () => Value) => op.withConvChannelBlock(BLOCK, f);
 
 /** Float64 central differences agree with exact gradients to ~1e-8; 1e-6 leaves margin. */
 const TOL = 1e-6;
@@ -14,6 +20,8 @@ const M = (...shape: number[]): GradCheckInput => ({ shape });
 const POS = (...shape: number[]): GradCheckInput => ({ shape, lo: 0.5, hi: 2 });
 const F32 = (...shape: number[]): GradCheckInput => ({ shape, dtype: 'float32' });
 const AWAY = (...shape: number[]): GradCheckInput => ({ shape, lo: 0.2, hi: 1.5 });
+/** Float32 inputs in [-0.3, 0.3]: sums over many channels stay small, and so does their rounding. */
+const SMALL32 = (...shape: number[]): GradCheckInput => ({ shape, dtype: 'float32', lo: -0.3, hi: 0.3 });
 
 const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   ['Add (with broadcasting [3,4] + [4])', (a, b) => op.add(a, b), [M(3, 4), M(4)]],
@@ -63,9 +71,16 @@ const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   ['Conv 3x3 stride 1 pad 1 with bias', (x, w, b) => op.conv2d(x, w, { pad: 1, bias: b }), [F32(2, 3, 5, 5), F32(4, 3, 3, 3), F32(4)]],
   ['Conv 3x3 stride 2 pad 1 (downsampling an even size)', (x, w) => op.conv2d(x, w, { pad: 1, stride: 2 }), [F32(2, 3, 6, 6), F32(2, 3, 3, 3)]],
   ['Conv 3x3 stride 2 pad 1 on an odd size (the last row is never read)', (x, w) => op.conv2d(x, w, { pad: 1, stride: 2 }), [F32(1, 2, 5, 4), F32(3, 2, 3, 3)]],
+  ['Conv 2x3 kernel, uneven pads [0, 1, 1, 2] (dx as a Conv with the flipped kernel)', (x, w, b) => op.conv2d(x, w, { pads: [0, 1, 1, 2], bias: b }), [F32(2, 3, 4, 5), F32(2, 3, 2, 3), F32(2)]],
   ['Conv 1x1', (x, w, b) => op.conv2d(x, w, { bias: b }), [F32(2, 4, 3, 3), F32(3, 4, 1, 1), F32(3)]],
   ['Conv grouped (2 groups, 3x3 pad 1)', (x, w) => op.conv2d(x, w, { pad: 1, group: 2 }), [F32(1, 4, 4, 4), F32(6, 2, 3, 3)]],
   ['ConvTranspose stride 2', (x, w) => x.graph.apply(op.ConvTranspose, [x, w], { strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1, outputPadding: [1, 1] })[0], [F32(1, 3, 3, 3), F32(3, 2, 3, 3)]],
+  // The blocked layout (nchwc.ts): Conv, its input gradient (also a blocked Conv) and weight gradient.
+  ['NchwcConv 3x3 pad 1 with bias (blocked layout)', (x, w, b) => blocked(() => op.conv2d(x, w, { pad: 1, bias: b })), [F32(2, B, 4, 4), F32(B, B, 3, 3), F32(B)]],
+  ['NchwcConv 3x3 stride 2 chained into a second one (the reorders between cancel)', (x, w, v) => blocked(() => op.conv2d(op.conv2d(x, w, { pad: 1, stride: 2 }), v, { pad: 1 })), [SMALL32(1, B, 4, 4), SMALL32(B, B, 3, 3), SMALL32(B, B, 3, 3)]],
+  ['NchwcConv on small images: the weight gradient is a blocked Conv over the batch axis', (x, w) => blocked(() => op.conv2d(x, w, { pad: 1 })), [SMALL32(B, B, 4, 4), SMALL32(B, B, 3, 3)]],
+  ['ReorderInput (NCHW to blocked)', (x) => op.reorderInput(x), [F32(1, 2 * B, 2, 3)]],
+  ['ReorderOutput (blocked to NCHW)', (x) => op.reorderOutput(x, 2 * B), [F32(1, 2 * B, 3, 2)]],
   ['Resize (nearest 2x upsampling)', (x) => op.upsampleNearest(x), [F32(2, 3, 3, 4)]],
   ['Softmax over the last axis', (x) => op.softmax(x), [M(2, 3, 5)]],
   ['LogSoftmax over the last axis', (x) => op.logSoftmax(x), [M(2, 3, 5)]],
@@ -73,11 +88,15 @@ const cases: [string, (...xs: Value[]) => Value, GradCheckInput[]][] = [
   ['MatMul rank 4 with batch broadcasting [2,1,3,4] x [3,4,2]', (a, b) => op.matmul(a, b), [M(2, 1, 3, 4), M(3, 4, 2)]],
   ['Transpose NCHW -> NHWC', (a) => op.transpose(a, [0, 2, 3, 1]), [M(2, 3, 2, 4)]],
   ['Concat on the channel axis (a skip connection)', (a, b) => op.concat([a, b], 1), [M(2, 3, 2, 2), M(2, 1, 2, 2)]],
-  ['groupNorm (composite: 2 groups of 2 channels, scale and bias per channel)', (x, s, b) => op.groupNorm(x, 2, s, b), [M(2, 4, 3, 3), M(4), M(4)]],
+  ['LayerNormalization over the last axis (unit scale, no bias)', (x) => op.normalizeLastAxis(x, 1e-5), [M(2, 3, 5)]],
+  ['groupNorm (LayerNormalization + scale and bias: 2 groups of 2 channels, scale and bias per channel)', (x, s, b) => op.groupNorm(x, 2, s, b), [M(2, 4, 3, 3), M(4), M(4)]],
 ];
 
+const needsBlocks = (name: string) => /^(NchwcConv|Reorder)/.test(name);
+
 for (const [name, f, inputs] of cases) {
-  test(`gradient of ${name} matches central finite differences`, async () => {
+  const skip = BLOCK === 0 && needsBlocks(name) ? 'no blocked-layout kernels in this ONNX Runtime build or CPU' : false;
+  test(`gradient of ${name} matches central finite differences`, { skip }, async () => {
     const r = await gradCheck(f, inputs);
     assert.ok(r.checked > 0, 'no gradient entries were checked');
     const tol = inputs.some((i) => i.dtype === 'float32') ? TOL_FLOAT32 : TOL;

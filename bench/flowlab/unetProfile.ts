@@ -1,0 +1,65 @@
+/**
+ * Where the U-Net step's time goes: the step of unetStepModel.ts under ONNX Runtime's profiler,
+ * node time summed per op type and the slowest single nodes, from the last of `runs` warm runs.
+ *
+ * usage: node --import tsx bench/flowlab/unetProfile.ts [--threads 2] [--batch 64] [--runs 2] [--forward 1]
+ * prints one JSON line: { batch, threads, wall_ms, node_ms, ops: [{ op, ms, share, nodes }], top: [{ node, op, ms }] }
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuChannelBlock, createSession } from '../../src-main/engine/onnx/runtime.js';
+import { emit, fail, parseArgs } from './common.js';
+import { MNIST_UNET, unetStepFeeds, unetStepModel } from './unetStepModel.js';
+
+interface ProfileEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  ts: number;
+  args?: { op_name?: string };
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2), { block: 'auto', batch: '64', threads: '2', runs: '2', top: '15', forward: '0' });
+  const batch = Number(a.batch);
+  const threads = Number(a.threads);
+  const backward = a.forward !== '1';
+  const dir = mkdtempSync(join(tmpdir(), 'flowlab-unet-profile-'));
+  try {
+    const session = await createSession(unetStepModel(MNIST_UNET, batch, backward, a.block === 'auto' ? await cpuChannelBlock() : Number(a.block)), { backend: 'cpu', threads, profilePrefix: join(dir, 'unet') });
+    const feeds = unetStepFeeds(MNIST_UNET, batch);
+    let wall = 0;
+    for (let r = 0; r < Number(a.runs); r++) {
+      const t0 = performance.now();
+      await session.run(feeds);
+      wall = performance.now() - t0;
+    }
+    session.endProfiling();
+    await session.release();
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (!file) throw new Error('ONNX Runtime wrote no profile');
+    const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
+    const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((x, y) => x.ts - y.ts);
+    const from = runs[runs.length - 1].ts;
+    const byOp = new Map<string, { us: number; nodes: number }>();
+    const nodes: { node: string; op: string; ms: number }[] = [];
+    let total = 0;
+    for (const e of events) {
+      if (e.ts < from || e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name) continue;
+      const s = byOp.get(e.args.op_name) ?? { us: 0, nodes: 0 };
+      s.us += e.dur;
+      s.nodes++;
+      byOp.set(e.args.op_name, s);
+      nodes.push({ node: e.name.replace(/_kernel_time$/, ''), op: e.args.op_name, ms: e.dur / 1000 });
+      total += e.dur;
+    }
+    const ops = [...byOp.entries()].sort((x, y) => y[1].us - x[1].us).map(([op, s]) => ({ op, ms: s.us / 1000, share: +(s.us / total).toFixed(3), nodes: s.nodes }));
+    const top = nodes.sort((x, y) => y.ms - x.ms).slice(0, Number(a.top));
+    emit({ batch, threads, backward, wall_ms: wall, node_ms: total / 1000, ops, top });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch(fail);
