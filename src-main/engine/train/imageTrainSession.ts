@@ -12,7 +12,8 @@ import { dequantizeRows, type ImageDataset } from '../data/images/index.js';
 import { dataStream } from '../data/streams.js';
 import type { Interpolant } from '../interpolants/schedules.js';
 import { netDim, netInitParams, netParamCount, type NetSpec } from '../nets/velocityNet.js';
-import { createSession, ort, type Backend } from '../onnx/runtime.js';
+import { cpuChannelBlock, createSession, ort, type Backend } from '../onnx/runtime.js';
+import { withConvChannelBlock } from '../onnx/ops/nchwc.js';
 import { bitsToUniform, hashBits, streamKey } from '../random.js';
 import { buildImageTrainProgram } from './imageTrainProgram.js';
 import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
@@ -72,14 +73,19 @@ export class ImageTrainSession {
     const imageD = opts.images.c * opts.images.h * opts.images.w;
     if (imageD !== D) throw new Error(`images of ${imageD} values, the net takes ${D}`);
     const steps = opts.stepsPerCall ?? IMAGE_STEPS_PER_CALL;
-    const program = buildImageTrainProgram({
-      net,
-      interpolant: opts.interpolant,
-      batch: config.train.batch,
-      optim: config.train,
-      timeSampling: config.train.timeSampling ?? 'uniform',
-      steps,
-    });
+    // On the CPU a U-Net's convolutions (and their gradients) use ONNX Runtime's blocked layout
+    // (ops/nchwc.ts): 0.82x the step's time with the plain Conv.
+    const block = opts.backend === 'cpu' && net.kind === 'unet' ? await cpuChannelBlock() : 0;
+    const program = withConvChannelBlock(block, () =>
+      buildImageTrainProgram({
+        net,
+        interpolant: opts.interpolant,
+        batch: config.train.batch,
+        optim: config.train,
+        timeSampling: config.train.timeSampling ?? 'uniform',
+        steps,
+      }),
+    );
     const session = await createSession(program, { backend: opts.backend, threads: opts.threads });
     return new ImageTrainSession(session, config, opts.images, D, steps, opts.state);
   }
