@@ -40,13 +40,17 @@ export const METHODS = {
 
   'datasets.list': method(
     none,
-    z.array(z.object({ name: z.string(), label: z.string(), description: z.string(), dim: z.number() })),
-    'The built-in datasets (2-D toys and the standard Gaussian).',
+    z.array(z.object({
+      name: z.string(), label: z.string(), description: z.string(), dim: z.number(),
+      /** Image datasets: one image's channels and size, and how many images there are. */
+      image: z.object({ channels: z.number(), height: z.number(), width: z.number(), count: z.number() }).optional(),
+    })),
+    'The built-in datasets (2-D toys, the standard Gaussian, and MNIST digits with their image shape).',
   ),
   'datasets.preview': method(
     z.object({ name: z.string().min(1).max(4096), n: z.number().int().min(1).max(20_000), seed: z.number().int().min(0) }).strict(),
     pointCloud,
-    'n points of a dataset, for thumbnails and the samples-vs-data plot.',
+    'n points of a dataset, for thumbnails and the samples-vs-data plot; n images [n, C H W] in [-1, 1] of an image dataset.',
   ),
   'datasets.import': method(
     z.object({ fileName: z.string().min(1).max(255), bytes: uint8Array.refine((b) => b.byteLength <= MAX_IMPORT_BYTES, 'file too large') }).strict(),
@@ -109,6 +113,11 @@ export const METHODS = {
     z.object({ config: experimentConfigArg }).strict(),
     z.object({ jobId: z.string(), position: z.number() }),
     'Queues a new training; its run id arrives with the "started" event.',
+  ),
+  'train.estimate': method(
+    z.object({ config: experimentConfigArg }).strict(),
+    z.object({ params: z.number(), memoryBytes: z.number(), secondsPerStep: z.number(), shape: z.array(z.number()) }),
+    'An image training measured before it starts: parameter count, memory, and the time of one step on this machine (two real steps).',
   ),
   'train.resume': method(byRun, z.object({ jobId: z.string(), position: z.number() }), 'Queues a stopped or interrupted run to continue from its last checkpoint.'),
   'train.pause': method(byRun, ok, 'Pauses a running training (its engine process keeps it).'),

@@ -19,7 +19,11 @@ export type JobRequest =
   | { kind: 'export'; runId: string; format: ExportFormat; out: string }
   | { kind: 'backends' }
   /** Reads a data file off the door's thread: its size, first rows, (stats) column stats, hash. */
-  | { kind: 'dataset'; path: string; rows: number; stats?: boolean };
+  | { kind: 'dataset'; path: string; rows: number; stats?: boolean }
+  /** Real images of an image dataset, for the wizard's tiles. */
+  | { kind: 'images'; spec: string; n: number; seed: number }
+  /** Two measured training steps of a config: parameter count, memory and time per step. */
+  | { kind: 'estimate'; config: ExperimentConfigInput };
 
 export type JobKind = JobRequest['kind'];
 

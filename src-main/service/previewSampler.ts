@@ -26,6 +26,13 @@ const PREVIEW_STEPS = 20;
 /** Image previews: a 4 x 4 gallery every 30 s with 10 RK4 steps (about a tenth of the training time). */
 export const PREVIEW_IMAGES = 16;
 export const PREVIEW_IMAGE_INTERVAL_MS = 30_000;
+/** Overrides the image preview interval (ms): short demos and browser tests watch a gallery change within seconds. */
+export const PREVIEW_IMAGE_INTERVAL_ENV = 'FLOWLAB_IMAGE_PREVIEW_MS';
+
+function imagePreviewInterval(): number {
+  const ms = Number(process.env[PREVIEW_IMAGE_INTERVAL_ENV]);
+  return Number.isFinite(ms) && ms > 0 ? ms : PREVIEW_IMAGE_INTERVAL_MS;
+}
 const PREVIEW_IMAGE_STEPS = 10;
 const PREVIEW_STREAM = 0x50524556; // "PREV"
 
@@ -74,7 +81,7 @@ export class PreviewSampler {
     this.spec = net;
     this.tMax = getInterpolant(config.interpolant).tMax;
     this.params = new Float32Array(state.ema.length);
-    if (isUnet(net) || dim > 16) [this.count, this.steps, this.interval] = [PREVIEW_IMAGES, PREVIEW_IMAGE_STEPS, PREVIEW_IMAGE_INTERVAL_MS];
+    if (isUnet(net) || dim > 16) [this.count, this.steps, this.interval] = [PREVIEW_IMAGES, PREVIEW_IMAGE_STEPS, imagePreviewInterval()];
     this.x0 = new Rng(config.train.seed, PREVIEW_STREAM).fillNormal(new Float32Array(this.count * dim)) as Float32Array;
     // Previews run inside the training process, between its chunks: on the training's backend.
     this.sampler = new NetSampler(this.spec, this.params, await resolveBackend(config.backend, 'train'), 1);

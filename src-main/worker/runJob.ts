@@ -8,6 +8,7 @@ import type { ControlAction, JobRequest } from '../api/protocol.js';
 import {
   backends, evaluationFigures, exportRun, runTraining, sampleWithSnapshots, summarizeTable, velocityGrid,
 } from '../service/jobOperations.js';
+import { estimateTraining, imagePreview } from '../service/trainEstimate.js';
 
 /** The handle the worker keeps for the job in progress, to route its controls. */
 export class JobControl {
@@ -46,5 +47,9 @@ export async function runJob(
       return backends();
     case 'dataset':
       return summarizeTable(request.path, request.rows, request.stats);
+    case 'images':
+      return imagePreview(request.spec, request.n, request.seed);
+    case 'estimate':
+      return estimateTraining(request.config);
   }
 }

@@ -12,7 +12,8 @@ export type WizardStep = (typeof WIZARD_STEPS)[number];
 const STEP_OF_FIELD = {
   name: 'Review', dataset: 'Data', base: 'Data', heldOut: 'Data', interpolant: 'Interpolant',
   'net.kind': 'Velocity net', 'net.width': 'Velocity net', 'net.depth': 'Velocity net', 'net.activation': 'Velocity net',
-  'net.timeFrequencies': 'Velocity net',
+  'net.timeFrequencies': 'Velocity net', 'net.baseChannels': 'Velocity net', 'net.channelMults': 'Velocity net',
+  'net.blocksPerLevel': 'Velocity net', 'net.attention': 'Velocity net',
   'train.steps': 'Training', 'train.batch': 'Training', 'train.lr': 'Training',
   'train.optimizer': 'Training', 'train.weightDecay': 'Training', 'train.beta1': 'Training',
   'train.beta2': 'Training', 'train.eps': 'Training', 'train.warmupSteps': 'Training',

@@ -1,0 +1,150 @@
+/**
+ * Image experiments end to end in headless Chromium against the real server: pick MNIST in the
+ * wizard (a tile of real digits), take the 15-minute U-Net preset and measure a step, start a
+ * tiny run, watch the gallery fill and change, stop, redraw it with 8 Euler steps, export the
+ * PNG grid and the NPY; and time a 1,000-image gallery draw in the browser.
+ * Screenshots go to test-artifacts/e2e/gallery-*.png.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startE2E, type E2E } from './harness.js';
+import { gridRgba } from '../../src-renderer/lib/images.js';
+
+const TRAIN_WAIT_MS = 180_000;
+/** The tiny run: enough steps for two previews a couple of seconds apart. */
+const TINY_STEPS = 60;
+
+async function galleryPixels(page: Page): Promise<string> {
+  return page.getByTestId('gallery').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+}
+
+describe('image galleries in the browser', () => {
+  let e: E2E;
+  let page: Page;
+
+  before(async () => {
+    // previews of image runs every 2 s instead of 30 s, so the gallery changes within the test
+    process.env.FLOWLAB_IMAGE_PREVIEW_MS = '2000';
+    e = await startE2E();
+    page = e.page;
+  });
+
+  after(async () => {
+    delete process.env.FLOWLAB_IMAGE_PREVIEW_MS;
+    await e?.close();
+  });
+
+  test('the wizard offers MNIST with real examples and switches to a U-Net with presets and a measured step', async () => {
+    await page.goto(`${e.server.url}#/new`);
+    await page.getByRole('heading', { name: 'New experiment' }).waitFor();
+    await page.getByRole('img', { name: 'Examples of MNIST digits' }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByTestId('image-facts-mnist').textContent(), '28 × 28, 1 channel (gray), 10,000 images');
+    // the examples are real digits: mostly black background with some bright strokes
+    const ink = await page.getByTestId('examples-mnist').evaluate((c) => {
+      const cv = c as HTMLCanvasElement;
+      const px = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      let bright = 0, dark = 0;
+      for (let i = 0; i < px.length; i += 4) (px[i] > 200 ? bright++ : px[i] < 30 ? dark++ : 0);
+      return { bright, dark, w: cv.width };
+    });
+    assert.equal(ink.w, 4 * 29 - 1);
+    assert.ok(ink.dark > ink.bright && ink.bright > 500, JSON.stringify(ink));
+    await page.getByRole('radio', { name: 'MNIST digits' }).check();
+    await e.shot('gallery-01-wizard-mnist');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Base channels').waitFor();
+    await page.getByLabel('Channel multipliers').fill('1, x');
+    await page.getByText('must be whole numbers from 1 up').waitFor();
+    await page.getByRole('button', { name: 'MNIST best quality' }).click();
+    assert.equal(await page.getByLabel('Base channels').inputValue(), '32');
+    await page.getByRole('button', { name: 'MNIST in 15 minutes' }).click();
+    assert.equal(await page.getByLabel('Base channels').inputValue(), '8');
+    assert.equal(await page.getByLabel('Channel multipliers').inputValue(), '1, 2');
+    await page.getByRole('button', { name: 'Measure a training step' }).click();
+    await page.getByTestId('unet-params').waitFor({ timeout: 120_000 });
+    const params = Number((await page.getByTestId('unet-params').textContent())!.replace(/,/g, ''));
+    assert.ok(params > 1000 && params < 1_000_000, `parameters ${params}`);
+    const perStep = Number((await page.getByTestId('unet-step-time').textContent())!.match(/^([\d.]+) s/)![1]);
+    assert.ok(perStep > 0 && perStep < 30, `step ${perStep} s`);
+    await e.shot('gallery-02-unet-step');
+  });
+
+  test('a tiny run fills the gallery, which changes while training; stop; redraw with 8 Euler steps', async () => {
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Steps', { exact: true }).fill(String(TINY_STEPS));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('U-Net, 8 base channels').waitFor();
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForURL(/#\/run\//, { timeout: 60_000 });
+    const gallery = page.getByTestId('gallery');
+    await gallery.waitFor({ timeout: TRAIN_WAIT_MS });
+    const caption = page.getByText(/^Preview at step \d+/);
+    const firstCaption = await caption.textContent();
+    const first = await galleryPixels(page);
+    await e.shot('gallery-03-first-preview');
+    await page.waitForFunction((c) => {
+      const el = Array.from(document.querySelectorAll('figcaption')).find((f) => f.textContent?.startsWith('Preview at step'));
+      return el !== undefined && el.textContent !== c;
+    }, firstCaption, { timeout: TRAIN_WAIT_MS });
+    assert.notEqual(await galleryPixels(page), first, 'a later preview draws other pixels');
+    await gallery.click({ position: { x: 10, y: 10 } });
+    await page.getByRole('heading', { name: 'Sample 1 of 16' }).waitFor();
+    await e.shot('gallery-04-enlarged');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByTestId('run-status').filter({ hasText: 'stopped' }).waitFor({ timeout: TRAIN_WAIT_MS });
+
+    await page.locator('#gallery-solver').selectOption('euler');
+    await page.locator('#gallery-steps').fill('8');
+    await page.getByRole('button', { name: 'Regenerate gallery' }).click();
+    await page.getByText('Regenerated: euler, 8 steps, seed 0').waitFor({ timeout: 120_000 });
+    assert.match((await page.getByTestId('sampler-cost').textContent())!, /^8 net evaluations, [\d.]+ s$/);
+    await e.shot('gallery-05-euler-8');
+  });
+
+  test('the gallery exports as a PNG grid and the samples as NPY [16, 1, 28, 28]', async () => {
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export gallery as PNG' }).click()]);
+    const bytes = readFileSync((await png.path())!);
+    assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // IHDR: width and height of a 4 x 4 grid of 28-pixel images with 1-pixel gaps
+    assert.equal(bytes.readUInt32BE(16), 4 * 29 - 1);
+    assert.equal(bytes.readUInt32BE(20), 4 * 29 - 1);
+    const [npy] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export samples as NPY' }).click()]);
+    const b = readFileSync((await npy.path())!);
+    assert.equal(b.subarray(1, 6).toString('latin1'), 'NUMPY');
+    const headerLength = b.readUInt16LE(8);
+    assert.match(b.subarray(10, 10 + headerLength).toString('latin1'), /'shape': \(16, 1, 28, 28\)/);
+    assert.equal(b.length - 10 - headerLength, 16 * 28 * 28 * 4);
+    const values = new Float32Array(b.buffer.slice(b.byteOffset + 10 + headerLength, b.byteOffset + b.length));
+    assert.ok(values.every(Number.isFinite));
+    assert.deepEqual(e.pageErrors, []);
+  });
+
+  test('a 1,000-image 28 x 28 gallery draws in the browser (figure printed; the budget is in bench/flowlab/ui.ts)', async () => {
+    const bench = await e.browser.newPage();
+    const ms = await bench.evaluate(async (src) => {
+      // __name: the TypeScript loader names inner functions with a helper the page lacks
+      const grid = new Function(`const __name = (f) => f; return ${src}`)() as typeof gridRgba;
+      const n = 1000, d = 784;
+      const images = new Float32Array(n * d);
+      for (let i = 0; i < images.length; i++) images[i] = Math.sin(i * 0.37);
+      const canvas = document.createElement('canvas');
+      const times: number[] = [];
+      for (let k = 0; k < 7; k++) {
+        const t0 = performance.now();
+        const img = grid(images, n, [1, 28, 28], 32, 1, 1);
+        canvas.width = img.width;
+        canvas.height = img.height;
+        canvas.getContext('2d')!.putImageData(img, 0, 0);
+        times.push(performance.now() - t0);
+      }
+      return times.sort((a, b) => a - b)[3];
+    }, gridRgba.toString());
+    await bench.close();
+    console.log(`1,000-image 28x28 gallery draw: median ${ms.toFixed(1)} ms`);
+    assert.ok(ms > 0);
+  });
+});
