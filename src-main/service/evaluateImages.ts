@@ -19,6 +19,7 @@ import { netDivergence } from '../engine/sample/netDivergence.js';
 import { NetSampler, type SolverName } from '../engine/sample/netSampler.js';
 import type { Evaluation, EvaluateOptions } from './evaluate.js';
 import { loadImageRunData } from './imageRunData.js';
+import { digitMetrics } from './digitMetrics.js';
 import type { RunWeights } from './runModel.js';
 
 /** Held-out images evaluated by default: a U-Net likelihood solve costs seconds per image on a CPU. */
@@ -43,10 +44,14 @@ export interface ImageSampleSet {
   shape: number[];
   train: ImageDataset;
   seed: number;
+  /** The run's dataset spec (metrics that fit one dataset, such as the digit classifier's, check it). */
+  dataset: string;
 }
 
-/** Image metrics by name; each returns its figures for the evaluation record. */
-export const IMAGE_SAMPLE_METRICS: { name: string; compute: (s: ImageSampleSet) => Promise<Evaluation> | Evaluation }[] = [];
+/** Image metrics by name; each returns its figures for the evaluation record (none where it does not apply). */
+export const IMAGE_SAMPLE_METRICS: { name: string; compute: (s: ImageSampleSet) => Promise<Evaluation> | Evaluation }[] = [
+  { name: 'digit classifier', compute: digitMetrics },
+];
 
 /** bits/dim of images from the NLL of their [-1, 1]-scaled dequantised values (nats) and D values each. */
 export function bitsPerDim(nllNats: number, D: number): number {
@@ -108,7 +113,7 @@ export async function evaluateImageRun(o: EvaluateOptions, w: RunWeights, want: 
     try {
       const x0 = new Rng(seed, 1).fillNormal(new Float32Array(n * D)) as Float32Array;
       const gen = await sampler.solve(x0, n, { ...SAMPLE_SOLVER, t0: 0, t1: tMax });
-      for (const m of IMAGE_SAMPLE_METRICS) Object.assign(out, await m.compute({ samples: gen.x, heldOut, n, shape: w.shape, train: data.train, seed }));
+      for (const m of IMAGE_SAMPLE_METRICS) Object.assign(out, await m.compute({ samples: gen.x, heldOut, n, shape: w.shape, train: data.train, seed, dataset: w.config.dataset }));
     } finally {
       await sampler.release();
     }

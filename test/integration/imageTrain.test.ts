@@ -156,6 +156,13 @@ test('flowlab train --dataset mnist runs a U-Net for a few steps and records [1,
   const config = store.getRun(run.runId).config as { net: { kind: string } };
   store.close();
   assert.equal(config.net.kind, 'unet');
+
+  // The digit classifier judges its samples: two steps of training draw noise, far from digits.
+  const ev = lastJson(cli(['eval', '--run', run.runId, '--distances', '--n', '20', '--data-dir', data, '--json']).stdout) as Record<string, number>;
+  assert.ok(ev.classifierFrechet > 3 * ev.classifierFrechetFloor, `FD ${ev.classifierFrechet} against floor ${ev.classifierFrechetFloor}`);
+  assert.ok(ev.confidentFraction < 0.5, `${ev.confidentFraction} of noise images labelled with confidence`);
+  assert.ok(ev.classFractionMin >= 0 && ev.classFractionMax <= 1 && ev.classFractionMin <= ev.classFractionMax);
+  assert.ok(ev.nearestTrainMedian > 0 && ev.nearestTrainHeldOutMedian > 0);
 });
 
 test('an MLP on images trains on them flattened, and its samples keep the image shape', async () => {
