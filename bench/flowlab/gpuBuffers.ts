@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig } from '../../src-main/api/config.js';
+import { DEFAULT_NET, defaultConfig } from '../../src-main/api/config.js';
 import { getToy } from '../../src-main/engine/data/index.js';
 import { trig } from '../../src-main/engine/interpolants/schedules.js';
 import { Graph } from '../../src-main/engine/onnx/graph.js';
@@ -53,7 +53,7 @@ const CHECKS: Record<string, () => Promise<string>> = {
   async feedBack() {
     // y stays on the device through 4 calls; s (= 2 y_prev) comes to the host each time.
     const sess = await open({ y: 'gpu-buffer', s: 'cpu' });
-    let cur = host();
+    let cur: ort.Tensor = host();
     let s = '';
     for (let i = 0; i < 4; i++) {
       const out = await sess.run({ x: cur });
@@ -86,7 +86,7 @@ async function trainingComparison() {
   const hidden = Number(args.hidden);
   const config = defaultConfig('checkerboard', 1);
   config.train = { ...config.train, batch };
-  const net = { dim: 2, ...config.net, hidden: [hidden, hidden] };
+  const net = { dim: 2, ...DEFAULT_NET, width: hidden, depth: 2 };
   const data = getToy('checkerboard').sample(20_000, 1);
   const start = initialState(net, 1);
   const copy = () => ({ step: 0, params: start.params.slice(), m: start.m.slice(), v: start.v.slice(), ema: start.ema.slice() });

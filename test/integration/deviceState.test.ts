@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultConfig } from '../../src-main/api/config.js';
+import { DEFAULT_NET, defaultConfig } from '../../src-main/api/config.js';
 import { getToy } from '../../src-main/engine/data/index.js';
 import { trig } from '../../src-main/engine/interpolants/schedules.js';
 import { probeBackend } from '../../src-main/engine/onnx/runtime.js';
@@ -19,7 +19,7 @@ test('training state kept on the WebGPU device gives the losses and state of the
   }
   const config = defaultConfig('checkerboard', 3);
   config.train = { ...config.train, batch: 64 };
-  const net = { dim: 2, ...config.net, hidden: [16, 16] };
+  const net = { dim: 2, ...DEFAULT_NET, width: 16, depth: 2 };
   const data = getToy('checkerboard').sample(2000, 1);
   const start = initialState(net, 3);
   const copy = () => ({ step: 0, params: start.params.slice(), m: start.m.slice(), v: start.v.slice(), ema: start.ema.slice() });
