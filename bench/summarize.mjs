@@ -127,6 +127,27 @@ function gpuSection(g) {
   return out;
 }
 
+/** The speed table of scripts/gpu-check.sh (bench/results/gpu-speed.json): one row per work, one column per engine. */
+function gpuSpeedSection(r) {
+  if (!r?.rows?.length) return [];
+  const engines = [...new Set(r.rows.map((x) => x.engine))];
+  const works = [...new Set(r.rows.map((x) => `${x.net}|${x.work}|${x.batch ?? x.n}`))];
+  const out = [`Speed table of \`scripts/gpu-check.sh\`${r.quick ? ' (**--quick run**)' : ''}, measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}; PyTorch ${r.torch?.version ?? `missing (${r.torch?.missing})`} on ${r.torch?.device ?? '-'}. CPU columns use every core.`, ''];
+  out.push(`| Work | ${engines.join(' | ')} |`, `|---|${engines.map(() => '---').join('|')}|`);
+  for (const w of works) {
+    const [net, work, size] = w.split('|');
+    const cells = engines.map((e) => {
+      const x = r.rows.find((y) => y.engine === e && `${y.net}|${y.work}|${y.batch ?? y.n}` === w);
+      return !x ? "-" : x.value == null ? `missing (${esc(x.missing)})` : num(x.value);
+    });
+    const unit = r.rows.find((y) => `${y.net}|${y.work}|${y.batch ?? y.n}` === w)?.unit ?? '';
+    out.push(`| ${net} ${work}, ${work === 'train' ? 'batch' : 'n'} ${size}, ${unit} | ${cells.join(' | ')} |`);
+  }
+  if (r.gpuBuffers) out.push('', 'gpu-buffer tensors in onnxruntime-node (bench/flowlab/gpuBuffers.ts): ' + Object.entries(r.gpuBuffers).map(([k, v]) => `${k}: ${esc(String(v).slice(0, 160))}`).join('; ') + '.');
+  out.push('');
+  return out;
+}
+
 /** BENCHMARKS.md's text from the suites' results (a map from suite name to its JSON, or null). */
 export function renderMarkdown(results) {
   const loaded = SUITES.map(([name, title, about]) => ({ name, title, about, r: results[name] ?? null }));
@@ -179,6 +200,7 @@ export function renderMarkdown(results) {
 
   out.push(...defaultsSection(results.defaults ?? null));
   out.push(...gpuSection(results.gpu ?? null));
+  out.push(...gpuSpeedSection(results['gpu-speed'] ?? null));
 
   out.push('## Method', '');
   out.push('- Every engine gets the same intra-op thread count (FlowLab\'s default on the benchmark machines: 2) and the same work: the same net, interpolant, batch, optimizer and data size (100k checkerboard points gathered per step).');
@@ -192,7 +214,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'defaults'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;
