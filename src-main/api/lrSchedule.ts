@@ -1,12 +1,13 @@
 /**
- * Learning-rate schedule, computed on the host for each step and fed to the training program:
+ * Learning-rate schedule, a pure function of the step: computed on the host for each step and fed
+ * to the training program, and drawn by the renderer as a curve beside the loss:
  *   warmup:  lr (step + 1) / W              for step < W
  *   cosine:  lr (f + (1 - f) (1 + cos(pi p)) / 2),  p = (step - W) / (steps - W)   afterwards,
  *            f = lrFloor (0 when absent): the rate ends at f lr
  *   constant: lr after warmup.
  * Warmup is capped at a fifth of the run so short runs still train at full rate.
  */
-import type { TrainConfig } from '../../api/config.js';
+import type { TrainConfig } from './config.js';
 
 export const MAX_WARMUP_FRACTION = 0.2;
 
