@@ -78,7 +78,8 @@ export function elapsedSeconds(row: TableRow, nowMs: number): number {
 
 /** What makes two runs the same experiment: the config without its seed (and without a name). */
 export function experimentKey(run: RunRecordWire): string {
-  const c = structuredClone(run.config) as { train?: { seed?: unknown }; name?: unknown } | null;
+  // a JSON copy: the record may be a reactive proxy, which structuredClone refuses
+  const c = JSON.parse(JSON.stringify(run.config ?? null)) as { train?: { seed?: unknown }; name?: unknown } | null;
   if (c && typeof c === 'object') {
     if (c.train) delete c.train.seed;
     delete c.name;

@@ -170,7 +170,7 @@ describe('The workbench of a tracker user', () => {
     const rows = csv.slice(1).map((l) => l.split(',').map(Number));
     assert.ok(rows.every((r, i) => r[0] === i && r[2] > 0 && r[3] > 0), 'every step has a loss and a gradient norm');
     assert.ok(rows.every((r, i) => i === 0 || r[1] >= rows[i - 1][1]), 'training time never runs backwards');
-    assert.ok(Math.abs(rows[0][4] - 0.001 / 10) < 1e-12, 'step 0 of a 10-step warmup runs at lr / 10');
+    assert.ok(Math.abs(rows[0][4] - rows[9][4] / 10) < 1e-12 && rows[9][4] > 0, 'step 0 of a 10-step warmup runs at a tenth of the rate step 9 reaches');
     assert.ok(rows.at(-1)![4] < rows[20][4], 'the cosine schedule decays');
     const slider = page.getByRole('slider', { name: 'Sample history' });
     await slider.waitFor();
@@ -216,6 +216,7 @@ describe('The workbench of a tracker user', () => {
 
   test('an invalid thread count on the Settings page is a one-line message at the field', async () => {
     await page.goto(`${e.server.url}#/settings`);
+    await page.getByTestId('data-dir').filter({ hasText: e.dataDir }).waitFor(); // the saved settings have arrived
     const threads = page.getByLabel('Threads');
     await threads.fill('2.5');
     const alert = page.getByRole('alert').filter({ hasText: /^Threads must be a whole number from 0 to 256 \(0 = one per core\), got '2\.5'$/ });

@@ -15,7 +15,11 @@ export function niceTicks(min: number, max: number, count = TICK_COUNT): number[
   if (max <= min) return [min];
   const raw = (max - min) / Math.max(1, count - 1);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  // the nice spacing whose interval count comes closest to the one asked for
+  let step = mag;
+  for (const s of [1, 2, 5, 10].map((f) => f * mag)) {
+    if (Math.abs((max - min) / s - (count - 1)) < Math.abs((max - min) / step - (count - 1))) step = s;
+  }
   const ticks: number[] = [];
   for (let v = Math.ceil(min / step - 1e-9) * step; v <= max + step * 1e-9; v += step) {
     ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
