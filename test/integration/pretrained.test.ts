@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'flowlab-pretrained-'));
 const models = join(dir, 'models');
 const store = openStore(join(dir, 'store'));
 const config = defaultConfig('8gaussians', 2);
-config.net = { width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
+config.net = { kind: 'mlp', width: 32, depth: 2, activation: 'silu', timeFrequencies: 2 };
 Object.assign(config.train, { steps: 150, batch: 128 });
 const trained = await trainRun({ store, config });
 const bytes = velocityModelBytes(store, trained.runId);
@@ -55,5 +55,26 @@ test('the models shipped in models/ all have a manifest and load as runs', () =>
     const run = importPretrained(store, m.name, join(ROOT, 'models'));
     assert.equal(run.status, 'completed');
     assert.ok(readFileSync(join(ROOT, 'models', `${m.name}.onnx`)).byteLength > 1000);
+  }
+});
+
+test('a shipped model imports with its training curve, samples, training time and the date it was evaluated', () => {
+  const fresh = openStore(join(dir, 'store-shipped'));
+  try {
+    for (const m of listPretrained(join(ROOT, 'models'))) {
+      assert.ok(m.curves && m.samples && m.evaluatedAt, `models/${m.name}.json carries curves, samples and evaluatedAt`);
+      const run = importPretrained(fresh, m.name, join(ROOT, 'models'));
+      const loss = fresh.metricsSeries(run.id, 'loss');
+      assert.deepEqual(Array.from(loss.steps), m.curves.step);
+      assert.deepEqual(Array.from(loss.values), m.curves.series.loss);
+      assert.equal(fresh.metricsSeries(run.id, 'grad_norm').steps.length, m.curves.step.length);
+      assert.equal(run.durationS, m.training.seconds);
+      assert.equal(fresh.listEvaluations(run.id)[0].createdAt, m.evaluatedAt);
+      const samples = fresh.latestSamples(run.id, 'final')!;
+      assert.equal(samples.n, m.samples.n);
+      assert.deepEqual(Array.from(samples.data.subarray(0, 4)), m.samples.data.slice(0, 4).map(Math.fround));
+    }
+  } finally {
+    fresh.close();
   }
 });
