@@ -183,7 +183,7 @@ describe('The workbench of a tracker user', () => {
     await page.getByRole('heading', { name: new RegExp(`Samples against data \\(step ${firstStep}\\)`) }).waitFor();
     assert.ok(Number(firstStep) < SEED_RUN_STEPS);
     await e.shot('wb2-06-run-curves-history');
-    await page.getByRole('button', { name: 'Latest' }).click();
+    await page.getByRole('button', { name: 'Show the latest samples' }).click();
     await page.getByRole('heading', { name: new RegExp(`Samples against data \\(step ${SEED_RUN_STEPS}\\)`) }).waitFor();
   });
 
