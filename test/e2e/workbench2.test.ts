@@ -229,4 +229,36 @@ describe('The workbench of a tracker user', () => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved: backend' }).waitFor();
   });
+
+  test('a sweep queues one run per seed, named by its value, and the runs table groups them as mean ± std', async () => {
+    await page.goto(`${e.server.url}#/new`);
+    await page.getByRole('button', { name: '8 Gaussians, quick look' }).click();
+    await page.getByRole('button', { name: '3. Velocity net' }).click();
+    await page.getByLabel('Width (units per layer)', { exact: true }).fill('16');
+    await page.getByLabel('Depth (hidden layers)', { exact: true }).fill('2');
+    await page.getByRole('button', { name: '4. Training' }).click();
+    await page.getByLabel('Steps', { exact: true }).fill('100');
+    await page.getByLabel('Batch size', { exact: true }).fill('64');
+    await page.getByLabel('Warmup steps', { exact: true }).fill('10');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Run name').fill('gaussians sweep');
+    await page.getByLabel('Queue a sweep').check();
+    await page.getByLabel('Sweep setting').selectOption({ label: 'Seed' });
+    const values = page.getByLabel('Values (comma separated)');
+    await values.fill('1, x');
+    const alert = page.getByRole('alert').filter({ hasText: /^sweep values must be numbers separated by commas, got 'x'$/ });
+    await alert.waitFor();
+    await values.fill('1, 2, 3');
+    await alert.waitFor({ state: 'detached' });
+    await e.shot('wb2-09-wizard-sweep');
+    await page.getByRole('button', { name: 'Queue the sweep' }).click();
+    await page.waitForURL(/#\/runs/);
+    for (const seed of [1, 2, 3]) {
+      await page.locator('tr[data-run-id]').filter({ hasText: `gaussians sweep · seed=${seed}` }).filter({ hasText: 'completed' }).waitFor({ timeout: TRAIN_WAIT_MS });
+    }
+    await page.getByLabel('Group by seed').check();
+    const group = page.getByRole('table', { name: 'Runs grouped by seed' }).getByRole('row').filter({ hasText: 'gaussians sweep' });
+    assert.match((await group.textContent()) ?? '', /1, 2, 3 \(3 runs\)/);
+    assert.match((await group.locator('td[data-figure="recentLoss"]').textContent()) ?? '', /^[\d.e-]+ ± [\d.e-]+$/);
+  });
 });

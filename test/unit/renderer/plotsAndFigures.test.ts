@@ -95,3 +95,25 @@ describe('runs table figures', () => {
     assert.equal(meanStd([null]), null);
   });
 });
+
+describe('sweeps', async () => {
+  const { SWEEP_SETTINGS, parseSweepValues, sweepConfigs } = await import('../../../src-renderer/lib/wizard/sweep.js');
+  const { defaultConfig } = await import('../../../src-main/api/config.js');
+  const lr = SWEEP_SETTINGS.find((s) => s.path === 'train.lr')!;
+  const seed = SWEEP_SETTINGS.find((s) => s.path === 'train.seed')!;
+
+  test('values are distinct numbers, two to twenty, whole where the setting is', () => {
+    assert.deepEqual(parseSweepValues('0.001, 0.003', lr), [0.001, 0.003]);
+    assert.equal(parseSweepValues('1', seed), 'a sweep needs at least two values, separated by commas');
+    assert.equal(parseSweepValues('1, 1.5', seed), "seed values must be whole numbers, got '1.5'");
+    assert.equal(parseSweepValues('2, 2', seed), 'each value once: 2 is listed twice');
+  });
+
+  test('each config differs from the base in the swept setting and its name only', () => {
+    const base = defaultConfig('moons', 1);
+    const [a, b] = sweepConfigs(base, 'moons', lr, [0.01, 0.02]);
+    assert.equal(a.train.lr, 0.01);
+    assert.equal(b.name, 'moons · lr=0.02');
+    assert.deepEqual({ ...b, name: undefined, train: { ...b.train, lr: base.train.lr } }, { ...base, name: undefined });
+  });
+});
