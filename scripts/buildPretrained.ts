@@ -15,6 +15,7 @@ import { sampleRun } from '../src-main/service/sample.js';
 import { evaluateRun } from '../src-main/service/evaluate.js';
 import { velocityModelBytes } from '../src-main/service/export.js';
 import { modelsDir, type PretrainedManifest } from '../src-main/service/pretrained.js';
+import { downsampleCurves, round, SHIPPED_SAMPLES } from '../src-main/service/pretrainedHistory.js';
 import { VERSION } from '../src-main/version.js';
 
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ['checkerboard', '8gaussians'];
@@ -26,13 +27,15 @@ for (const name of names) {
   process.stderr.write(`training ${name}...\n`);
   const s = await trainRun({ store, config });
   const ev = await evaluateRun({ store, runId: s.runId, n: 2000 });
+  const evaluatedAt = new Date().toISOString();
   const metrics: Record<string, number> = {};
   for (const [k, v] of Object.entries(ev)) if (typeof v === 'number') metrics[k] = v;
+  const r = await sampleRun({ store, runId: s.runId, n: 10000, solver: 'rk4', steps: 50, save: false });
   if (toy.logDensity) {
-    const r = await sampleRun({ store, runId: s.runId, n: 10000, solver: 'rk4', steps: 50, save: false });
     const ld = toy.logDensity(r.x, r.n);
     metrics.inSupport = ld.filter((l) => l > -Infinity).length / r.n;
   }
+  const series = Object.fromEntries(['loss', 'grad_norm', 'wall_s'].map((m) => [m, store.metricsSeries(s.runId, m)]));
   const manifest: PretrainedManifest = {
     name,
     title: `${toy.title} (pretrained)`,
@@ -44,6 +47,9 @@ for (const name of names) {
     config,
     training: { steps: s.steps, seconds: s.seconds, stepsPerSec: s.stepsPerSec, backend: s.backend, flowlabVersion: VERSION, date: new Date().toISOString().slice(0, 10) },
     metrics,
+    evaluatedAt,
+    curves: downsampleCurves(series),
+    samples: { n: SHIPPED_SAMPLES, d: r.d, data: Array.from(r.x.subarray(0, SHIPPED_SAMPLES * r.d), round), solver: 'rk4', steps: 50 },
   };
   writeFileSync(join(modelsDir(), `${name}.onnx`), velocityModelBytes(store, s.runId));
   writeFileSync(join(modelsDir(), `${name}.json`), JSON.stringify(manifest, null, 2) + '\n');

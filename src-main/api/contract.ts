@@ -86,14 +86,34 @@ export const METHODS = {
   ),
   'runs.delete': method(byRun, ok, 'Deletes a run and everything recorded for it.'),
   'runs.metric': method(
-    z.object({ runId, name: z.string().min(1).max(100) }).strict(),
+    z.object({ runId, name: z.string().min(1).max(100), afterStep: z.number().optional() }).strict(),
     z.object({ steps: float64Array, values: float64Array }),
-    'A metric series (e.g. loss) of a run: step numbers and values.',
+    'A metric series (e.g. loss, grad_norm, wall_s) of a run: step numbers and values; with afterStep, only the steps after it.',
   ),
   'runs.samples': method(
     byRun,
     z.object({ step: z.number(), n: z.number(), d: z.number(), data: float32Array }).nullable(),
     'The latest samples recorded for a run, or null.',
+  ),
+  'runs.figures': method(
+    none,
+    z.array(z.object({
+      runId,
+      recentLoss: z.number().nullable(),
+      runningSince: z.string().nullable(),
+      evaluation: evaluationResults.nullable(),
+    })),
+    'Per run, what the runs table compares: the mean loss of the last 100 steps, the latest evaluation\'s figures, and since when a running run runs.',
+  ),
+  'runs.previews': method(
+    byRun,
+    z.array(z.object({ id: z.number().int(), step: z.number() })),
+    'The preview samples drawn while a run trained, oldest first (their ids and steps).',
+  ),
+  'runs.preview': method(
+    z.object({ runId, id: z.number().int().nonnegative() }).strict(),
+    z.object({ step: z.number(), n: z.number(), d: z.number(), data: float32Array }),
+    'One preview sample set of a run, by the id runs.previews gave.',
   ),
   'runs.evaluations': method(
     byRun,

@@ -7,6 +7,7 @@ import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, typ
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
 import { sampleRun } from '../service/sample.js';
+import { CHUNK_ROWS } from '../engine/sample/netSampler.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
 
 /** Samples drawn when --n is not given: enough for a smooth density plot. */
@@ -83,11 +84,20 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     }
   }
   const store = openStore(dataDir(v));
+  const n = num(v, 'n', { integer: true }) ?? (isImageRun(store, runId) ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES);
+  // Nothing is written until every sample is drawn, so Ctrl-C loses only this solve: say so.
+  const onSigint = () => {
+    process.stderr.write(`\nstopped: the ${n} samples from run ${runId} (${solver}) were not finished; nothing was written${path ? ` to ${path}` : ''}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  const progress = new RowProgress(!v.json && n > CHUNK_ROWS ? `drawing ${n} samples from run ${runId} with ${solver}...` : null);
   try {
     const r = await sampleRun({
       store,
       runId,
-      n: num(v, 'n', { integer: true }) ?? (isImageRun(store, runId) ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES),
+      n,
+      onRows: (done, total) => progress.update(done, total),
       solver,
       steps: num(v, 'steps', { integer: true }),
       rtol: num(v, 'rtol', { positive: true }),
@@ -129,6 +139,27 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     else console.log(`${r.n} samples from run ${r.runId} with ${solver} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}${trajectoryPath ? `; trajectory -> ${trajectoryPath}` : ''}`);
     return 0;
   } finally {
+    process.off('SIGINT', onSigint);
     store.close();
+  }
+}
+
+/**
+ * Rows solved so far, one line per chunk on stderr, under a heading written with the first one
+ * (so a solve that fails at once still fails with one line); null: silent.
+ */
+class RowProgress {
+  private readonly started = performance.now();
+  constructor(private heading: string | null) {}
+
+  update(done: number, total: number): void {
+    if (this.heading === null) return;
+    if (this.heading) {
+      process.stderr.write(`${this.heading}\n`);
+      this.heading = '';
+    }
+    const s = (performance.now() - this.started) / 1000;
+    const eta = done > 0 ? (s * (total - done)) / done : Number.NaN;
+    process.stderr.write(`${done}/${total} samples (${((100 * done) / total).toFixed(0)}%) ${s.toFixed(1)} s${done < total ? `, about ${eta.toFixed(0)} s left` : ''}\n`);
   }
 }

@@ -2,6 +2,7 @@
  * `flowlab serve [--port P] [--data-dir DIR]`: starts headless mode and prints the URL to open.
  * Runs until interrupted (Ctrl-C), then stops trainings resumably and closes the store.
  */
+import type { JobInfo } from '../api/schemas.js';
 import { UserError } from '../errors.js';
 import { defaultDataDir } from '../paths.js';
 import { startServer, type RunningServer } from './startServer.js';
@@ -72,9 +73,32 @@ export async function serveCommand(argv: readonly string[], print: (line: string
   }
   print(`FlowLab is running. Open this address in your browser:\n\n  ${server.url}\n\nData folder: ${args.dataDir}\nPress Ctrl-C to stop.`);
   const stop = () => {
-    void server.close().then(() => process.exit(0));
+    const interrupted = server.trainings();
+    void server.close().then(() => {
+      for (const line of interruptedLines(interrupted, args.dataDir)) print(line);
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return server;
+}
+
+/**
+ * What stopping the server cut short, and how to go on: a training that had started keeps its
+ * last checkpoint and resumes; one still waiting never began and is started again.
+ */
+export function interruptedLines(jobs: readonly JobInfo[], dataDir: string): string[] {
+  if (jobs.length === 0) return [];
+  const lines = ['Stopped. These trainings were interrupted:'];
+  for (const j of jobs) {
+    if (j.runId && j.state !== 'queued') {
+      lines.push(`  ${j.name} (run ${j.runId}, ${j.state}): resume with \`flowlab train --resume ${j.runId} --data-dir ${JSON.stringify(dataDir)}\`, or "Continue training" on its page after \`flowlab serve\``);
+    } else if (j.runId) {
+      lines.push(`  ${j.name} (run ${j.runId}, waiting to resume): resume with \`flowlab train --resume ${j.runId} --data-dir ${JSON.stringify(dataDir)}\``);
+    } else {
+      lines.push(`  ${j.name} (waiting, not started): start it again from New experiment`);
+    }
+  }
+  return lines;
 }

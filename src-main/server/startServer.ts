@@ -3,6 +3,7 @@
  * on the same machine. The URL printed at start carries a per-launch random token; without it
  * the API refuses the connection.
  */
+import type { JobInfo } from '../api/schemas.js';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +34,8 @@ export interface RunningServer {
   url: string;
   token: string;
   port: number;
+  /** Trainings running, paused or waiting now: what closing would interrupt. */
+  trainings(): JobInfo[];
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${LOOPBACK}:${port}/?token=${token}`,
     token,
     port,
+    trainings: () => app.queue.list().filter((j) => j.kind === 'train'),
     close() {
       closing ??= (async () => {
         await app.queue.close();

@@ -25,6 +25,7 @@ import { importPretrained, listPretrained } from './pretrained.js';
 import { runName } from './train.js';
 import { splitEvaluation, type Evaluation } from './evaluate.js';
 import { makeFolders } from '../paths.js';
+import { runFigures } from './runFigures.js';
 
 export interface HandlerContext {
   store: Store;
@@ -104,8 +105,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       store.deleteRun(runId);
       return { ok: true };
     },
-    'runs.metric': ({ runId, name }) => {
-      const series = store.metricsSeries(runId, name);
+    'runs.metric': ({ runId, name, afterStep }) => {
+      const series = store.metricsSeries(runId, name, afterStep);
       return { steps: series.steps, values: series.values };
     },
     'runs.samples': ({ runId }) => {
@@ -114,6 +115,15 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       if (!s) return null;
       const step = typeof s.meta.step === 'number' ? s.meta.step : store.getRun(runId).stepsDone;
       return { step, n: s.n, d: s.d, data: s.data.subarray(0, s.n * s.d) };
+    },
+    'runs.figures': () => runFigures(store),
+    'runs.previews': ({ runId }) =>
+      store.listSamples(runId, 'preview').map((s) => ({ id: s.id, step: typeof s.meta.step === 'number' ? s.meta.step : 0 })),
+    'runs.preview': ({ runId, id }) => {
+      const s = store.listSamples(runId, 'preview').find((p) => p.id === id);
+      if (!s) throw new UserError(`run ${runId} has no preview samples with id ${id}; list them with runs.previews`);
+      const r = store.getSamples(id);
+      return { step: typeof r.meta.step === 'number' ? r.meta.step : 0, n: r.n, d: r.d, data: r.data.subarray(0, r.n * r.d) };
     },
     'runs.evaluations': ({ runId }) =>
       store.listEvaluations(runId).map((e) => ({ createdAt: e.createdAt, ...splitEvaluation(e.results as Evaluation) })),

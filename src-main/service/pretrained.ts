@@ -12,6 +12,7 @@ import { netParamCount, netSlots } from '../engine/nets/velocityNet.js';
 import { readModel } from '../engine/onnx/protoRead.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { netSpec } from './runModel.js';
+import type { ShippedCurves, ShippedSamples } from './pretrainedHistory.js';
 
 export interface PretrainedManifest {
   name: string;
@@ -24,6 +25,12 @@ export interface PretrainedManifest {
   config: unknown;
   training: { steps: number; seconds: number; stepsPerSec: number; backend: string; flowlabVersion: string; date: string };
   metrics: Record<string, number>;
+  /** When `metrics` were measured (ISO time); older manifests have only training.date. */
+  evaluatedAt?: string;
+  /** The training curves, downsampled; absent in manifests built before they were shipped. */
+  curves?: ShippedCurves;
+  /** A few of the model's samples, drawn when it was built. */
+  samples?: ShippedSamples;
 }
 
 /** models/ beside the app: FLOWLAB_MODELS_DIR, else the nearest `models` folder above this module. */
@@ -89,13 +96,29 @@ export function importPretrained(store: Store, name: string, dir = modelsDir()):
       notes: m.description,
     });
     store.saveCheckpoint(run.id, { step: m.training.steps, params, ema: params, rngState: null, extra: { dim: m.dim, pretrained: m.name } });
-    store.updateRun(run.id, { stepsDone: m.training.steps });
-    store.saveEvaluation(run.id, { source: `models/${m.name}.json` }, m.metrics);
+    recordHistory(store, run.id, m);
+    store.updateRun(run.id, { stepsDone: m.training.steps, durationS: m.training.seconds });
+    store.saveEvaluation(run.id, { source: `models/${m.name}.json` }, m.metrics, m.evaluatedAt ?? m.training.date);
     return store.finishRun(run.id, 'completed');
   });
 }
 
 export const PRETRAINED_TAG = 'pretrained';
+
+/** The shipped curves become the run's metric series, the shipped samples its final samples. */
+function recordHistory(store: Store, runId: string, m: PretrainedManifest): void {
+  if (m.curves) {
+    const rows = [];
+    for (const [name, values] of Object.entries(m.curves.series)) {
+      for (let i = 0; i < values.length; i++) rows.push({ name, step: m.curves.step[i], value: values[i] });
+    }
+    store.appendMetrics(runId, rows);
+  }
+  if (m.samples) {
+    const { n, d, data, solver, steps } = m.samples;
+    store.saveSamples(runId, { kind: 'final', n, d, data: Float32Array.from(data), meta: { solver, steps, step: m.training.steps, source: `models/${m.name}.json` } });
+  }
+}
 
 function runName(m: PretrainedManifest): string {
   return `Pretrained: ${m.title}`;

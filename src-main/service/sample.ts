@@ -37,6 +37,8 @@ export interface SampleRunOptions {
   threads?: number;
   /** Save the result with the run (default true). */
   save?: boolean;
+  /** Fixed-step solvers: rows solved so far, after each chunk (long solves report progress). */
+  onRows?: (done: number, total: number) => void;
 }
 
 export interface SampleRunResult {
@@ -106,6 +108,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
       t0: o.reverse ? tMax : 0,
       t1: o.reverse ? 0 : tMax,
       snapshots: o.snapshots,
+      onRows: o.onRows,
     });
     if (o.save ?? true) {
       o.store.saveSamples(w.run.id, {

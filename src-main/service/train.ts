@@ -164,6 +164,9 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   let chunk = images ? 1 : 10;
   let lastCheckpoint = performance.now();
   const trainStart = performance.now();
+  // Training time for the wall-time axis: chunks and previews, not pauses; a resumed run goes on
+  // from its recorded time.
+  let activeSeconds = startStep > 0 ? (store.metricSummary(runId, 'wall_s').last || 0) : 0;
   const checkpoint = (state: TrainState, loss: number | null) => {
     store.saveCheckpoint(runId, {
       step: state.step,
@@ -214,6 +217,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       const t0 = performance.now();
       const { losses, gradNorms } = await session.advance(k);
       const ms = performance.now() - t0;
+      activeSeconds += ms / 1000;
       chunk = Math.max(1, Math.min(MAX_CHUNK, Math.round((TARGET_CHUNK_MS * k) / Math.max(ms, 1))));
 
       const bad = losses.findIndex((l) => !Number.isFinite(l));
@@ -222,6 +226,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
         store.transaction(() => {
           store.appendMetricRun(runId, 'loss', before.step, good);
           store.appendMetricRun(runId, 'grad_norm', before.step, gradNorms.subarray(0, good.length));
+          store.appendMetrics(runId, [{ name: 'wall_s', step: before.step + good.length - 1, value: activeSeconds }]);
           let min = Infinity;
           for (const l of good) min = Math.min(min, l);
           store.recordProgress(runId, before.step + good.length, good[good.length - 1], min);
@@ -246,7 +251,11 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       }
       const stepsPerSec = (session.state.step - startStep) / ((performance.now() - trainStart) / 1000);
       emit({ type: 'progress', runId, step: session.state.step, steps: total, stepsPerSec, etaSeconds: (total - session.state.step) / Math.max(stepsPerSec, 1e-9) });
-      if (opts.onChunk) await opts.onChunk(runId, session.state, config, net);
+      if (opts.onChunk) {
+        const p0 = performance.now();
+        await opts.onChunk(runId, session.state, config, net);
+        activeSeconds += (performance.now() - p0) / 1000;
+      }
       if (performance.now() - lastCheckpoint > (opts.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000) checkpoint(session.state, recent.at(-1) ?? null);
     }
     checkpoint(session.state, recent.at(-1) ?? null);

@@ -24,12 +24,12 @@ function toRecord(row: EvaluationRow): EvaluationRecord {
 
 export function saveEvaluation(
   db: Database.Database, runId: string, params: Record<string, unknown>,
-  results: Record<string, unknown>,
+  results: Record<string, unknown>, createdAt?: string,
 ): EvaluationRecord {
   requireRun(db, runId);
   const result = prepared(
     db, 'INSERT INTO evaluations (run_id, created_at, params, results) VALUES (?, ?, ?, ?)',
-  ).run(runId, nowIso(), JSON.stringify(params), JSON.stringify(results));
+  ).run(runId, createdAt ?? nowIso(), JSON.stringify(params), JSON.stringify(results));
   return toRecord(
     prepared(db, 'SELECT * FROM evaluations WHERE id = ?').get(
       Number(result.lastInsertRowid),

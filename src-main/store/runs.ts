@@ -43,6 +43,8 @@ export interface RunRecord {
   finishedAt: string | null;
   /** Seconds spent running (paused and queued time excluded), summed over resumptions. */
   durationS: number;
+  /** When the current running interval began; null unless running (durationS excludes it). */
+  runningSince: string | null;
   stepsDone: number;
   lastLoss: number | null;
   bestLoss: number | null;
@@ -82,6 +84,8 @@ export interface RunPatch {
   stepsDone?: number;
   lastLoss?: number | null;
   bestLoss?: number | null;
+  /** Set directly only for a run recorded elsewhere (an imported model); trainings accrue it. */
+  durationS?: number;
   tags?: readonly string[];
   notes?: string;
 }
@@ -115,6 +119,7 @@ function toRecord(row: RunRow): RunRecord {
     onnxruntimeVersion: row.onnxruntime_version, dataset: row.dataset,
     interpolant: row.interpolant, createdAt: row.created_at, updatedAt: row.updated_at,
     startedAt: row.started_at, finishedAt: row.finished_at, durationS: row.duration_s,
+    runningSince: row.running_since,
     stepsDone: row.steps_done, lastLoss: row.last_loss, bestLoss: row.best_loss,
     failureReason: row.failure_reason, tags: JSON.parse(row.tags), notes: row.notes,
     pid: row.pid, host: row.host,
@@ -207,7 +212,7 @@ export function listRuns(db: Database.Database, filter: RunFilter = {}): RunReco
 const PATCH_COLUMNS: Record<keyof RunPatch, string> = {
   name: 'name', config: 'config', backend: 'backend', onnxruntimeVersion: 'onnxruntime_version',
   stepsDone: 'steps_done', lastLoss: 'last_loss', bestLoss: 'best_loss', tags: 'tags',
-  notes: 'notes',
+  notes: 'notes', durationS: 'duration_s',
 };
 
 export function updateRun(db: Database.Database, id: string, patch: RunPatch): RunRecord {

@@ -183,8 +183,10 @@ export class Store {
   // Evaluations and artifacts
   saveEvaluation(
     runId: string, params: Record<string, unknown>, results: Record<string, unknown>,
+    /** When it was measured, if not now (an imported model's recorded evaluation). */
+    createdAt?: string,
   ): EvaluationRecord {
-    return this.guard(() => saveEvaluation(this.db, runId, params, results));
+    return this.guard(() => saveEvaluation(this.db, runId, params, results, createdAt));
   }
   listEvaluations(runId: string): EvaluationRecord[] { return this.guard(() => listEvaluations(this.db, runId)); }
   /**

@@ -1,7 +1,7 @@
 /** Sorting and filtering of the runs table, over plain run records. */
 import type { RunRecordWire } from '../../src-main/api/schemas.js';
 
-export type SortKey = 'name' | 'status' | 'dataset' | 'interpolant' | 'stepsDone' | 'lastLoss' | 'bestLoss' | 'createdAt' | 'durationS';
+export type SortKey = 'name' | 'status' | 'dataset' | 'interpolant' | 'seed' | 'stepsDone' | 'lastLoss' | 'bestLoss' | 'createdAt' | 'durationS';
 export type SortDir = 'asc' | 'desc';
 
 export interface RunQuery {

@@ -58,3 +58,24 @@ test('the models shipped in models/ all have a manifest and load as runs', () =>
     assert.ok(readFileSync(join(ROOT, 'models', `${m.name}.onnx`)).byteLength > 1000);
   }
 });
+
+test('a shipped model imports with its training curve, samples, training time and the date it was evaluated', () => {
+  const fresh = openStore(join(dir, 'store-shipped'));
+  try {
+    for (const m of listPretrained(join(ROOT, 'models'))) {
+      assert.ok(m.curves && m.samples && m.evaluatedAt, `models/${m.name}.json carries curves, samples and evaluatedAt`);
+      const run = importPretrained(fresh, m.name, join(ROOT, 'models'));
+      const loss = fresh.metricsSeries(run.id, 'loss');
+      assert.deepEqual(Array.from(loss.steps), m.curves.step);
+      assert.deepEqual(Array.from(loss.values), m.curves.series.loss);
+      assert.equal(fresh.metricsSeries(run.id, 'grad_norm').steps.length, m.curves.step.length);
+      assert.equal(run.durationS, m.training.seconds);
+      assert.equal(fresh.listEvaluations(run.id)[0].createdAt, m.evaluatedAt);
+      const samples = fresh.latestSamples(run.id, 'final')!;
+      assert.equal(samples.n, m.samples.n);
+      assert.deepEqual(Array.from(samples.data.subarray(0, 4)), m.samples.data.slice(0, 4).map(Math.fround));
+    }
+  } finally {
+    fresh.close();
+  }
+});

@@ -139,9 +139,18 @@ export class Graph {
     return false;
   }
 
-  input(name: string, dtype: DType, shape: Shape): Value {
+  /** Inputs whose file declares no shape: callers may pass any rank (see `input`). */
+  readonly rankFree = new Set<Value>();
+
+  /**
+   * A graph input. With `rankFree` the file declares its type without a shape, so a runtime
+   * accepts any rank; `shape` is then only what the shape rules assume, and the graph must bring
+   * the value to a known shape itself (e.g. Reshape to [-1, 1]).
+   */
+  input(name: string, dtype: DType, shape: Shape, opts?: { rankFree?: boolean }): Value {
     const v = new Value(this, name, dtype, shape, null);
     this.inputs.push(v);
+    if (opts?.rankFree) this.rankFree.add(v);
     return v;
   }
 

@@ -47,7 +47,7 @@ function graphProto(g: Graph): ProtoWriter {
   for (const n of nodes) w.message(1, nodeProto(n));
   w.string(2, g.name);
   for (const init of g.initializers) if (live.has(init.value)) w.message(5, tensorProto(init));
-  for (const v of g.inputs) w.message(11, valueInfo(v));
+  for (const v of g.inputs) w.message(11, valueInfo(v, !g.rankFree.has(v)));
   for (const v of g.outputs) w.message(12, valueInfo(v));
   return w;
 }
@@ -107,11 +107,13 @@ function tensorProto({ value, data }: Initializer): ProtoWriter {
   return w;
 }
 
-function valueInfo(v: Value): ProtoWriter {
+/** A value's type; without `withShape` the tensor type has no shape field (any rank is accepted). */
+function valueInfo(v: Value, withShape = true): ProtoWriter {
   const shape = new ProtoWriter();
   for (const d of v.shape) {
     shape.message(1, typeof d === 'number' ? new ProtoWriter().int(1, d) : new ProtoWriter().string(2, d));
   }
-  const tensor = new ProtoWriter().int(1, ONNX_DTYPE[v.dtype]).message(2, shape);
+  const tensor = new ProtoWriter().int(1, ONNX_DTYPE[v.dtype]);
+  if (withShape) tensor.message(2, shape);
   return new ProtoWriter().string(1, v.name).message(2, new ProtoWriter().message(1, tensor));
 }

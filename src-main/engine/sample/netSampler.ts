@@ -43,6 +43,8 @@ export interface SolveOptions {
   t1: number;
   /** Record the state after every step (fixed-step solvers) for trajectory views. */
   snapshots?: boolean;
+  /** Fixed-step solvers: called after each chunk of CHUNK_ROWS rows with the rows done so far. */
+  onRows?: (done: number, total: number) => void;
 }
 
 export interface SolveResult {
@@ -155,6 +157,7 @@ export class NetSampler {
         ...noise,
       });
       out.set((res.x_out.data as Float32Array).subarray(0, count * d), start * d);
+      o.onRows?.(start + count, n);
       if (trajectory) {
         const traj = res.traj.data as Float32Array;
         for (let k = 0; k < steps; k++) trajectory[k].set(traj.subarray(k * rows * d, k * rows * d + count * d), start * d);

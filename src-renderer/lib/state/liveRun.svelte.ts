@@ -1,12 +1,19 @@
 /**
  * One run as the run page shows it: its record, its full loss series (history from the store,
- * then every step the engine reports), progress, and the latest samples. Big arrays are kept
- * out of deep reactivity; `version` ticks when they change.
+ * then every step the engine reports), the gradient norm and training time (read from the store,
+ * again every EXTRAS_POLL_MS while it trains: the live stream carries losses only), progress,
+ * and the latest samples. Big arrays are kept out of deep reactivity; `version` ticks when they
+ * change.
  */
 import { api } from './app.svelte.js';
 import { GrowableSeries } from '../charts/growable.js';
 import type { RunRecordWire } from '../../../src-main/api/schemas.js';
 import type { ApiEvent } from '../../../src-main/api/events.js';
+
+/** How often a training run's gradient norms and times are read: a chart's refresh, not a stream. */
+export const EXTRAS_POLL_MS = 2000;
+/** Metrics read beside the loss: the step's gradient norm, and training seconds at chunk ends. */
+const EXTRAS = ['grad_norm', 'wall_s'] as const;
 
 export interface Progress {
   step: number;
@@ -28,6 +35,10 @@ export class LiveRun {
   failure = $state<string | null>(null);
   samples = $state.raw<Samples | null>(null);
   loss = $state.raw(new GrowableSeries());
+  gradNorm = $state.raw(new GrowableSeries());
+  wall = $state.raw(new GrowableSeries());
+  private lastExtrasPoll = 0;
+  private polling = false;
   version = $state(0);
   error = $state<string | null>(null);
   private unsubscribe: () => void;
@@ -39,11 +50,14 @@ export class LiveRun {
 
   async load(): Promise<void> {
     try {
-      const [run, metric, samples] = await Promise.all([
+      const [run, metric, samples, gradNorm, wall] = await Promise.all([
         api.call('runs.get', { runId: this.runId }),
         api.call('runs.metric', { runId: this.runId, name: 'loss' }),
         api.call('runs.samples', { runId: this.runId }),
+        ...EXTRAS.map((name) => api.call('runs.metric', { runId: this.runId, name })),
       ]);
+      this.gradNorm = GrowableSeries.from(gradNorm.steps, gradNorm.values);
+      this.wall = GrowableSeries.from(wall.steps, wall.values);
       this.run = run;
       if (run.status === 'failed') this.failure = run.failureReason;
       const merged = GrowableSeries.from(metric.steps, metric.values);
@@ -56,6 +70,26 @@ export class LiveRun {
       this.version++;
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  /** Appends the gradient norms and times recorded since the last read. */
+  private async pollExtras(): Promise<void> {
+    if (this.polling || performance.now() - this.lastExtrasPoll < EXTRAS_POLL_MS) return;
+    this.polling = true;
+    this.lastExtrasPoll = performance.now();
+    try {
+      const targets = [this.gradNorm, this.wall];
+      const got = await Promise.all(EXTRAS.map((name, i) => {
+        const s = targets[i];
+        return api.call('runs.metric', { runId: this.runId, name, afterStep: s.length ? s.x[s.length - 1] : -1 });
+      }));
+      got.forEach((m, i) => targets[i].append(m.steps, m.values));
+      this.version++;
+    } catch {
+      // The next progress event reads again.
+    } finally {
+      this.polling = false;
     }
   }
 
@@ -76,6 +110,7 @@ export class LiveRun {
         return;
       case 'progress':
         this.progress = { step: e.step, steps: e.steps, stepsPerSec: e.stepsPerSec, etaSeconds: e.etaSeconds };
+        void this.pollExtras();
         if (this.run && this.run.status !== 'running' && this.run.status !== 'paused') void this.refreshRecord();
         return;
       case 'samples':
@@ -87,6 +122,8 @@ export class LiveRun {
         return;
       case 'done':
         this.progress = null;
+        this.lastExtrasPoll = 0;
+        void this.pollExtras();
         void this.refreshRecord();
         return;
       case 'failed':

@@ -46,8 +46,11 @@ function target(from: string, spec: string): string {
 const DOORS = ['electron', 'server', 'cli', 'worker'];
 /** The bottom: pure modules every layer may use. */
 const BOTTOM_FILES = ['src-main/errors.ts', 'src-main/version.ts', 'src-main/paths.ts'];
-/** What the engine may use of api/: the config schema, the spec grammar it checks with, the shared limits. */
-const ENGINE_MAY_USE_OF_API = ['src-main/api/config.ts', 'src-main/api/gaussianSpec.ts', 'src-main/api/limits.ts'];
+/**
+ * What the engine may use of api/: the config schema, the spec grammar it checks with, the shared
+ * limits, and the learning-rate schedule (part of what a config means; the renderer draws it).
+ */
+const ENGINE_MAY_USE_OF_API = ['src-main/api/config.ts', 'src-main/api/gaussianSpec.ts', 'src-main/api/limits.ts', 'src-main/api/lrSchedule.ts'];
 
 /** The part of src-main a file belongs to: a folder name, or 'root' for the bottom's files. */
 function partOf(file: string): string {

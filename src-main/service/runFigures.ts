@@ -1,0 +1,45 @@
+/**
+ * The figures the runs table compares, per run: a windowed training loss (the mean over the last
+ * steps, where the best single minibatch loss only measures luck), the latest evaluation's
+ * figures, and the running interval so a running row can show its elapsed time.
+ */
+import type { Store } from '../store/index.js';
+import { splitEvaluation, type Evaluation } from './evaluate.js';
+
+/** Steps averaged for the table's loss: long enough to smooth minibatch noise, short enough to follow training. */
+export const RECENT_LOSS_STEPS = 100;
+
+export interface RunFigures {
+  runId: string;
+  /** Mean loss over the last RECENT_LOSS_STEPS recorded steps; null before any step. */
+  recentLoss: number | null;
+  /** When the current running interval began (ISO 8601); null unless running. */
+  runningSince: string | null;
+  /** The latest evaluation's figures (null where undefined), or null if never evaluated. */
+  evaluation: Record<string, number | null> | null;
+}
+
+export function recentLoss(store: Store, runId: string, steps = RECENT_LOSS_STEPS): number | null {
+  const last = store.metricSummary(runId, 'loss').lastStep;
+  if (!Number.isFinite(last)) return null;
+  const s = store.metricsSeries(runId, 'loss', last - steps);
+  let sum = 0, count = 0;
+  for (const v of s.values) {
+    if (!Number.isFinite(v)) continue;
+    sum += v;
+    count++;
+  }
+  return count ? sum / count : null;
+}
+
+export function runFigures(store: Store): RunFigures[] {
+  return store.listRuns().map((run) => {
+    const latest = store.listEvaluations(run.id).at(-1);
+    return {
+      runId: run.id,
+      recentLoss: recentLoss(store, run.id),
+      runningSince: run.status === 'running' ? run.runningSince : null,
+      evaluation: latest ? splitEvaluation(latest.results as Evaluation).results : null,
+    };
+  });
+}
