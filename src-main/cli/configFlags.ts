@@ -85,11 +85,11 @@ export function applyConfigFlags(config: ExperimentConfig, v: Parsed): void {
   }
 }
 
-/** The flag that sets a field (`train.lr` -> `--lr`); other fields keep their path. */
+/** The flag that sets a field (`train.lr` -> `--lr`, `sdeEps` -> `--sde-eps`); other fields keep their path. */
 export function flagOf(field: string): string {
   const f = CONFIG_FLAGS.find((c) => c.path === field);
   if (f) return `--${f.flag}`;
-  return field.includes('.') ? field : `--${field}`;
+  return field.includes('.') ? field : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** A UserError's one line as the CLI prints it: the field at fault named by its flag. */

@@ -27,6 +27,7 @@ import { drawRows } from '../engine/data/index.js';
 import { loadRunData, type RunData } from './runData.js';
 import { checkEvaluationMemory } from './jobLimits.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
+import { checkAtTime, likelihoodAtTimeFigures } from './evaluateAtTime.js';
 
 export const DEFAULT_EVAL_N = 2000;
 /** Time points (midpoints of a uniform grid) for the kinetic-energy integral over [0, 1]. */
@@ -53,6 +54,11 @@ export interface EvaluateOptions {
   backend?: Backend | 'auto';
   threads?: number;
   seed?: number;
+  /**
+   * Measure only the NLL of held-out points pushed to this time along the interpolant
+   * (evaluateAtTime.ts): an upper bound on the entropy of rho_T.
+   */
+  at?: number;
   /** Messages worth telling the user (e.g. n reduced to the held-out size). */
   onNote?: (message: string) => void;
 }
@@ -98,6 +104,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     throw new UserError(`run ${run.id} failed (${run.failureReason ?? 'no reason recorded'}); evaluate a run that trained, or resume this one after fixing the cause`);
   }
   const w = loadRunWeights(o.store, run.id);
+  if (o.at !== undefined) checkAtTime(w, o.at);
   const all = !o.nll && !o.distances && !o.geometry;
   const want = { nll: all || !!o.nll, distances: all || !!o.distances, geometry: all || !!o.geometry };
   if (o.hutchinson !== undefined && !(Number.isInteger(o.hutchinson) && o.hutchinson >= 1)) {
@@ -120,6 +127,13 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   const test = data.test.data.subarray(0, n * d);
   const out: Evaluation = { n, d };
 
+  if (o.at !== undefined) {
+    Object.assign(out, await likelihoodAtTimeFigures(w, test, n, { ...o, at: o.at }, backend, threads, seed));
+    out.seconds = (performance.now() - started) / 1000;
+    nullNonFinite(out);
+    o.store.saveEvaluation(run.id, { n, at: o.at, solver: o.solver ?? 'dopri5', rtol: o.rtol ?? null, hutchinson: o.hutchinson ?? null, checkpointStep: w.step, nll: true }, out);
+    return out;
+  }
   if (want.nll) Object.assign(out, await likelihoodFigures(w, data, test, n, o, backend, threads, seed));
 
   if (want.distances || want.geometry) {
