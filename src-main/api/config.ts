@@ -24,6 +24,13 @@ export const SCHEDULES = ['cosine', 'constant'] as const;
  * (20k steps): 92.9% of samples in the squares with 'late' against 90.7% with 'uniform'.
  */
 export const TIME_SAMPLINGS = ['uniform', 'late'] as const;
+/**
+ * How a batch's base and data points are paired before x_t is formed: 'independent' (as drawn), or
+ * 'ot' (minibatch optimal transport, entropic Sinkhorn inside the training step; engine/train/
+ * otCoupling.ts): straighter paths, lower kinetic energy, fewer solver steps for the same quality.
+ * A run recorded before the field existed was independent.
+ */
+export const COUPLINGS = ['independent', 'ot'] as const;
 /** The built-in 2-D datasets, by the name users type (engine/data/toys.ts holds their samplers). */
 export const TOY_DATASETS = ['checkerboard', '8gaussians', 'moons', 'spirals', 'rings', 'pinwheel', 'swissroll', 'gaussian'] as const;
 const TOY_DIMENSION = 2;
@@ -86,6 +93,7 @@ export const trainConfig = z.object({
   clipNorm: numberIn(0, Infinity).default(1).describe('global gradient-norm clip (0 disables)'),
   emaDecay: numberIn(0, 1, { max: true }).default(0.999).describe('EMA decay of the weights used for sampling and export'),
   timeSampling: oneOf(TIME_SAMPLINGS).default('late').describe('how t is drawn (late: t = 1 - (1 - u)^2, more weight near the data)'),
+  coupling: oneOf(COUPLINGS).default('independent').describe('how a batch pairs base and data points (ot: minibatch optimal transport, straighter paths)'),
   seed: wholeNumber(0, 0xffffffff).describe('random seed (recorded with the run)'),
 });
 
@@ -143,6 +151,7 @@ export type InterpolantName = (typeof INTERPOLANTS)[number];
 export type Activation = (typeof ACTIVATIONS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 export type TimeSampling = (typeof TIME_SAMPLINGS)[number];
+export type CouplingName = (typeof COUPLINGS)[number];
 
 const DEFAULTS = configFields.parse({ dataset: TOY_DATASETS[0], train: { seed: 0 } });
 export const DEFAULT_NET: NetConfig = DEFAULTS.net;

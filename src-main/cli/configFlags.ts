@@ -28,6 +28,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: 'activation', path: 'net.activation', meta: 'NAME', type: 'text' },
   { flag: 'ema', path: 'train.emaDecay', meta: 'X', type: 'number' },
   { flag: 'time-sampling', path: 'train.timeSampling', meta: 'NAME', type: 'text' },
+  { flag: 'coupling', path: 'train.coupling', meta: 'NAME', type: 'text' },
   { flag: 'seed', path: 'train.seed', meta: 'S', type: 'number' },
   { flag: 'name', path: 'name', meta: 'TEXT', type: 'text' },
   { flag: 'backend', path: 'backend', meta: 'NAME', type: 'text' },

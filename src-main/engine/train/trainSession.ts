@@ -79,7 +79,7 @@ export class TrainSession {
     lossAndGrads?: LossAndGrads;
     /** Steps per unrolled program, or 0 for the Loop program (default: 0 on the CPU, UNROLL_STEPS elsewhere). */
     unroll?: number;
-    /** How each batch's base and data points are paired (default independent). */
+    /** How each batch's base and data points are paired (default: the config's train.coupling). */
     coupling?: Coupling;
   }): Promise<TrainSession> {
     const { config, net } = opts;
@@ -95,7 +95,7 @@ export class TrainSession {
       optim: config.train,
       timeSampling: config.train.timeSampling ?? 'uniform',
       lossAndGrads: opts.lossAndGrads,
-      coupling: opts.coupling,
+      coupling: opts.coupling ?? config.train.coupling ?? 'independent',
     };
     const build = (unroll: number) =>
       createSession(buildTrainProgram(unroll ? { ...spec, unroll } : spec), { backend: opts.backend, threads: opts.threads, profilePrefix: opts.profilePrefix });
