@@ -5,6 +5,7 @@
  */
 import { DEFAULT_SOLVER_STEPS } from '../api/schemas.js';
 import type { TrainSummary } from '../api/events.js';
+import { FieldErrorMonitor } from './fieldErrorMonitor.js';
 import { PreviewSampler } from './previewSampler.js';
 import { sampleRun } from './sample.js';
 import { trainRun, type TrainRunOptions } from './train.js';
@@ -14,14 +15,17 @@ export const FINAL_SAMPLE_POINTS = 2000;
 
 export async function runTraining(opts: TrainRunOptions): Promise<TrainSummary> {
   const previews = new PreviewSampler(opts.store, (e) => opts.onEvent?.(e));
+  const fieldErrors = new FieldErrorMonitor(opts.store, (e) => opts.onEvent?.(e));
   try {
     const summary = await trainRun({
       ...opts,
       onChunk: async (runId, state, config, net) => {
         await opts.onChunk?.(runId, state, config, net);
         await previews.maybeSample(runId, state, config, net);
+        await fieldErrors.maybeMeasure(runId, state, config, net);
       },
     });
+    if (fieldErrors.last !== null) summary.fieldError = fieldErrors.last;
     if (summary.status !== 'failed' && summary.steps > 0) {
       try {
         const r = await sampleRun({ store: opts.store, runId: summary.runId, n: FINAL_SAMPLE_POINTS, solver: 'rk4', steps: DEFAULT_SOLVER_STEPS });
@@ -33,5 +37,6 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainSummary> 
     return summary;
   } finally {
     await previews.release();
+    await fieldErrors.release();
   }
 }

@@ -8,6 +8,9 @@ import { GrowableSeries } from '../charts/growable.js';
 import type { RunRecordWire } from '../../../src-main/api/schemas.js';
 import type { ApiEvent } from '../../../src-main/api/events.js';
 
+/** The series name of the field error (service/fieldErrorMonitor.ts). */
+const FIELD_ERROR_METRIC = 'field_error';
+
 export interface Progress {
   step: number;
   steps: number;
@@ -28,6 +31,8 @@ export class LiveRun {
   failure = $state<string | null>(null);
   samples = $state.raw<Samples | null>(null);
   loss = $state.raw(new GrowableSeries());
+  /** E|v_ema - v*|^2 against the exact field, every few hundred steps (targets with one; else empty). */
+  fieldError = $state.raw(new GrowableSeries());
   version = $state(0);
   error = $state<string | null>(null);
   private unsubscribe: () => void;
@@ -39,10 +44,11 @@ export class LiveRun {
 
   async load(): Promise<void> {
     try {
-      const [run, metric, samples] = await Promise.all([
+      const [run, metric, samples, fieldError] = await Promise.all([
         api.call('runs.get', { runId: this.runId }),
         api.call('runs.metric', { runId: this.runId, name: 'loss' }),
         api.call('runs.samples', { runId: this.runId }),
+        api.call('runs.metric', { runId: this.runId, name: FIELD_ERROR_METRIC }),
       ]);
       this.run = run;
       if (run.status === 'failed') this.failure = run.failureReason;
@@ -52,6 +58,12 @@ export class LiveRun {
         if (this.loss.x[i] > lastLoaded) merged.append([this.loss.x[i]], [this.loss.y[i]]);
       }
       this.loss = merged;
+      const fe = GrowableSeries.from(fieldError.steps, fieldError.values);
+      const lastFe = fieldError.steps.length ? fieldError.steps[fieldError.steps.length - 1] : -Infinity;
+      for (let i = 0; i < this.fieldError.length; i++) {
+        if (this.fieldError.x[i] > lastFe) fe.append([this.fieldError.x[i]], [this.fieldError.y[i]]);
+      }
+      this.fieldError = fe;
       if (samples && (!this.samples || samples.step >= this.samples.step)) this.samples = samples;
       this.version++;
     } catch (err) {
@@ -72,6 +84,11 @@ export class LiveRun {
     switch (e.type) {
       case 'loss':
         this.loss.append(e.steps, e.losses);
+        this.version++;
+        return;
+      case 'metric':
+        if (e.name !== FIELD_ERROR_METRIC) return;
+        this.fieldError.append(e.steps, e.values);
         this.version++;
         return;
       case 'progress':
