@@ -20,6 +20,8 @@ export const trainSummary = z.object({
   failureReason: z.string().optional(),
   /** The last field error (targets with an exact field: service/fieldErrorMonitor.ts). */
   fieldError: z.number().optional(),
+  /** The loss at uniform t on held-out points, EMA weights: comparable across time samplings (service/uniformLoss.ts). */
+  uniformLoss: z.number().optional(),
 });
 
 export const apiEvent = z.discriminatedUnion('type', [

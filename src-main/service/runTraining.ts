@@ -9,6 +9,7 @@ import { FieldErrorMonitor } from './fieldErrorMonitor.js';
 import { PreviewSampler } from './previewSampler.js';
 import { sampleRun } from './sample.js';
 import { trainRun, type TrainRunOptions } from './train.js';
+import { UNIFORM_LOSS_METRIC, uniformTimeLoss } from './uniformLoss.js';
 
 /** Points drawn for the final samples of a training (what the run page shows when it ends). */
 export const FINAL_SAMPLE_POINTS = 2000;
@@ -27,6 +28,14 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainSummary> 
     });
     if (fieldErrors.last !== null) summary.fieldError = fieldErrors.last;
     if (summary.status !== 'failed' && summary.steps > 0) {
+      try {
+        const u = await uniformTimeLoss(opts.store, summary.runId);
+        opts.store.appendMetricRun(summary.runId, UNIFORM_LOSS_METRIC, u.step, [u.value]);
+        summary.uniformLoss = u.value;
+        opts.onEvent?.({ type: 'metric', runId: summary.runId, name: UNIFORM_LOSS_METRIC, steps: [u.step], values: [u.value] });
+      } catch {
+        // a figure of the run, not part of it
+      }
       try {
         const r = await sampleRun({ store: opts.store, runId: summary.runId, n: FINAL_SAMPLE_POINTS, solver: 'rk4', steps: DEFAULT_SOLVER_STEPS });
         opts.onEvent?.({ type: 'samples', runId: summary.runId, step: summary.steps, n: r.n, d: r.d, data: r.x });

@@ -33,6 +33,8 @@ export class LiveRun {
   loss = $state.raw(new GrowableSeries());
   /** E|v_ema - v*|^2 against the exact field, every few hundred steps (targets with one; else empty). */
   fieldError = $state.raw(new GrowableSeries());
+  /** The loss at uniform t on held-out points (EMA weights), measured when training ends: comparable across runs of one interpolant. */
+  uniformLoss = $state<number | null>(null);
   version = $state(0);
   error = $state<string | null>(null);
   private unsubscribe: () => void;
@@ -44,11 +46,12 @@ export class LiveRun {
 
   async load(): Promise<void> {
     try {
-      const [run, metric, samples, fieldError] = await Promise.all([
+      const [run, metric, samples, fieldError, uniform] = await Promise.all([
         api.call('runs.get', { runId: this.runId }),
         api.call('runs.metric', { runId: this.runId, name: 'loss' }),
         api.call('runs.samples', { runId: this.runId }),
         api.call('runs.metric', { runId: this.runId, name: FIELD_ERROR_METRIC }),
+        api.call('runs.metric', { runId: this.runId, name: 'loss_uniform' }),
       ]);
       this.run = run;
       if (run.status === 'failed') this.failure = run.failureReason;
@@ -64,6 +67,7 @@ export class LiveRun {
         if (this.fieldError.x[i] > lastFe) fe.append([this.fieldError.x[i]], [this.fieldError.y[i]]);
       }
       this.fieldError = fe;
+      this.uniformLoss = uniform.values.length ? uniform.values[uniform.values.length - 1] : null;
       if (samples && (!this.samples || samples.step >= this.samples.step)) this.samples = samples;
       this.version++;
     } catch (err) {
@@ -87,6 +91,7 @@ export class LiveRun {
         this.version++;
         return;
       case 'metric':
+        if (e.name === 'loss_uniform') this.uniformLoss = e.values[e.values.length - 1] ?? null;
         if (e.name !== FIELD_ERROR_METRIC) return;
         this.fieldError.append(e.steps, e.values);
         this.version++;
