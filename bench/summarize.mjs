@@ -126,6 +126,25 @@ function gpuSection(g) {
   return out;
 }
 
+/** Shorter paths (bench/flowlab/paths.ts): the OT-coupled runs against the default trig runs. */
+function pathsSection(p) {
+  const out = ['## Shorter paths: minibatch OT coupling against independent pairs', ''];
+  if (!p) {
+    out.push('Not run yet (`node --import tsx bench/flowlab/paths.ts`).', '');
+    return out;
+  }
+  out.push(`Measured ${p.date.slice(0, 16).replace('T', ' ')} UTC by \`node --import tsx bench/flowlab/paths.ts ${p.steps}\`: default net (3 x 256), trig interpolant, ${p.steps} steps at batch ${p.batch}, seed ${p.seed}, for each coupling; ${p.n} held-out points per figure. Kinetic energy and straightness along the flow's own rk4 trajectories (straightness 1: straight lines at constant speed). The quality figure at euler and rk4 with 2, 4, 8, 16, 32 steps; the target is the default run's rk4-50 value plus 0.02 nats (KL gap) or plus the two-data-sample floor (energy distance, moons has no closed-form density).`, '');
+  out.push('| Target | Coupling | Kinetic energy | Straightness | rk4-50 figure | Target | NFE to reach it | euler 2/4/8/16/32 | rk4 2/4/8/16/32 |', '|---|---|---|---|---|---|---|---|---|');
+  for (const [dataset, r] of Object.entries(p.datasets)) {
+    for (const run of r.runs) {
+      const row = (m) => run.curve.filter((c) => c.method === m).map((c) => c.value.toFixed(3)).join(' / ');
+      out.push(`| ${dataset} (${r.figure}) | ${run.coupling} | ${num(run.kineticEnergy)} | ${run.straightness.toFixed(3)} | ${run.reference.toFixed(4)} | ${r.target.toFixed(4)} | ${run.nfeToTarget ?? 'not reached'} | ${row('euler')} | ${row('rk4')} |`);
+    }
+  }
+  out.push('');
+  return out;
+}
+
 /** BENCHMARKS.md's text from the suites' results (a map from suite name to its JSON, or null). */
 export function renderMarkdown(results) {
   const loaded = SUITES.map(([name, title, about]) => ({ name, title, about, r: results[name] ?? null }));
@@ -178,6 +197,7 @@ export function renderMarkdown(results) {
 
   out.push(...defaultsSection(results.defaults ?? null));
   out.push(...gpuSection(results.gpu ?? null));
+  out.push(...pathsSection(results.paths ?? null));
 
   out.push('## Method', '');
   out.push('- Every engine gets the same intra-op thread count (FlowLab\'s default on the benchmark machines: 2) and the same work: the same net, interpolant, batch, optimizer and data size (100k checkerboard points gathered per step).');
@@ -191,7 +211,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'defaults'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'defaults', 'paths'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;
