@@ -17,7 +17,8 @@ export interface Coefficients<T> {
 }
 
 export interface Interpolant {
-  name: InterpolantName;
+  /** A family of the config's list, or 'learned' (learned.ts: coefficients found by the max-min). */
+  name: InterpolantName | 'learned';
   title: string;
   formula: string;
   /**
