@@ -27,7 +27,10 @@ export const TIME_SAMPLINGS = ['uniform', 'late'] as const;
 /**
  * How a batch's base and data points are paired before x_t is formed: 'independent' (as drawn), or
  * 'ot' (minibatch optimal transport, entropic Sinkhorn inside the training step; engine/train/
- * otCoupling.ts): straighter paths, lower kinetic energy, fewer solver steps for the same quality.
+ * otCoupling.ts). With the linear interpolant (OT-CFM) a close pair moves in a straight line:
+ * straighter paths, lower kinetic energy, fewer solver steps for the same quality; trig's arcs
+ * bulge out even for a pair x1 = x0, so there OT pairs alone do not straighten the paths
+ * (BENCHMARKS.md, shorter paths).
  * A run recorded before the field existed was independent.
  */
 export const COUPLINGS = ['independent', 'ot'] as const;
@@ -93,7 +96,7 @@ export const trainConfig = z.object({
   clipNorm: numberIn(0, Infinity).default(1).describe('global gradient-norm clip (0 disables)'),
   emaDecay: numberIn(0, 1, { max: true }).default(0.999).describe('EMA decay of the weights used for sampling and export'),
   timeSampling: oneOf(TIME_SAMPLINGS).default('late').describe('how t is drawn (late: t = 1 - (1 - u)^2, more weight near the data)'),
-  coupling: oneOf(COUPLINGS).default('independent').describe('how a batch pairs base and data points (ot: minibatch optimal transport, straighter paths)'),
+  coupling: oneOf(COUPLINGS).default('independent').describe('how a batch pairs base and data points (ot: minibatch optimal transport; with the linear interpolant, straighter paths)'),
   seed: wholeNumber(0, 0xffffffff).describe('random seed (recorded with the run)'),
 });
 

@@ -33,6 +33,8 @@ export class LiveRun {
   loss = $state.raw(new GrowableSeries());
   /** E|v_ema - v*|^2 against the exact field, every few hundred steps (targets with one; else empty). */
   fieldError = $state.raw(new GrowableSeries());
+  /** Points in `fieldError` (the series itself grows in place, out of reactivity). */
+  fieldErrorPoints = $state(0);
   /** The loss at uniform t on held-out points (EMA weights), measured when training ends: comparable across runs of one interpolant. */
   uniformLoss = $state<number | null>(null);
   version = $state(0);
@@ -67,6 +69,7 @@ export class LiveRun {
         if (this.fieldError.x[i] > lastFe) fe.append([this.fieldError.x[i]], [this.fieldError.y[i]]);
       }
       this.fieldError = fe;
+      this.fieldErrorPoints = fe.length;
       this.uniformLoss = uniform.values.length ? uniform.values[uniform.values.length - 1] : null;
       if (samples && (!this.samples || samples.step >= this.samples.step)) this.samples = samples;
       this.version++;
@@ -94,6 +97,7 @@ export class LiveRun {
         if (e.name === 'loss_uniform') this.uniformLoss = e.values[e.values.length - 1] ?? null;
         if (e.name !== FIELD_ERROR_METRIC) return;
         this.fieldError.append(e.steps, e.values);
+        this.fieldErrorPoints = this.fieldError.length;
         this.version++;
         return;
       case 'progress':
