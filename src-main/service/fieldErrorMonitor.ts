@@ -1,6 +1,6 @@
 /**
  * The live field error of a training (SCIENCE.md section 7, engine/sample/fieldError.ts): for a
- * target with an exact field from the Gaussian base (`targetMixture`), every FIELD_ERROR_EVERY
+ * target with an exact field from the Gaussian base (`targetMixture`) and independent pairs, every FIELD_ERROR_EVERY
  * steps (and at the first and last chunk) E|v_ema(t, x_t) - v*(t, x_t)|^2 of the EMA weights (the
  * ones sampling uses) is measured on the same FIELD_ERROR_POINTS draws each time, so the curve
  * shows the net changing rather than the draws; it is stored as the metric series 'field_error'
@@ -47,9 +47,12 @@ export class FieldErrorMonitor {
 
   constructor(private readonly store: Store, private readonly emit: (e: EngineEvent) => void) {}
 
-  /** Whether a config's target has an exact field this monitor can measure against. */
+  /**
+   * Whether a config's target has an exact field this monitor can measure against: a Gaussian base
+   * and independent pairs (an OT-coupled run learns another field, with no closed form).
+   */
   static applies(config: ExperimentConfig): boolean {
-    return config.base === 'gaussian' && targetMixture(config.dataset) !== null;
+    return config.base === 'gaussian' && config.train.coupling !== 'ot' && targetMixture(config.dataset) !== null;
   }
 
   async maybeMeasure(runId: string, state: TrainState, config: ExperimentConfig, net: MlpSpec): Promise<void> {
