@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { gaussianSpecParameters, isGaussianSpec } from './gaussianSpec.js';
 
-export const INTERPOLANTS = ['linear', 'trig', 'encdec', 'vp', 'stochastic'] as const;
+/** 'learned': trig plus a sine series on a(t), b(t) whose coefficients training fits by the max-min (SCIENCE.md section 5). */
+export const INTERPOLANTS = ['linear', 'trig', 'encdec', 'vp', 'stochastic', 'learned'] as const;
 export const ACTIVATIONS = ['silu', 'tanh', 'gelu'] as const;
 export const BACKENDS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
 export const OPTIMIZERS = ['adam', 'adamw'] as const;
@@ -133,6 +134,12 @@ function crossFieldRules(c: z.output<typeof configFields>, ctx: z.RefinementCtx)
     } catch (e) {
       ctx.addIssue({ code: 'custom', path: [field], message: `is not a valid Gaussian: ${(e as Error).message}` });
     }
+  }
+  if (c.interpolant === 'learned' && c.base !== 'gaussian') {
+    ctx.addIssue({ code: 'custom', path: ['interpolant'], message: "'learned' needs the Gaussian base: its max-min draws base points from N(0, I)" });
+  }
+  if (c.interpolant === 'learned' && c.train.coupling === 'ot') {
+    ctx.addIssue({ code: 'custom', path: ['train', 'coupling'], message: "must be independent with the learned interpolant (its max-min pairs points independently)" });
   }
   if (typeof dims.dataset === 'number' && typeof dims.base === 'number' && dims.dataset !== dims.base) {
     ctx.addIssue({

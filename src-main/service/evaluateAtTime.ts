@@ -9,7 +9,6 @@
  * are base draws and the NLL is the base's own (no solve).
  */
 import { UserError } from '../errors.js';
-import { getInterpolant } from '../engine/interpolants/schedules.js';
 import type { Backend } from '../engine/onnx/runtime.js';
 import { meanStdErr } from '../engine/metrics/index.js';
 import { standardNormalLogDensity } from '../engine/sample/likelihood.js';
@@ -29,7 +28,7 @@ export interface AtTimeSettings {
 
 /** Refuses a time outside [0, tMax] or a run without a Gaussian base, naming the field `at`. */
 export function checkAtTime(w: RunWeights, at: number): void {
-  const it = getInterpolant(w.config.interpolant);
+  const it = w.interpolant;
   if (!(Number.isFinite(at) && at >= 0 && at <= it.tMax)) {
     throw new UserError(`at must be a time in [0, ${it.tMax}] (the ${w.config.interpolant} interpolant's range), got ${at}`, 'at');
   }
@@ -44,7 +43,7 @@ export async function likelihoodAtTimeFigures(
 ): Promise<Record<string, number | string>> {
   checkAtTime(w, s.at);
   const d = w.net.dim;
-  const it = getInterpolant(w.config.interpolant);
+  const it = w.interpolant;
   if (s.at === 0) {
     const lp = standardNormalLogDensity(pushAlongPath(it, x1, n, d, 0, seed), n, d);
     const m = meanStdErr(Array.from(lp, (l) => -l));

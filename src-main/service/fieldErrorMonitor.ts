@@ -49,10 +49,11 @@ export class FieldErrorMonitor {
 
   /**
    * Whether a config's target has an exact field this monitor can measure against: a Gaussian base
-   * and independent pairs (an OT-coupled run learns another field, with no closed form).
+   * independent pairs and a fixed interpolant (an OT-coupled run learns another field, with no
+   * closed form; a learned interpolant's field moves with its coefficients).
    */
   static applies(config: ExperimentConfig): boolean {
-    return config.base === 'gaussian' && config.train.coupling !== 'ot' && targetMixture(config.dataset) !== null;
+    return config.base === 'gaussian' && config.train.coupling !== 'ot' && config.interpolant !== 'learned' && targetMixture(config.dataset) !== null;
   }
 
   async maybeMeasure(runId: string, state: TrainState, config: ExperimentConfig, net: MlpSpec): Promise<void> {

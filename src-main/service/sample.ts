@@ -3,7 +3,6 @@
  * (reverse, data -> base), with any solver; the result is saved with the run.
  */
 import { UserError } from '../errors.js';
-import { getInterpolant } from '../engine/interpolants/schedules.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
 import { drawRows } from '../engine/data/index.js';
@@ -86,7 +85,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
   if (x0.length !== o.n * d) throw new UserError(`input has ${x0.length / d} rows of ${d} values, expected ${o.n}`);
   const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');
   const sampler = new NetSampler(w.net, w.params, backend, o.threads ?? w.config.threads);
-  const interpolant = getInterpolant(w.config.interpolant);
+  const interpolant = w.interpolant;
   const tMax = interpolant.tMax;
   try {
     const r = await sampler.solve(x0, o.n, {

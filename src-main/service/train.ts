@@ -16,7 +16,9 @@ import type { Store } from '../store/index.js';
 import { DivergenceWatch, divergenceReason } from './divergence.js';
 import { loadRunData } from './runData.js';
 import { checkTrainingMemory } from './jobLimits.js';
-import { netSpec } from './runModel.js';
+import { netSpec, recordedCoefficients } from './runModel.js';
+import { InterpolantLearner } from './interpolantLearner.js';
+import { zeroCoefficients, type LearnedCoefficients } from '../engine/interpolants/learned.js';
 
 /** Steps per session call are tuned so one call takes about this long (UI stays live, overhead small). */
 export const TARGET_CHUNK_MS = 150;
@@ -50,6 +52,8 @@ interface Prepared {
   config: ExperimentConfig;
   /** The state to continue from (a resumed run's latest checkpoint), else null: fresh weights. */
   resumeState: TrainState | null;
+  /** A learned interpolant's coefficients at the checkpoint resumed from. */
+  learned: LearnedCoefficients | null;
 }
 
 function prepare(store: Store, opts: TrainRunOptions): Prepared {
@@ -61,11 +65,11 @@ function prepare(store: Store, opts: TrainRunOptions): Prepared {
       const ck = store.latestCheckpoint(run.id);
       const resumeState: TrainState | null =
         ck && ck.optimizer ? { step: ck.step, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, ema: ck.ema ?? ck.params.slice() } : null;
-      return { runId: run.id, config, resumeState };
+      return { runId: run.id, config, resumeState, learned: recordedCoefficients(ck?.extra) };
     });
   }
   if (!opts.config) throw new Error('trainRun needs a config or a run to resume');
-  return { runId: '', config: parseConfig(opts.config), resumeState: null };
+  return { runId: '', config: parseConfig(opts.config), resumeState: null, learned: null };
 }
 
 /**
@@ -98,7 +102,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   const prep = prepare(store, opts);
   const { config } = prep;
   let runId = prep.runId;
-  const { backend, net, session } = await releaseOnError(store, () => runId, async () => {
+  const { backend, net, session, learner } = await releaseOnError(store, () => runId, async () => {
     const data = loadRunData(config);
     checkTrainingMemory(config, data.d, data.train.n);
     const backend = await resolveBackend(config.backend, 'train');
@@ -127,9 +131,12 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       state: prep.resumeState ?? initialState(net, config.train.seed),
       backend,
       threads: config.threads,
+      ...(config.interpolant === 'learned' ? { learned: prep.learned ?? zeroCoefficients() } : {}),
     });
+    const learner = config.interpolant === 'learned'
+      ? new InterpolantLearner(store, config, net, data.train, prep.learned ?? zeroCoefficients(), backend, session.state.step) : null;
     store.markRunning(runId, process.pid, os.hostname());
-    return { backend, net, session };
+    return { backend, net, session, learner };
   });
   emit({ type: 'started', runId, config, resumedFrom: session.state.step });
 
@@ -154,7 +161,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       ema: state.ema,
       optimizer: { m: state.m, v: state.v },
       rngState: { seed: config.train.seed, step: state.step },
-      extra: { dim: net.dim },
+      extra: { dim: net.dim, ...learner?.extra() },
     });
     lastCheckpoint = performance.now();
   };
@@ -192,7 +199,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
         continue;
       }
       const before = session.state;
-      const k = Math.min(chunk, total - before.step);
+      const k = Math.min(chunk, total - before.step, learner?.stepsToNext(before.step) ?? Infinity);
       const t0 = performance.now();
       const { losses, gradNorms } = await session.advance(k);
       const ms = performance.now() - t0;
@@ -228,6 +235,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       }
       const stepsPerSec = (session.state.step - startStep) / ((performance.now() - trainStart) / 1000);
       emit({ type: 'progress', runId, step: session.state.step, steps: total, stepsPerSec, etaSeconds: (total - session.state.step) / Math.max(stepsPerSec, 1e-9) });
+      if (learner) await learner.afterChunk(runId, session, session.state);
       if (opts.onChunk) await opts.onChunk(runId, session.state, config, net);
       if (performance.now() - lastCheckpoint > (opts.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000) checkpoint(session.state, recent.at(-1) ?? null);
     }
@@ -244,5 +252,6 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
     throw e;
   } finally {
     await session.release();
+    await learner?.release();
   }
 }

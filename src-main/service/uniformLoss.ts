@@ -13,7 +13,7 @@
  */
 import { numbers } from '../engine/interpolants/algebra.js';
 import { pathPoint } from '../engine/interpolants/path.js';
-import { coefficientsAt, getInterpolant } from '../engine/interpolants/schedules.js';
+import { coefficientsAt } from '../engine/interpolants/schedules.js';
 import { resolveBackend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
 import { meanStdErr } from '../engine/metrics/index.js';
@@ -32,7 +32,7 @@ const UNIFORM_LOSS_STREAM = 0x554e4946; // "UNIF"
 export async function uniformTimeLoss(store: Store, runId: string): Promise<{ value: number; stdErr: number; step: number }> {
   const w = loadRunWeights(store, runId);
   const data = loadRunData(w.config);
-  const it = getInterpolant(w.config.interpolant);
+  const it = w.interpolant;
   const d = w.net.dim;
   const m = UNIFORM_LOSS_POINTS / UNIFORM_LOSS_TIMES;
   const rng = new Rng(w.config.train.seed, UNIFORM_LOSS_STREAM);

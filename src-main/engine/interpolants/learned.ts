@@ -36,10 +36,33 @@ export function learnedInterpolant(c: LearnedCoefficients): Interpolant {
   const alpha = [...c.alpha];
   const beta = [...c.beta];
   const show = (xs: number[]) => xs.map((x) => x.toPrecision(3)).join(', ');
+  return learnedFamily(
+    `alpha = [${show(alpha)}], beta = [${show(beta)}]`,
+    alpha.length,
+    <T>(A: Algebra<T>, k: number) => (alpha[k] ? A.c(alpha[k]) : null),
+    <T>(A: Algebra<T>, k: number) => (beta[k] ? A.c(beta[k]) : null),
+  );
+}
+
+/**
+ * The family with coefficients that are values of the algebra itself: the training program's
+ * scalars read from its `coefficients` input ([alpha_1..K, beta_1..K]), so the outer step of the
+ * max-min changes them between calls without rebuilding the program. Graph algebra only.
+ */
+export function learnedGraphInterpolant<V>(coefficients: readonly V[]): Interpolant {
+  const K = coefficients.length / 2;
+  return learnedFamily('alpha, beta: the program input coefficients', K,
+    <T>(_A: Algebra<T>, k: number) => coefficients[k] as unknown as T,
+    <T>(_A: Algebra<T>, k: number) => coefficients[K + k] as unknown as T);
+}
+
+type Coefficient = <T>(A: Algebra<T>, k: number) => T | null;
+
+function learnedFamily(values: string, terms: number, alphaK: Coefficient, betaK: Coefficient): Interpolant {
   return {
     name: 'learned',
     title: 'Learned (trigonometric + sine series)',
-    formula: `a = cos(pi t/2) + sum alpha_k sin(k pi t), b = sin(pi t/2) + sum beta_k sin(k pi t); alpha = [${show(alpha)}], beta = [${show(beta)}]`,
+    formula: `a = cos(pi t/2) + sum alpha_k sin(k pi t), b = sin(pi t/2) + sum beta_k sin(k pi t); ${values}`,
     tMax: 1,
     latentNoise: false,
     at<T>(A: Algebra<T>, t: T) {
@@ -48,17 +71,19 @@ export function learnedInterpolant(c: LearnedCoefficients): Interpolant {
       let b = A.sin(th);
       let da = A.mul(b, A.c(-HALF_PI));
       let db = A.mul(a, A.c(HALF_PI));
-      for (let k = 1; k <= Math.max(alpha.length, beta.length); k++) {
+      for (let k = 1; k <= terms; k++) {
         const phase = A.mul(t, A.c(k * Math.PI));
         const s = A.sin(phase);
         const ds = A.mul(A.cos(phase), A.c(k * Math.PI));
-        if (alpha[k - 1]) {
-          a = A.add(a, A.mul(s, A.c(alpha[k - 1])));
-          da = A.add(da, A.mul(ds, A.c(alpha[k - 1])));
+        const ak = alphaK(A, k - 1);
+        const bk = betaK(A, k - 1);
+        if (ak !== null) {
+          a = A.add(a, A.mul(s, ak));
+          da = A.add(da, A.mul(ds, ak));
         }
-        if (beta[k - 1]) {
-          b = A.add(b, A.mul(s, A.c(beta[k - 1])));
-          db = A.add(db, A.mul(ds, A.c(beta[k - 1])));
+        if (bk !== null) {
+          b = A.add(b, A.mul(s, bk));
+          db = A.add(db, A.mul(ds, bk));
         }
       }
       return { a, b, da, db };

@@ -25,8 +25,11 @@ import type { VelocityFn } from '../sample/types.js';
 
 /** Time strata of an estimate of -G: t_k = (k + u_k) / K, the same points at each. */
 export const PATH_TIMES = 16;
-/** Central-difference step in a coefficient: the objective is smooth in theta, float64 throughout. */
-export const COEFFICIENT_STEP = 1e-4;
+/**
+ * Central-difference step in a coefficient: -G is smooth in theta (error O(h^2)), and a net's
+ * float32 rounding (about 1e-7 of |v|) stays far below differences of size h.
+ */
+export const COEFFICIENT_STEP = 1e-3;
 const PATH_STREAM = 5;
 
 export interface PathDraws {
@@ -59,36 +62,45 @@ export function pathDraws(x1: ArrayLike<number>, rows: number, d: number, n: num
 
 /** -G(v; it) over the draws (see the header): the kinetic energy when v is the interpolant's velocity. */
 export async function pathObjective(v: VelocityFn, it: Interpolant, draws: PathDraws): Promise<number> {
-  const { d, m } = draws;
-  let sum = 0;
-  for (let k = 0; k < draws.t.length; k++) {
-    const c = coefficientsAt(it, draws.t[k]);
-    const xt = new Float64Array(m * d);
-    const dxt = new Float64Array(m * d);
-    for (let i = 0; i < m * d; i++) {
-      const q = pathPoint(numbers, c, draws.x0[k][i], draws.x1[k][i], null);
-      xt[i] = q.xt;
-      dxt[i] = q.dxt;
-    }
-    const vt = await v(draws.t[k], xt, m, d);
-    for (let i = 0; i < m * d; i++) sum += dxt[i] * dxt[i] - (vt[i] - dxt[i]) ** 2;
-  }
-  return sum / (m * draws.t.length);
+  return (await pathObjectives(v, [it], draws))[0];
 }
 
-/** d(-G)/d(alpha, beta) with v held fixed, by central differences. */
-export async function coefficientGradient(v: VelocityFn, c: LearnedCoefficients, draws: PathDraws, h = COEFFICIENT_STEP): Promise<LearnedCoefficients> {
-  const grad: LearnedCoefficients = { alpha: c.alpha.map(() => 0), beta: c.beta.map(() => 0) };
-  for (const key of ['alpha', 'beta'] as const) {
-    for (let k = 0; k < c[key].length; k++) {
-      const shifted = (delta: number) => {
-        const next = { alpha: [...c.alpha], beta: [...c.beta] };
-        next[key][k] += delta;
-        return learnedInterpolant(next);
-      };
-      grad[key][k] = ((await pathObjective(v, shifted(h), draws)) - (await pathObjective(v, shifted(-h), draws))) / (2 * h);
+/** -G for several interpolants on the same draws, one velocity call per time for all of them. */
+export async function pathObjectives(v: VelocityFn, its: readonly Interpolant[], draws: PathDraws): Promise<number[]> {
+  const { d, m } = draws;
+  const rows = m * d;
+  const sums = new Array<number>(its.length).fill(0);
+  for (let k = 0; k < draws.t.length; k++) {
+    const xt = new Float64Array(its.length * rows);
+    const dxt = new Float64Array(its.length * rows);
+    its.forEach((it, q) => {
+      const c = coefficientsAt(it, draws.t[k]);
+      for (let i = 0; i < rows; i++) {
+        const p = pathPoint(numbers, c, draws.x0[k][i], draws.x1[k][i], null);
+        xt[q * rows + i] = p.xt;
+        dxt[q * rows + i] = p.dxt;
+      }
+    });
+    const vt = await v(draws.t[k], xt, its.length * m, d);
+    for (let q = 0; q < its.length; q++) {
+      for (let i = q * rows; i < (q + 1) * rows; i++) sums[q] += dxt[i] * dxt[i] - (vt[i] - dxt[i]) ** 2;
     }
   }
+  return sums.map((x) => x / (m * draws.t.length));
+}
+
+/** d(-G)/d(alpha, beta) with v held fixed, by central differences (all shifts in one call per time). */
+export async function coefficientGradient(v: VelocityFn, c: LearnedCoefficients, draws: PathDraws, h = COEFFICIENT_STEP): Promise<LearnedCoefficients> {
+  const shifts: { key: 'alpha' | 'beta'; k: number }[] = [];
+  for (const key of ['alpha', 'beta'] as const) for (let k = 0; k < c[key].length; k++) shifts.push({ key, k });
+  const shifted = ({ key, k }: { key: 'alpha' | 'beta'; k: number }, delta: number) => {
+    const next = { alpha: [...c.alpha], beta: [...c.beta] };
+    next[key][k] += delta;
+    return learnedInterpolant(next);
+  };
+  const values = await pathObjectives(v, shifts.flatMap((s) => [shifted(s, h), shifted(s, -h)]), draws);
+  const grad: LearnedCoefficients = { alpha: c.alpha.map(() => 0), beta: c.beta.map(() => 0) };
+  shifts.forEach(({ key, k }, i) => (grad[key][k] = (values[2 * i] - values[2 * i + 1]) / (2 * h)));
   return grad;
 }
 

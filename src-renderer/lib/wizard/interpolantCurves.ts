@@ -20,6 +20,7 @@ export const INTERPOLANT_TITLES: Record<InterpolantName, string> = {
   encdec: 'Encoder-decoder',
   vp: 'VP (cosine schedule)',
   stochastic: 'Stochastic (linear + latent noise)',
+  learned: 'Learned (shortest path, fitted while training)',
 };
 
 export const INTERPOLANT_FORMULAS: Record<InterpolantName, string> = {
@@ -28,6 +29,7 @@ export const INTERPOLANT_FORMULAS: Record<InterpolantName, string> = {
   encdec: 'I = cos²(πt) x₀ (t < ½), cos²(πt) x₁ (t ≥ ½), + sin²(πt) z',
   vp: 'I = √(1 − b²) x₀ + b x₁, cosine schedule b(t)',
   stochastic: 'I = (1 − t) x₀ + t x₁ + 2t(1 − t) z',
+  learned: 'I = a(t) x₀ + b(t) x₁, trigonometric + Σ sin(kπt) terms fitted to minimise the kinetic energy (starts as trigonometric)',
 };
 
 export function curveAt(name: InterpolantName, t: number): CurvePoint {
@@ -35,6 +37,8 @@ export function curveAt(name: InterpolantName, t: number): CurvePoint {
     case 'linear':
       return { a: 1 - t, b: t, gamma: 0 };
     case 'trig':
+    // the learned family starts as trig; its fitted coefficients are the run's
+    case 'learned':
       return { a: Math.cos((Math.PI * t) / 2), b: Math.sin((Math.PI * t) / 2), gamma: 0 };
     case 'encdec': {
       const c2 = Math.cos(Math.PI * t) ** 2;
