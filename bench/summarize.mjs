@@ -128,7 +128,7 @@ function gpuSection(g) {
 
 /** Shorter paths (bench/flowlab/paths.ts): the OT-coupled runs against the default trig runs. */
 function pathsSection(p) {
-  const out = ['## Shorter paths: minibatch OT coupling against independent pairs', ''];
+  const out = ['## Shorter paths: minibatch OT coupling and the learned interpolant against the default', ''];
   if (!p) {
     out.push('Not run yet (`node --import tsx bench/flowlab/paths.ts`).', '');
     return out;
@@ -148,6 +148,11 @@ function pathsSection(p) {
     if (!def || !ot) continue;
     const early = (x) => x.curve.filter((c) => c.method === 'euler' && c.steps <= 4).map((c) => c.value.toFixed(3)).join(' / ');
     out.push(`- ${dataset}: linear interpolant with OT pairs against the default (trig, independent): kinetic energy ${(ot.kineticEnergy / def.kineticEnergy).toFixed(2)}x, straightness ${ot.straightness.toFixed(3)} vs ${def.straightness.toFixed(3)}, NFE to reach ${ot.nfeToTarget ?? '-'} vs ${def.nfeToTarget ?? '-'}; euler with 2 / 4 steps ${early(ot)} vs ${early(def)}.`);
+  }
+  for (const [dataset, r] of Object.entries(p.datasets)) {
+    const def = r.runs[0];
+    const learned = r.runs.find((x) => x.interpolant === 'learned');
+    if (def && learned) out.push(`- ${dataset}: the learned interpolant against the default: kinetic energy ${(learned.kineticEnergy / def.kineticEnergy).toFixed(2)}x, straightness ${learned.straightness.toFixed(3)} vs ${def.straightness.toFixed(3)}, NFE to reach ${learned.nfeToTarget ?? '-'} vs ${def.nfeToTarget ?? '-'}.`);
   }
   out.push("- OT pairs with the trig interpolant do not straighten the paths: trig's arcs bulge out by sqrt(2) at t = 1/2 even for a pair x1 = x0, so its kinetic energy rises instead; pair OT with the linear interpolant (OT-CFM).", '');
   return out;

@@ -3,7 +3,8 @@
  * N(0, I) to 8gaussians and to moons, the default run (trig, independent pairs) against the
  * OT-coupled runs (train.coupling 'ot') with the linear interpolant (OT-CFM: a close pair moves in
  * a straight line) and with trig (whose arcs bulge out even for x1 = x0, so OT pairs alone do not
- * straighten them), and the linear interpolant with independent pairs; same net, steps, batch, seed.
+ * straighten them), the linear interpolant with independent pairs, and the learned interpolant
+ * (trig plus a sine series fitted by the max-min); same net, steps, batch, seed.
  * For each run: the kinetic energy of the learned flow along its own trajectories (rk4, K steps of size h from base draws:
  * KE = E sum_k |X_{k+1} - X_k|^2 / h, which is integral E|v|^2 dt up to O(h)) and its straightness
  * E|X_1 - X_0|^2 / KE (1: straight lines at constant speed). Along the trajectories, not at the
@@ -109,7 +110,7 @@ async function trajectoryGeometry(store: Store, runId: string): Promise<{ kineti
   }
 }
 
-async function measure(store: Store, dataset: string, coupling: 'independent' | 'ot', interpolant: 'trig' | 'linear'): Promise<RunFigures> {
+async function measure(store: Store, dataset: string, coupling: 'independent' | 'ot', interpolant: 'trig' | 'linear' | 'learned'): Promise<RunFigures> {
   const config = defaultConfig(dataset, SEED);
   config.name = `${dataset} ${interpolant} ${coupling}`;
   config.interpolant = interpolant;
@@ -140,6 +141,7 @@ try {
       await measure(store, dataset, 'independent', 'linear'),
       await measure(store, dataset, 'ot', 'linear'),
       await measure(store, dataset, 'ot', 'trig'),
+      await measure(store, dataset, 'independent', 'learned'),
     ];
     const def = runs[0];
     let entry: Record<string, unknown>;

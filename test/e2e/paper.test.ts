@@ -25,10 +25,14 @@ describe('Shorter paths, field error and SDE sampling in the browser', () => {
   });
 
   /** A small 8 Gaussians run through the wizard, with the pairing chosen on the Training step. */
-  async function trainEight(name: string, pairing: string): Promise<void> {
+  async function trainEight(name: string, pairing: string, interpolant?: RegExp): Promise<void> {
     await page.goto(`${e.server.url}#/new`);
     await page.getByRole('heading', { name: 'New experiment' }).waitFor();
     await page.getByRole('radio', { name: '8 Gaussians' }).check();
+    if (interpolant) {
+      await page.getByRole('button', { name: '2. Interpolant' }).click();
+      await page.getByRole('radio', { name: interpolant }).check();
+    }
     await page.getByRole('button', { name: '3. Velocity net' }).click();
     await page.getByLabel('Width (units per layer)', { exact: true }).fill('32');
     await page.getByLabel('Depth (hidden layers)', { exact: true }).fill('2');
@@ -84,5 +88,15 @@ describe('Shorter paths, field error and SDE sampling in the browser', () => {
     await trainEight('ot eight', 'Minibatch optimal transport');
     assert.match(await config(), /"coupling": "ot"/);
     assert.equal(await page.getByRole('heading', { name: /^Field error/ }).count(), 0);
+  });
+
+  test('a learned-interpolant run shows the a(t), b(t) it fitted', async () => {
+    await trainEight('learned eight', 'Independent (as drawn)', /^Learned/);
+    await page.getByRole('heading', { name: /^Learned interpolant/ }).waitFor({ timeout: TRAIN_WAIT_MS });
+    await page.getByRole('img', { name: 'Coefficients a(t), b(t) and gamma(t) of the learned interpolant' }).waitFor();
+    assert.match(await config(), /"interpolant": "learned"/);
+    assert.deepEqual(e.pageErrors, []);
+    await page.getByRole('heading', { name: /^Learned interpolant/ }).scrollIntoViewIfNeeded();
+    await e.shot('paper-04-learned-interpolant');
   });
 });

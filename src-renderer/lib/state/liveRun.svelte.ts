@@ -10,6 +10,8 @@ import type { ApiEvent } from '../../../src-main/api/events.js';
 
 /** The series name of the field error (service/fieldErrorMonitor.ts). */
 const FIELD_ERROR_METRIC = 'field_error';
+/** Sine terms per coefficient of the learned interpolant (engine/interpolants/learned.ts). */
+const LEARNED_TERMS = 4;
 
 export interface Progress {
   step: number;
@@ -37,6 +39,8 @@ export class LiveRun {
   fieldErrorPoints = $state(0);
   /** The loss at uniform t on held-out points (EMA weights), measured when training ends: comparable across runs of one interpolant. */
   uniformLoss = $state<number | null>(null);
+  /** A learned interpolant's latest coefficients (series interpolant_alpha_k, interpolant_beta_k), else null. */
+  learned = $state.raw<{ alpha: number[]; beta: number[]; step: number } | null>(null);
   version = $state(0);
   error = $state<string | null>(null);
   private unsubscribe: () => void;
@@ -71,11 +75,28 @@ export class LiveRun {
       this.fieldError = fe;
       this.fieldErrorPoints = fe.length;
       this.uniformLoss = uniform.values.length ? uniform.values[uniform.values.length - 1] : null;
+      if ((run.config as { interpolant?: string }).interpolant === 'learned') void this.loadLearned();
       if (samples && (!this.samples || samples.step >= this.samples.step)) this.samples = samples;
       this.version++;
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
     }
+  }
+
+  /** The last recorded value of each coefficient series; the plot shows the path the run ended with. */
+  async loadLearned(): Promise<void> {
+    const read = (name: string) => api.call('runs.metric', { runId: this.runId, name });
+    const last = (m: { steps: Float64Array; values: Float64Array }) => (m.values.length ? m.values[m.values.length - 1] : 0);
+    const alpha: number[] = [];
+    const beta: number[] = [];
+    let step = 0;
+    for (let k = 1; k <= LEARNED_TERMS; k++) {
+      const [a, b] = await Promise.all([read(`interpolant_alpha_${k}`), read(`interpolant_beta_${k}`)]);
+      alpha.push(last(a));
+      beta.push(last(b));
+      step = Math.max(step, a.steps.length ? a.steps[a.steps.length - 1] : 0);
+    }
+    this.learned = { alpha, beta, step };
   }
 
   async refreshRecord(): Promise<void> {
@@ -113,6 +134,7 @@ export class LiveRun {
         return;
       case 'done':
         this.progress = null;
+        if (this.learned) void this.loadLearned();
         void this.refreshRecord();
         return;
       case 'failed':
