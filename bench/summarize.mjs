@@ -148,6 +148,38 @@ function gpuSpeedSection(r) {
   return out;
 }
 
+/** Shorter paths (bench/flowlab/paths.ts): the OT-coupled runs against the default trig runs. */
+function pathsSection(p) {
+  const out = ['## Shorter paths: minibatch OT coupling and the learned interpolant against the default', ''];
+  if (!p) {
+    out.push('Not run yet (`node --import tsx bench/flowlab/paths.ts`).', '');
+    return out;
+  }
+  out.push(`Measured ${p.date.slice(0, 16).replace('T', ' ')} UTC by \`node --import tsx bench/flowlab/paths.ts ${p.steps}\`: default net (3 x 256), ${p.steps} steps at batch ${p.batch}, seed ${p.seed}, for each run; ${p.n} held-out points per figure. Kinetic energy and straightness along the flow's own rk4 trajectories (straightness 1: straight lines at constant speed). The curve: the figure at euler and rk4 with 2, 4, 8, 16, 32 steps (8gaussians: the KL gap by a k-step likelihood solve, which a coarse solve biases either way; moons: the mean distance of k-step samples to the run's own rk4-50 samples from the same base points). A run qualifies when its rk4-50 quality is within the bar of the default run's (KL gap + 0.02 nats; energy distance + the two-data-sample floor), and then needs the NFE shown to come within the tolerance of its rk4-50 figure (0.02 nats; 0.05 data units). See bench/flowlab/paths.ts.`, '');
+  out.push('| Target | Interpolant | Coupling | Kinetic energy | Straightness | rk4-50 quality | Bar | NFE to reach it | euler 2/4/8/16/32 | rk4 2/4/8/16/32 |', '|---|---|---|---|---|---|---|---|---|---|');
+  for (const [dataset, r] of Object.entries(p.datasets)) {
+    for (const run of r.runs) {
+      const row = (m) => run.curve.filter((c) => c.method === m).map((c) => c.value.toFixed(3)).join(' / ');
+      out.push(`| ${dataset} | ${run.interpolant} | ${run.coupling} | ${num(run.kineticEnergy)} | ${run.straightness.toFixed(3)} | ${run.reference.toFixed(4)} | ${r.qualify.toFixed(4)} | ${run.nfeToTarget ?? 'not within the bar'} | ${row('euler')} | ${row('rk4')} |`);
+    }
+  }
+  out.push('');
+  for (const [dataset, r] of Object.entries(p.datasets)) {
+    const def = r.runs[0];
+    const ot = r.runs.find((x) => x.interpolant === 'linear' && x.coupling === 'ot');
+    if (!def || !ot) continue;
+    const early = (x) => x.curve.filter((c) => c.method === 'euler' && c.steps <= 4).map((c) => c.value.toFixed(3)).join(' / ');
+    out.push(`- ${dataset}: linear interpolant with OT pairs against the default (trig, independent): kinetic energy ${(ot.kineticEnergy / def.kineticEnergy).toFixed(2)}x, straightness ${ot.straightness.toFixed(3)} vs ${def.straightness.toFixed(3)}, NFE to reach ${ot.nfeToTarget ?? '-'} vs ${def.nfeToTarget ?? '-'}; euler with 2 / 4 steps ${early(ot)} vs ${early(def)}.`);
+  }
+  for (const [dataset, r] of Object.entries(p.datasets)) {
+    const def = r.runs[0];
+    const learned = r.runs.find((x) => x.interpolant === 'learned');
+    if (def && learned) out.push(`- ${dataset}: the learned interpolant against the default: kinetic energy ${(learned.kineticEnergy / def.kineticEnergy).toFixed(2)}x, straightness ${learned.straightness.toFixed(3)} vs ${def.straightness.toFixed(3)}, NFE to reach ${learned.nfeToTarget ?? '-'} vs ${def.nfeToTarget ?? '-'}.`);
+  }
+  out.push("- OT pairs with the trig interpolant do not straighten the paths: trig's arcs bulge out by sqrt(2) at t = 1/2 even for a pair x1 = x0, so its kinetic energy rises instead; pair OT with the linear interpolant (OT-CFM).", '');
+  return out;
+}
+
 /** BENCHMARKS.md's text from the suites' results (a map from suite name to its JSON, or null). */
 export function renderMarkdown(results) {
   const loaded = SUITES.map(([name, title, about]) => ({ name, title, about, r: results[name] ?? null }));
@@ -201,6 +233,7 @@ export function renderMarkdown(results) {
   out.push(...defaultsSection(results.defaults ?? null));
   out.push(...gpuSection(results.gpu ?? null));
   out.push(...gpuSpeedSection(results['gpu-speed'] ?? null));
+  out.push(...pathsSection(results.paths ?? null));
 
   out.push('## Method', '');
   out.push('- Every engine gets the same intra-op thread count (FlowLab\'s default on the benchmark machines: 2) and the same work: the same net, interpolant, batch, optimizer and data size (100k checkerboard points gathered per step).');
@@ -214,7 +247,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'paths'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;

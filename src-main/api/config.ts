@@ -11,7 +11,8 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { gaussianSpecParameters, isGaussianSpec } from './gaussianSpec.js';
 
-export const INTERPOLANTS = ['linear', 'trig', 'encdec', 'vp', 'stochastic'] as const;
+/** 'learned': trig plus a sine series on a(t), b(t) whose coefficients training fits by the max-min (SCIENCE.md section 5). */
+export const INTERPOLANTS = ['linear', 'trig', 'encdec', 'vp', 'stochastic', 'learned'] as const;
 export const ACTIVATIONS = ['silu', 'tanh', 'gelu'] as const;
 export const BACKENDS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
 export const OPTIMIZERS = ['adam', 'adamw'] as const;
@@ -30,6 +31,16 @@ export const IMAGE_COLORS = ['gray', 'rgb'] as const;
 /** The image dataset whose name the schema knows without reading files (its images are 1 x 28 x 28). */
 export const MNIST_DATASET = 'mnist';
 const MNIST_SIDE = 28;
+/**
+ * How a batch's base and data points are paired before x_t is formed: 'independent' (as drawn), or
+ * 'ot' (minibatch optimal transport, entropic Sinkhorn inside the training step; engine/train/
+ * otCoupling.ts). With the linear interpolant (OT-CFM) a close pair moves in a straight line:
+ * straighter paths, lower kinetic energy, fewer solver steps for the same quality; trig's arcs
+ * bulge out even for a pair x1 = x0, so there OT pairs alone do not straighten the paths
+ * (BENCHMARKS.md, shorter paths).
+ * A run recorded before the field existed was independent.
+ */
+export const COUPLINGS = ['independent', 'ot'] as const;
 /** The built-in 2-D datasets, by the name users type (engine/data/toys.ts holds their samplers). */
 export const TOY_DATASETS = ['checkerboard', '8gaussians', 'moons', 'spirals', 'rings', 'pinwheel', 'swissroll', 'gaussian'] as const;
 const TOY_DIMENSION = 2;
@@ -131,6 +142,7 @@ export const trainConfig = z.object({
   clipNorm: numberIn(0, Infinity).default(1).describe('global gradient-norm clip (0 disables)'),
   emaDecay: numberIn(0, 1, { max: true }).default(0.999).describe('EMA decay of the weights used for sampling and export'),
   timeSampling: oneOf(TIME_SAMPLINGS).default('late').describe('how t is drawn (late: t = 1 - (1 - u)^2, more weight near the data)'),
+  coupling: oneOf(COUPLINGS).default('independent').describe('how a batch pairs base and data points (ot: minibatch optimal transport; with the linear interpolant, straighter paths)'),
   seed: wholeNumber(0, 0xffffffff).describe('random seed (recorded with the run)'),
 });
 
@@ -168,6 +180,12 @@ function crossFieldRules(c: z.output<typeof configFields>, ctx: z.RefinementCtx)
     } catch (e) {
       ctx.addIssue({ code: 'custom', path: [field], message: `is not a valid Gaussian: ${(e as Error).message}` });
     }
+  }
+  if (c.interpolant === 'learned' && c.base !== 'gaussian') {
+    ctx.addIssue({ code: 'custom', path: ['interpolant'], message: "'learned' needs the Gaussian base: its max-min draws base points from N(0, I)" });
+  }
+  if (c.interpolant === 'learned' && c.train.coupling === 'ot') {
+    ctx.addIssue({ code: 'custom', path: ['train', 'coupling'], message: "must be independent with the learned interpolant (its max-min pairs points independently)" });
   }
   if (typeof dims.dataset === 'number' && typeof dims.base === 'number' && dims.dataset !== dims.base) {
     ctx.addIssue({
@@ -217,6 +235,7 @@ export type InterpolantName = (typeof INTERPOLANTS)[number];
 export type Activation = (typeof ACTIVATIONS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 export type TimeSampling = (typeof TIME_SAMPLINGS)[number];
+export type CouplingName = (typeof COUPLINGS)[number];
 
 const DEFAULTS = configFields.parse({ dataset: TOY_DATASETS[0], train: { seed: 0 } });
 export const DEFAULT_NET: MlpNetConfig = mlpNetConfig.parse({});

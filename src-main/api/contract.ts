@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   columnStats, EVAL_POINTS, exportFormat, failedJob, experimentConfigArg, float32Array, float64Array, jobInfo,
   MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, pointCloud, SAMPLE_DIRECTIONS, SOLVER_TOLERANCE, runFilter, runId, runRecord, settings,
-  solverName, uint8Array,
+  SDE_EPS, solverName, uint8Array,
 } from './schemas.js';
 
 const none = z.object({}).strict();
@@ -155,12 +155,13 @@ export const METHODS = {
       seed: z.number().int().min(0).max(MAX_SEED).optional(),
       rtol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
       atol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
+      sdeEps: z.number().min(SDE_EPS.min).max(SDE_EPS.max).optional(),
     }).strict(),
     z.object({
       n: z.number(), d: z.number(), nfe: z.number(), seconds: z.number(), x: float32Array,
       snapshots: z.object({ t: z.array(z.number()), xs: z.array(float32Array) }).optional(),
     }),
-    'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed; optional snapshots along t for the time slider.',
+    'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed (em and sde-heun: the SDE with diffusion sdeEps, Gaussian base); optional snapshots along t for the time slider.',
   ),
   'sample.velocity': method(
     z.object({ runId, t: z.number().min(0).max(1), points: float32Array, n: z.number().int().min(1).max(100_000) }).strict(),
@@ -168,9 +169,10 @@ export const METHODS = {
     'The learned velocity v(t, x) at n points, for the arrow field.',
   ),
   'evaluate.run': method(
-    z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional() }).strict(),
+    z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional(), at: z.number().min(0).max(1).optional() }).strict(),
     z.object({ results: evaluationResults, reasons: undefinedReasons }),
-    'Measures the run (distances to held-out data, NLL where available) and records it; a figure that is undefined for the run is null, with its reason.',
+    'Measures the run (distances to held-out data, NLL where available) and records it; a figure that is undefined for the run is null, with its reason. '
+      + 'With at = T, only the NLL (nats) of held-out points pushed to time T along the interpolant (an upper bound on the entropy of rho_T).',
   ),
   'export.run': method(
     z.object({ runId, format: exportFormat }).strict(),

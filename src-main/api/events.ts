@@ -18,6 +18,10 @@ export const trainSummary = z.object({
   stepsPerSec: z.number(),
   backend: z.string(),
   failureReason: z.string().optional(),
+  /** The last field error (targets with an exact field: service/fieldErrorMonitor.ts). */
+  fieldError: z.number().optional(),
+  /** The loss at uniform t on held-out points, EMA weights: comparable across time samplings (service/uniformLoss.ts). */
+  uniformLoss: z.number().optional(),
 });
 
 export const apiEvent = z.discriminatedUnion('type', [
@@ -41,6 +45,8 @@ export const apiEvent = z.discriminatedUnion('type', [
   }),
   /** Step numbers and their losses, every step since the previous 'loss' event. */
   z.object({ type: z.literal('loss'), runId: z.string(), steps: z.array(z.number()), losses: z.array(z.number().nullable()) }),
+  /** Values of a measured series other than the loss (`field_error`), at the steps measured. */
+  z.object({ type: z.literal('metric'), runId: z.string(), name: z.string(), steps: z.array(z.number()), values: z.array(z.number()) }),
   z.object({
     type: z.literal('samples'),
     runId: z.string(),

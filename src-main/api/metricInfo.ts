@@ -26,6 +26,8 @@ export interface MetricInfo {
 export const METRIC_INFO: readonly MetricInfo[] = [
   { key: 'nll', name: 'Negative log-likelihood', unit: 'nats', stdErr: 'nllStdErr',
     explain: 'Mean -log density the model gives held-out points (change of variables along the flow); lower is better' },
+  { key: 'at', name: 'Time T of the points (NLL of rho_T)', unit: '',
+    explain: 'The NLL is of held-out points pushed to time T along the interpolant: an upper bound on the entropy of rho_T, lower is better' },
   { key: 'bitsPerDim', name: 'Bits per dimension', unit: 'bits/dim',
     explain: 'The negative log-likelihood divided by d ln 2, comparable across dimensions; lower is better' },
   { key: 'classifierFrechet', name: 'Classifier Frechet distance', unit: '', floor: 'classifierFrechetFloor',

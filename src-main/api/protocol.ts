@@ -12,10 +12,10 @@ export type JobRequest =
   | { kind: 'train'; config?: ExperimentConfigInput; resumeRunId?: string }
   | {
     kind: 'sample'; runId: string; n: number; solver: SolverName; steps?: number; snapshots?: number;
-    direction?: SampleDirection; seed?: number; rtol?: number; atol?: number;
+    direction?: SampleDirection; seed?: number; rtol?: number; atol?: number; sdeEps?: number;
   }
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
-  | { kind: 'evaluate'; runId: string; n?: number }
+  | { kind: 'evaluate'; runId: string; n?: number; at?: number }
   | { kind: 'export'; runId: string; format: ExportFormat; out: string }
   | { kind: 'backends' }
   /** Reads a data file off the door's thread: its size, first rows, (stats) column stats, hash. */

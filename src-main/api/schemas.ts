@@ -78,8 +78,19 @@ export const runFilter = z.object({
 /** n points of dimension d, row-major. */
 export const pointCloud = z.object({ n: z.number().int().nonnegative(), d: z.number().int().positive(), data: float32Array });
 
-export const SOLVERS = ['euler', 'heun', 'midpoint', 'rk4', 'dopri5'] as const;
+/** ODE solvers, then the SDE samplers (Gaussian base: drift v + eps s, noise sqrt(2 eps) dW). */
+export const SOLVERS = ['euler', 'heun', 'midpoint', 'rk4', 'dopri5', 'em', 'sde-heun'] as const;
 export const solverName = z.enum(SOLVERS);
+/** The stochastic samplers among SOLVERS: they take `sdeEps`. */
+export const SDE_SOLVERS = ['em', 'sde-heun'] as const;
+/**
+ * The SDE samplers' constant diffusion eps: 0 is the ODE; past 10 the drift's stiffness
+ * (up to 25 eps near the data end) needs thousands of steps.
+ */
+export const SDE_EPS = { min: 0, max: 10, default: 0.5 } as const;
+export function isSdeSolver(s: string): s is (typeof SDE_SOLVERS)[number] {
+  return (SDE_SOLVERS as readonly string[]).includes(s);
+}
 export const exportFormat = z.enum(['onnx', 'csv', 'npy', 'json']);
 
 export const columnStats = z.object({

@@ -36,6 +36,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: 'color', path: 'images.color', meta: 'NAME', type: 'text' },
   { flag: 'ema', path: 'train.emaDecay', meta: 'X', type: 'number' },
   { flag: 'time-sampling', path: 'train.timeSampling', meta: 'NAME', type: 'text' },
+  { flag: 'coupling', path: 'train.coupling', meta: 'NAME', type: 'text' },
   { flag: 'seed', path: 'train.seed', meta: 'S', type: 'number' },
   { flag: 'name', path: 'name', meta: 'TEXT', type: 'text' },
   { flag: 'backend', path: 'backend', meta: 'NAME', type: 'text' },
@@ -100,11 +101,11 @@ export function applyConfigFlags(config: ExperimentConfig, v: Parsed): void {
   }
 }
 
-/** The flag that sets a field (`train.lr` -> `--lr`); other fields keep their path. */
+/** The flag that sets a field (`train.lr` -> `--lr`, `sdeEps` -> `--sde-eps`); other fields keep their path. */
 export function flagOf(field: string): string {
   const f = CONFIG_FLAGS.find((c) => c.path === field);
   if (f) return `--${f.flag}`;
-  return field.includes('.') ? field : `--${field}`;
+  return field.includes('.') ? field : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** A UserError's one line as the CLI prints it: the field at fault named by its flag. */

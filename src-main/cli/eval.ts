@@ -15,6 +15,8 @@ Measures a run on its held-out data (all three groups unless some are named):
   --distances           energy distance, MMD, sliced W2 and exact W2 (n <= 2000), each beside the
                         floor measured between two independent data samples
   --geometry            kinetic energy of the learned path, straightness, cycle-consistency error
+  --at T                only the NLL (nats) of held-out points pushed to time T along the run's
+                        interpolant, T in [0, tMax]: an upper bound on the entropy of rho_T
   --n N                 held-out points to use, ${EVAL_POINTS.min} to ${EVAL_POINTS.max} (default ${DEFAULT_EVAL_N})
   --solver NAME         dopri5 (default) or rk4, for the likelihood
   --rtol X --atol X     dopri5 tolerances (default 1e-5; image runs ${IMAGE_EVAL_TOL})
@@ -40,6 +42,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     steps: { type: 'string' },
     hutchinson: { type: 'string' },
     'max-steps': { type: 'string' },
+    at: { type: 'string' },
   });
   if (v.help) {
     console.log(EVAL_HELP);
@@ -64,6 +67,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       steps: num(v, 'steps', { integer: true, positive: true }),
       hutchinson: num(v, 'hutchinson', { integer: true }),
       maxSteps: num(v, 'max-steps', { integer: true, positive: true }),
+      at: num(v, 'at'),
       threads: threads(v),
       backend: backendArg(v),
       onNote: (m) => process.stderr.write(`note: ${m}\n`),

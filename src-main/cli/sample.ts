@@ -3,7 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { errorCode, UserError } from '../errors.js';
 import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
 import { toUnitScale, writeImageGrid, writeImagesNpy } from '../engine/data/images/index.js';
-import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, type SolverName } from '../api/schemas.js';
+import { DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type SolverName } from '../api/schemas.js';
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
 import { sampleRun } from '../service/sample.js';
@@ -23,8 +23,10 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
   --solver NAME         ${SOLVERS.join(' | ')} (default rk4)
   --steps K             steps of a fixed-step solver, at most ${MAX_SOLVER_STEPS} (default ${DEFAULT_SOLVER_STEPS})
   --rtol X --atol X     tolerances of dopri5 (default 1e-5)
+  --sde-eps E           diffusion of the SDE samplers em and sde-heun, ${SDE_EPS.min} to ${SDE_EPS.max}
+                        (default ${SDE_EPS.default}; 0 is the ODE); Gaussian base only, generation only
   --reverse             encode held-out data into the base instead (t = 1 -> 0)
-  --seed S              seed of the base draws
+  --seed S              seed of the base draws (and of the SDE samplers' noise)
   --out FILE            write the samples to FILE.csv or FILE.npy; an image run's to FILE.npy
                         [n, C, H, W] float32 in pixel scale [0, 1] (codes, with --reverse, as
                         they are) or FILE.png, a grid of the images
@@ -50,6 +52,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     steps: { type: 'string' },
     rtol: { type: 'string' },
     atol: { type: 'string' },
+    'sde-eps': { type: 'string' },
     reverse: { type: 'boolean' },
     seed: { type: 'string' },
     out: { type: 'string' },
@@ -63,6 +66,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   if (!runId) throw new UserError('no run given; pass --run RUN_ID (list runs with `flowlab runs`)');
   const solver = (str(v, 'solver') ?? 'rk4') as SolverName;
   if (!(SOLVERS as readonly string[]).includes(solver)) throw new UserError(`unknown solver '${solver}'; choose one of ${SOLVERS.join(', ')}`);
+  const sdeEps = num(v, 'sde-eps', { min: SDE_EPS.min, max: SDE_EPS.max });
+  if (sdeEps !== undefined && !isSdeSolver(solver)) throw new UserError(`--sde-eps applies to --solver em or sde-heun, not ${solver}`);
   const out = str(v, 'out');
   if (out && !['.csv', '.npy', '.png'].includes(extname(out).toLowerCase())) {
     throw new UserError(`--out must end in .csv or .npy (or .png for an image run), got '${out}'`);
@@ -102,6 +107,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       steps: num(v, 'steps', { integer: true }),
       rtol: num(v, 'rtol', { positive: true }),
       atol: num(v, 'atol', { positive: true }),
+      sdeEps,
       reverse: !!v.reverse,
       seed: num(v, 'seed', { integer: true, min: 0, max: 0xffffffff }),
       threads: threads(v),
@@ -136,7 +142,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       store.addArtifact(r.runId, 'trajectory', trajectoryPath);
     }
     if (v.json) console.log(JSON.stringify({ runId: r.runId, n: r.n, nfe: r.nfe, seconds: r.seconds, out: path, ...(trajectoryPath ? { trajectory: trajectoryPath } : {}) }));
-    else console.log(`${r.n} samples from run ${r.runId} with ${solver} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}${trajectoryPath ? `; trajectory -> ${trajectoryPath}` : ''}`);
+    else console.log(`${r.n} samples from run ${r.runId} with ${solver}${isSdeSolver(solver) ? ` (eps ${sdeEps ?? SDE_EPS.default})` : ''} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}${trajectoryPath ? `; trajectory -> ${trajectoryPath}` : ''}`);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

@@ -80,7 +80,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       },
     });
     progress.done();
-    if (v.json) console.log(JSON.stringify({ runId: summary.runId, status: summary.status, steps: summary.steps, finalLoss: summary.finalLoss, seconds: summary.seconds, stepsPerSec: summary.stepsPerSec, backend: summary.backend }));
+    if (v.json) console.log(JSON.stringify({ runId: summary.runId, status: summary.status, steps: summary.steps, finalLoss: summary.finalLoss, seconds: summary.seconds, stepsPerSec: summary.stepsPerSec, backend: summary.backend, ...(summary.fieldError !== undefined ? { fieldError: summary.fieldError } : {}), ...(summary.uniformLoss !== undefined ? { uniformLoss: summary.uniformLoss } : {}) }));
     else console.log(`run ${summary.runId} ${summary.status}: ${steps(summary.steps)}, final loss ${summary.finalLoss?.toPrecision(4) ?? 'none'} (mean of the last ${steps(Math.min(FINAL_LOSS_WINDOW, summary.steps))}), ${summary.stepsPerSec.toFixed(1)} steps/s on ${summary.backend}, ${summary.seconds.toFixed(1)} s`);
     if (summary.status === 'failed') {
       process.stderr.write(`error: ${summary.failureReason}\n`);

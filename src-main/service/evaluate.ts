@@ -5,18 +5,17 @@
  *            its standard error, bits per dimension, and the KL gap to the true entropy;
  *   distances  energy distance, MMD, sliced W2 (and exact W2 for n <= 2000) between model
  *            samples and held-out data, each beside its floor (two independent data samples);
- *   geometry kinetic energy of the learned path, straightness, cycle-consistency error.
+ *   geometry kinetic energy of the learned flow along its own rk4 paths, straightness,
+ *            cycle-consistency error.
  * Results are stored with the run.
  */
 import { UserError } from '../errors.js';
-import { numbers } from '../engine/interpolants/algebra.js';
-import { pathPoint } from '../engine/interpolants/path.js';
 import { EVAL_POINTS } from '../api/schemas.js';
-import { getInterpolant, coefficientsAt } from '../engine/interpolants/schedules.js';
+import { getInterpolant } from '../engine/interpolants/schedules.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
 import {
-  EXACT_W2_MAX_POINTS, energyDistance, exactW2, meanNorm, mmdWithFloor, slicedW2, straightness, meanStdErr,
+  EXACT_W2_MAX_POINTS, energyDistance, exactW2, meanNorm, mmdWithFloor, pathEnergy, slicedW2, straightness,
 } from '../engine/metrics/index.js';
 import { standardNormalLogDensity, logLikelihood, reversedInTime } from '../engine/sample/likelihood.js';
 import { EXACT_DIVERGENCE_MAX_DIM, netDivergence } from '../engine/sample/netDivergence.js';
@@ -28,10 +27,9 @@ import { loadRunData, type RunData } from './runData.js';
 import { checkEvaluationMemory } from './jobLimits.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
 import { evaluateImageRun } from './evaluateImages.js';
+import { checkAtTime, likelihoodAtTimeFigures } from './evaluateAtTime.js';
 
 export const DEFAULT_EVAL_N = 2000;
-/** Time points (midpoints of a uniform grid) for the kinetic-energy integral over [0, 1]. */
-const KINETIC_TIME_POINTS = 32;
 const EVAL_STREAM = 0x4556414c; // "EVAL"
 /** Fixed-step settings of the sampler used for distances and geometry. */
 const SAMPLE_SOLVER = { solver: 'rk4' as const, steps: 50 };
@@ -54,6 +52,11 @@ export interface EvaluateOptions {
   backend?: Backend | 'auto';
   threads?: number;
   seed?: number;
+  /**
+   * Measure only the NLL of held-out points pushed to this time along the interpolant
+   * (evaluateAtTime.ts): an upper bound on the entropy of rho_T.
+   */
+  at?: number;
   /** Messages worth telling the user (e.g. n reduced to the held-out size). */
   onNote?: (message: string) => void;
 }
@@ -99,6 +102,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     throw new UserError(`run ${run.id} failed (${run.failureReason ?? 'no reason recorded'}); evaluate a run that trained, or resume this one after fixing the cause`);
   }
   const w = loadRunWeights(o.store, run.id);
+  if (o.at !== undefined) checkAtTime(w, o.at);
   const all = !o.nll && !o.distances && !o.geometry;
   const want = { nll: all || !!o.nll, distances: all || !!o.distances, geometry: all || !!o.geometry };
   if (w.shape.length > 1) return evaluateImageRun(o, w, want);
@@ -122,6 +126,13 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   const test = data.test.data.subarray(0, n * d);
   const out: Evaluation = { n, d };
 
+  if (o.at !== undefined) {
+    Object.assign(out, await likelihoodAtTimeFigures(w, test, n, { ...o, at: o.at }, backend, threads, seed));
+    out.seconds = (performance.now() - started) / 1000;
+    nullNonFinite(out);
+    o.store.saveEvaluation(run.id, { n, at: o.at, solver: o.solver ?? 'dopri5', rtol: o.rtol ?? null, hutchinson: o.hutchinson ?? null, checkpointStep: w.step, nll: true }, out);
+    return out;
+  }
   if (want.nll) Object.assign(out, await likelihoodFigures(w, data, test, n, o, backend, threads, seed));
 
   if (want.distances || want.geometry) {
@@ -129,11 +140,11 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     const tMax = getInterpolant(w.config.interpolant).tMax;
     try {
       const x0 = baseDraws(w, data, n, seed);
-      const gen = await sampler.solve(x0, n, { ...SAMPLE_SOLVER, t0: 0, t1: tMax });
+      const gen = await sampler.solve(x0, n, { ...SAMPLE_SOLVER, t0: 0, t1: tMax, snapshots: want.geometry });
       if (out.nfe === undefined) out.nfe = gen.nfe;
       if (want.distances) Object.assign(out, distanceFigures(gen.x, test, data, n, d, seed));
       if (want.geometry) {
-        const ke = await kineticEnergy(sampler, w, data, n, seed);
+        const ke = pathEnergy([x0, ...gen.trajectory!], n, d, tMax);
         out.kineticEnergy = ke;
         out.straightness = straightness(x0, gen.x, n, d, ke);
         const enc = await sampler.solve(test, n, { ...SAMPLE_SOLVER, t0: tMax, t1: 0 });
@@ -265,32 +276,4 @@ function distanceFigures(model: Float32Array, test: Float32Array, data: RunData,
     f.w2Floor = exactW2(other, n, test, n, d).w2;
   }
   return f;
-}
-
-/** integral_0^1 E|v(t, x_t)|^2 dt by the midpoint rule, x_t from the interpolant on fresh pairs. */
-async function kineticEnergy(sampler: NetSampler, w: RunWeights, data: RunData, n: number, seed: number): Promise<number> {
-  const d = w.net.dim;
-  const it = getInterpolant(w.config.interpolant);
-  const v = sampler.velocity();
-  const x0 = baseDraws(w, data, n, seed ^ 0x1234);
-  const rng = new Rng(seed, 3);
-  const per: number[] = [];
-  for (let k = 0; k < KINETIC_TIME_POINTS; k++) {
-    const t = ((k + 0.5) / KINETIC_TIME_POINTS) * it.tMax;
-    const c = coefficientsAt(it, t);
-    const xt = new Float32Array(n * d);
-    for (let i = 0; i < n; i++) {
-      const r = rng.int(data.test.n);
-      for (let j = 0; j < d; j++) {
-        // z is drawn for every interpolant, so the random stream is the same whatever the family
-        const z = rng.normal();
-        xt[i * d + j] = pathPoint(numbers, c, x0[i * d + j], data.test.data[r * d + j], z).xt;
-      }
-    }
-    const vt = await v(t, xt, n, d);
-    let s = 0;
-    for (let i = 0; i < n * d; i++) s += vt[i] * vt[i];
-    per.push(s / n);
-  }
-  return meanStdErr(per).mean * it.tMax;
 }

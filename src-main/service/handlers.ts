@@ -184,9 +184,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       }
       return (await job({ kind: 'velocity', ...args }, `velocity ${args.runId}`)) as ResultOf<'sample.velocity'>;
     },
-    'evaluate.run': async ({ runId, n }) => {
+    'evaluate.run': async ({ runId, n, at }) => {
       store.requireRun(runId);
-      return (await job({ kind: 'evaluate', runId, n }, `evaluate ${runId}`)) as ResultOf<'evaluate.run'>;
+      return (await job({ kind: 'evaluate', runId, n, at }, `evaluate ${runId}`)) as ResultOf<'evaluate.run'>;
     },
     'export.run': async ({ runId, format }) => {
       store.requireRun(runId);

@@ -29,13 +29,14 @@ export interface SampleRequest {
   seed?: number;
   rtol?: number;
   atol?: number;
+  sdeEps?: number;
 }
 
 export async function sampleWithSnapshots(o: SampleRequest) {
   const steps = o.steps ?? Math.max(o.snapshots ? o.snapshots - 1 : 0, DEFAULT_SOLVER_STEPS);
   const r = await sampleRun({
     store: o.store, runId: o.runId, n: o.n, solver: o.solver, steps, snapshots: o.snapshots !== undefined,
-    reverse: o.direction === 'encode', seed: o.seed, rtol: o.rtol, atol: o.atol,
+    reverse: o.direction === 'encode', seed: o.seed, rtol: o.rtol, atol: o.atol, sdeEps: o.sdeEps,
   });
   const base = { n: r.n, d: r.d, nfe: r.nfe, seconds: r.seconds, x: r.x };
   if (!o.snapshots || !r.trajectory) return base;
@@ -56,8 +57,8 @@ export async function sampleWithSnapshots(o: SampleRequest) {
  * The full evaluation (likelihood and KL gap, calibrated distances, transport geometry), recorded
  * with the run; the numeric figures go back to the app.
  */
-export async function evaluationFigures(o: { store: Store; runId: string; n?: number }): Promise<ReturnType<typeof splitEvaluation>> {
-  return splitEvaluation(await evaluateRun({ store: o.store, runId: o.runId, n: o.n }));
+export async function evaluationFigures(o: { store: Store; runId: string; n?: number; at?: number }): Promise<ReturnType<typeof splitEvaluation>> {
+  return splitEvaluation(await evaluateRun({ store: o.store, runId: o.runId, n: o.n, at: o.at }));
 }
 
 export async function backends(): Promise<{ name: string; available: boolean; note?: string }[]> {

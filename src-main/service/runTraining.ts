@@ -5,9 +5,11 @@
  */
 import { DEFAULT_SOLVER_STEPS } from '../api/schemas.js';
 import type { TrainSummary } from '../api/events.js';
+import { FieldErrorMonitor } from './fieldErrorMonitor.js';
 import { PreviewSampler } from './previewSampler.js';
 import { sampleRun } from './sample.js';
 import { trainRun, type TrainRunOptions } from './train.js';
+import { UNIFORM_LOSS_METRIC, uniformTimeLoss } from './uniformLoss.js';
 
 /** Points drawn for the final samples of a training (what the run page shows when it ends). */
 export const FINAL_SAMPLE_POINTS = 2000;
@@ -17,15 +19,26 @@ export const FINAL_IMAGE_STEPS = 20;
 
 export async function runTraining(opts: TrainRunOptions): Promise<TrainSummary> {
   const previews = new PreviewSampler(opts.store, (e) => opts.onEvent?.(e));
+  const fieldErrors = new FieldErrorMonitor(opts.store, (e) => opts.onEvent?.(e));
   try {
     const summary = await trainRun({
       ...opts,
       onChunk: async (runId, state, config, net) => {
         await opts.onChunk?.(runId, state, config, net);
         await previews.maybeSample(runId, state, config, net);
+        await fieldErrors.maybeMeasure(runId, state, config, net);
       },
     });
+    if (fieldErrors.last !== null) summary.fieldError = fieldErrors.last;
     if (summary.status !== 'failed' && summary.steps > 0) {
+      try {
+        const u = await uniformTimeLoss(opts.store, summary.runId);
+        opts.store.appendMetricRun(summary.runId, UNIFORM_LOSS_METRIC, u.step, [u.value]);
+        summary.uniformLoss = u.value;
+        opts.onEvent?.({ type: 'metric', runId: summary.runId, name: UNIFORM_LOSS_METRIC, steps: [u.step], values: [u.value] });
+      } catch {
+        // a figure of the run, not part of it
+      }
       try {
         const images = opts.store.latestCheckpoint(summary.runId)?.extra.shape;
         const many = Array.isArray(images) && images.length > 1;
@@ -39,5 +52,6 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainSummary> 
     return summary;
   } finally {
     await previews.release();
+    await fieldErrors.release();
   }
 }

@@ -3,13 +3,12 @@
  * (reverse, data -> base), with any solver; the result is saved with the run.
  */
 import { UserError } from '../errors.js';
-import { getInterpolant } from '../engine/interpolants/schedules.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
 import { drawRows } from '../engine/data/index.js';
 import { NetSampler } from '../engine/sample/netSampler.js';
 import { checkMemory, sampleMemory } from '../engine/memoryEstimate.js';
-import { DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SOLVERS, type SolverName } from '../api/schemas.js';
+import { DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { dequantizeRows } from '../engine/data/images/index.js';
 import { loadImageRunData } from './imageRunData.js';
@@ -31,7 +30,10 @@ export interface SampleRunOptions {
   reverse?: boolean;
   /** Points to push through (row-major [n, d]); default: base draws, or held-out data when reversing. */
   input?: Float32Array;
+  /** Seed of the base draws and (em, sde-heun) of the noise. */
   seed?: number;
+  /** The SDE samplers' constant diffusion eps (em, sde-heun only; default SDE_EPS.default; 0 is the ODE). */
+  sdeEps?: number;
   snapshots?: boolean;
   backend?: Backend | 'auto';
   threads?: number;
@@ -90,15 +92,18 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
     throw new UserError('solver must be a fixed-step one (euler, heun or rk4) to record the states along t; dopri5 chooses its own steps', 'solver');
   }
   const w = loadRunWeights(o.store, o.runId);
+  const sdeEps = checkSde(o, w);
   const d = w.net.dim;
   checkMemory('this sampling', sampleMemory({ n: o.n, d, steps: o.steps ?? DEFAULT_SOLVER_STEPS, trajectory: !!o.snapshots }),
     o.snapshots ? 'lower n or steps (every step of the trajectory is kept)' : 'lower n');
+  const seed = o.seed ?? (w.config.train.seed ^ SAMPLE_STREAM) >>> 0;
   const images = w.shape.length > 1;
-  const x0 = o.input ?? (images && o.reverse ? await heldOutImages(w, o.n) : startingPoints(w, o.n, !!o.reverse, o.seed ?? (w.config.train.seed ^ SAMPLE_STREAM) >>> 0));
+  const x0 = o.input ?? (images && o.reverse ? await heldOutImages(w, o.n) : startingPoints(w, o.n, !!o.reverse, seed));
   if (x0.length !== o.n * d) throw new UserError(`input has ${x0.length / d} rows of ${d} values, expected ${o.n}`);
   const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');
   const sampler = new NetSampler(w.net, w.params, backend, o.threads ?? w.config.threads);
-  const tMax = getInterpolant(w.config.interpolant).tMax;
+  const interpolant = w.interpolant;
+  const tMax = interpolant.tMax;
   try {
     const r = await sampler.solve(x0, o.n, {
       solver: o.solver,
@@ -109,6 +114,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
       t1: o.reverse ? 0 : tMax,
       snapshots: o.snapshots,
       onRows: o.onRows,
+      ...(sdeEps !== null ? { sde: { eps: sdeEps, interpolant, seed } } : {}),
     });
     if (o.save ?? true) {
       o.store.saveSamples(w.run.id, {
@@ -116,13 +122,37 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
         n: o.n,
         d,
         data: r.x,
-        meta: { solver: o.solver, steps: o.solver === 'dopri5' ? null : o.steps ?? DEFAULT_SOLVER_STEPS, nfe: r.nfe, checkpointStep: w.step, shape: w.shape },
+        meta: {
+          solver: o.solver, steps: o.solver === 'dopri5' ? null : o.steps ?? DEFAULT_SOLVER_STEPS, nfe: r.nfe, checkpointStep: w.step, shape: w.shape,
+          ...(sdeEps !== null ? { sdeEps, seed } : {}),
+        },
       });
     }
     return { runId: w.run.id, x: r.x, x0, n: o.n, d, shape: w.shape, nfe: r.nfe, seconds: (performance.now() - started) / 1000, trajectory: r.trajectory };
   } finally {
     await sampler.release();
   }
+}
+
+/**
+ * The SDE samplers' eps, or null for an ODE solver. They need the score, which the velocity gives
+ * only with a Gaussian base and an interpolant whose score denominator b a' - a b' never vanishes
+ * (encdec's does: checked by the engine), and they run forward (generation) only.
+ */
+function checkSde(o: SampleRunOptions, w: RunWeights): number | null {
+  if (!isSdeSolver(o.solver)) {
+    if (o.sdeEps !== undefined) throw new UserError(`sdeEps applies to the SDE samplers (em, sde-heun), not to ${o.solver}`, 'sdeEps');
+    return null;
+  }
+  const eps = o.sdeEps ?? SDE_EPS.default;
+  if (!(Number.isFinite(eps) && eps >= SDE_EPS.min && eps <= SDE_EPS.max)) {
+    throw new UserError(`sdeEps must be a number from ${SDE_EPS.min} to ${SDE_EPS.max} (0 is the ODE), got ${eps}`, 'sdeEps');
+  }
+  if (w.config.base !== 'gaussian') {
+    throw new UserError(`the ${o.solver} sampler needs a Gaussian base (the score comes from the velocity through it); this run's base is a dataset: use an ODE solver`, 'solver');
+  }
+  if (o.reverse) throw new UserError(`the ${o.solver} sampler only generates (base -> data); encode with an ODE solver`, 'solver');
+  return eps;
 }
 
 /** v(t, x) of a run's EMA net at given points (the app's arrow field), row-major [n, d]. */

@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import { basename } from 'node:path';
-import { fieldDefault, parseConfig, recordedConfig, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
+import { ConfigError, fieldDefault, parseConfig, recordedConfig, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
 import type { EngineEvent, TrainSummary } from '../api/events.js';
 import type { MlpSpec } from '../engine/nets/mlp.js';
 import { sampleShape, type NetSpec } from '../engine/nets/velocityNet.js';
@@ -19,7 +19,9 @@ import { DivergenceWatch, divergenceReason } from './divergence.js';
 import { checkTrainingMemory } from './jobLimits.js';
 import { isImageRun, loadImageRunData, withImageDefaults, type ImageRunData } from './imageRunData.js';
 import { loadRunData, type RunData } from './runData.js';
-import { netSpec } from './runModel.js';
+import { netSpec, recordedCoefficients } from './runModel.js';
+import { InterpolantLearner } from './interpolantLearner.js';
+import { zeroCoefficients, type LearnedCoefficients } from '../engine/interpolants/learned.js';
 
 /** Steps per session call are tuned so one call takes about this long (UI stays live, overhead small). */
 export const TARGET_CHUNK_MS = 150;
@@ -53,6 +55,8 @@ interface Prepared {
   config: ExperimentConfig;
   /** The state to continue from (a resumed run's latest checkpoint), else null: fresh weights. */
   resumeState: TrainState | null;
+  /** A learned interpolant's coefficients at the checkpoint resumed from. */
+  learned: LearnedCoefficients | null;
 }
 
 function prepare(store: Store, opts: TrainRunOptions): Prepared {
@@ -64,11 +68,11 @@ function prepare(store: Store, opts: TrainRunOptions): Prepared {
       const ck = store.latestCheckpoint(run.id);
       const resumeState: TrainState | null =
         ck && ck.optimizer ? { step: ck.step, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, ema: ck.ema ?? ck.params.slice() } : null;
-      return { runId: run.id, config, resumeState };
+      return { runId: run.id, config, resumeState, learned: recordedCoefficients(ck?.extra) };
     });
   }
   if (!opts.config) throw new Error('trainRun needs a config or a run to resume');
-  return { runId: '', config: parseConfig(withImageDefaults(opts.config)), resumeState: null };
+  return { runId: '', config: parseConfig(withImageDefaults(opts.config)), resumeState: null, learned: null };
 }
 
 /** What trainRun drives: the fused MLP program on points, or the image program on host-fed batches. */
@@ -80,16 +84,20 @@ interface Trainer {
 
 type TrainData = { images: ImageRunData; points?: undefined } | { points: RunData; images?: undefined };
 
-async function createTrainer(config: ExperimentConfig, net: NetSpec, data: TrainData, resume: TrainState | null, backend: Backend): Promise<Trainer> {
+async function createTrainer(config: ExperimentConfig, net: NetSpec, data: TrainData, resume: TrainState | null, backend: Backend, learned: LearnedCoefficients | null): Promise<Trainer> {
   const interpolant = getInterpolant(config.interpolant);
   const { seed } = config.train;
   if (data.images) {
+    if (config.interpolant === 'learned') throw new ConfigError('interpolant', "'learned' is not available for image datasets yet; choose trig or linear");
     const state = resume ?? initialImageState(net, seed);
     return ImageTrainSession.create({ config, net, interpolant, images: data.images.train, state, backend, threads: config.threads });
   }
   const mlp = net as MlpSpec;
   const state = resume ?? initialState(mlp, seed);
-  return TrainSession.create({ config, net: mlp, interpolant, data: data.points.train.data, base: data.points.base?.data ?? null, state, backend, threads: config.threads });
+  return TrainSession.create({
+    config, net: mlp, interpolant, data: data.points.train.data, base: data.points.base?.data ?? null, state, backend, threads: config.threads,
+    ...(config.interpolant === 'learned' ? { learned: learned ?? zeroCoefficients() } : {}),
+  });
 }
 
 /**
@@ -122,7 +130,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   const prep = prepare(store, opts);
   const { config } = prep;
   let runId = prep.runId;
-  const { backend, net, session, shape, images } = await releaseOnError(store, () => runId, async () => {
+  const { backend, net, session, shape, images, learner } = await releaseOnError(store, () => runId, async () => {
     // the data is read and checked before anything is recorded: bad input leaves no half-created run
     const data: TrainData = isImageRun(config) ? { images: await loadImageRunData(config) } : { points: loadRunData(config) };
     if (data.points) checkTrainingMemory(config, data.points.d, data.points.train.n);
@@ -144,9 +152,11 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       store.updateRun(runId, { backend, onnxruntimeVersion: ortVersion() });
     }
 
-    const session = await createTrainer(config, net, data, prep.resumeState, backend);
+    const session = await createTrainer(config, net, data, prep.resumeState, backend, prep.learned);
+    const learner = config.interpolant === 'learned' && data.points
+      ? new InterpolantLearner(store, config, net as MlpSpec, data.points.train, prep.learned ?? zeroCoefficients(), backend, session.state.step) : null;
     store.markRunning(runId, process.pid, os.hostname());
-    return { backend, net, session, shape, images: !!data.images };
+    return { backend, net, session, shape, images: !!data.images, learner };
   });
   emit({ type: 'started', runId, config, resumedFrom: session.state.step });
 
@@ -175,7 +185,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       ema: state.ema,
       optimizer: { m: state.m, v: state.v },
       rngState: { seed: config.train.seed, step: state.step },
-      extra: { dim: net.dim, shape },
+      extra: { dim: net.dim, shape, ...learner?.extra() },
     });
     lastCheckpoint = performance.now();
   };
@@ -213,7 +223,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
         continue;
       }
       const before = session.state;
-      const k = Math.min(chunk, total - before.step);
+      const k = Math.min(chunk, total - before.step, learner?.stepsToNext(before.step) ?? Infinity);
       const t0 = performance.now();
       const { losses, gradNorms } = await session.advance(k);
       const ms = performance.now() - t0;
@@ -251,6 +261,8 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       }
       const stepsPerSec = (session.state.step - startStep) / ((performance.now() - trainStart) / 1000);
       emit({ type: 'progress', runId, step: session.state.step, steps: total, stepsPerSec, etaSeconds: (total - session.state.step) / Math.max(stepsPerSec, 1e-9) });
+      // a learner exists for point runs only, whose trainer is the fused MLP session
+      if (learner) await learner.afterChunk(runId, session as TrainSession, session.state);
       if (opts.onChunk) {
         const p0 = performance.now();
         await opts.onChunk(runId, session.state, config, net);
@@ -271,5 +283,6 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
     throw e;
   } finally {
     await session.release();
+    await learner?.release();
   }
 }

@@ -40,7 +40,7 @@ export async function runJob(
     case 'velocity':
       return { v: await velocityGrid({ store, ...request }) };
     case 'evaluate':
-      return evaluationFigures({ store, runId: request.runId, n: request.n });
+      return evaluationFigures({ store, runId: request.runId, n: request.n, at: request.at });
     case 'export':
       return exportRun({ store, ...request });
     case 'backends':

@@ -3,7 +3,7 @@
  * one-line message at the field, then the `sample.run` arguments.
  */
 import {
-  DEFAULT_SOLVER_STEPS, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, SOLVER_TOLERANCE,
+  DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, SDE_EPS, SOLVER_TOLERANCE,
   type SampleDirection, type SolverName,
 } from '../../src-main/api/schemas.js';
 import type { ArgsOf } from '../../src-main/api/contract.js';
@@ -15,9 +15,11 @@ export interface SampleForm {
   tolerance: number;
   direction: SampleDirection;
   seed: number;
+  /** Diffusion of the SDE samplers (em, sde-heun); 0 is the ODE. */
+  sdeEps: number;
 }
 
-export const DEFAULT_SAMPLE_FORM: SampleForm = { n: 10_000, solver: 'rk4', steps: DEFAULT_SOLVER_STEPS, tolerance: 1e-5, direction: 'generate', seed: 0 };
+export const DEFAULT_SAMPLE_FORM: SampleForm = { n: 10_000, solver: 'rk4', steps: DEFAULT_SOLVER_STEPS, tolerance: 1e-5, direction: 'generate', seed: 0, sdeEps: SDE_EPS.default };
 
 function wholeIn(v: unknown, lo: number, hi: number): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
@@ -38,6 +40,14 @@ export function sampleArgs(runId: string, f: SampleForm): { field: keyof SampleF
   } else {
     if (!wholeIn(f.steps, 1, MAX_SOLVER_STEPS)) return { field: 'steps', message: `Steps must be a whole number from 1 to ${MAX_SOLVER_STEPS}` };
     args.steps = f.steps;
+  }
+  if (isSdeSolver(f.solver)) {
+    const e = f.sdeEps;
+    if (!(typeof e === 'number' && e >= SDE_EPS.min && e <= SDE_EPS.max)) {
+      return { field: 'sdeEps', message: `Diffusion eps must be a number from ${SDE_EPS.min} to ${SDE_EPS.max} (0 is the ODE)` };
+    }
+    if (f.direction === 'encode') return { field: 'solver', message: 'The SDE samplers only generate; encode with an ODE solver' };
+    args.sdeEps = e;
   }
   return { args };
 }

@@ -56,7 +56,7 @@ const cases: [string, string[], RegExp][] = [
   ['a learning-rate floor above 1', ['train', '--dataset', 'moons', '--lr-floor', '2', '--data-dir', dataDir], / --lr-floor must lie in \[0, 1\], got 2$/],
   ['a net deeper than allowed', ['train', '--dataset', 'moons', '--steps', '5', '--depth', '1000', '--data-dir', dataDir], / --depth must be a whole number from 1 to 64, got 1000$/],
   ['an unknown time sampling', ['train', '--dataset', 'moons', '--time-sampling', 'early', ...smallNet], / --time-sampling must be one of uniform, late, got 'early'$/],
-  ['an unknown interpolant', ['train', '--dataset', 'moons', '--interpolant', 'cubic', ...smallNet], / --interpolant must be one of linear, trig, encdec, vp, stochastic, got 'cubic'$/],
+  ['an unknown interpolant', ['train', '--dataset', 'moons', '--interpolant', 'cubic', ...smallNet], / --interpolant must be one of linear, trig, encdec, vp, stochastic, learned, got 'cubic'$/],
   ['a data dir that is not writable', ['train', '--dataset', 'moons', '--steps', '5', '--data-dir', join(file('plain-file', 'x'), 'sub')], /--data-dir/],
   ['an unavailable backend asked for explicitly', ['train', '--dataset', 'moons', '--backend', 'cuda', ...smallNet], /backend 'cuda' cannot be used/],
   ['sampling on an unknown backend', ['sample', '--run', 'x', '--backend', 'tpu', '--data-dir', dataDir], /unknown backend 'tpu'; choose one of auto, cpu, webgpu, cuda/],

@@ -5,6 +5,7 @@
  */
 import { numbers, type Algebra } from './algebra.js';
 import type { InterpolantName } from '../../api/config.js';
+import { learnedInterpolant, zeroCoefficients } from './learned.js';
 
 export interface Coefficients<T> {
   a: T;
@@ -17,7 +18,8 @@ export interface Coefficients<T> {
 }
 
 export interface Interpolant {
-  name: InterpolantName;
+  /** A family of the config's list, or 'learned' (learned.ts: coefficients found by the max-min). */
+  name: InterpolantName | 'learned';
   title: string;
   formula: string;
   /**
@@ -146,7 +148,10 @@ export const stochastic: Interpolant = {
   },
 };
 
-export const INTERPOLANT_FAMILIES: Record<InterpolantName, Interpolant> = { linear, trig, encdec, vp, stochastic };
+/** 'learned' starts as trig (zero coefficients); a run's own coefficients are recorded with its checkpoints. */
+export const INTERPOLANT_FAMILIES: Record<InterpolantName, Interpolant> = {
+  linear, trig, encdec, vp, stochastic, learned: learnedInterpolant(zeroCoefficients()),
+};
 
 export function getInterpolant(name: InterpolantName): Interpolant {
   return INTERPOLANT_FAMILIES[name];

@@ -7,5 +7,5 @@ export { SLICED_W2_PROJECTIONS, slicedW2, w2SquaredSorted1d, type SlicedW2Option
 export { solveAssignment } from './assignment.js';
 export { EXACT_W2_MAX_POINTS, exactW2, type ExactW2Result } from './exactW2.js';
 export { withFloor, type CalibratedDistance, type SampleDistance } from './calibrationFloor.js';
-export { meanNorm, straightness, type NormStats } from './transportGeometry.js';
+export { meanNorm, pathEnergy, straightness, type NormStats } from './transportGeometry.js';
 export { meanStdErr, type MeanStdErr } from './meanStdErr.js';

@@ -27,8 +27,8 @@ import * as op from '../onnx/ops/index.js';
 import { lowbias32Graph, uniformFromBits } from '../onnx/randomGraph.js';
 import { lowbias32 } from '../random.js';
 
-export type Coupling = 'independent' | 'ot';
-export const COUPLINGS: readonly Coupling[] = ['independent', 'ot'];
+export { COUPLINGS } from '../../api/config.js';
+export type { CouplingName as Coupling } from '../../api/config.js';
 
 /**
  * Entropic regularisation relative to the RMS of the centred cost, and Sinkhorn rounds per step

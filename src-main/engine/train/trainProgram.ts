@@ -32,6 +32,7 @@ import { mlpForward, netInput, paramLayout, unpackParams, type MlpSpec } from '.
 import { optimizerStep, type OptimizerSpec } from './optimizerStep.js';
 import { SCHED, SCHED_COLUMNS } from './stepInputs.js';
 import { otCoupledStep, otIndexConstant, type Coupling } from './otCoupling.js';
+import { learnedGraphInterpolant } from '../interpolants/learned.js';
 
 export type { OptimizerSpec } from './optimizerStep.js';
 
@@ -51,6 +52,11 @@ export interface TrainProgramSpec {
   unroll?: number;
   /** How a batch's base and data points are paired (default independent; 'ot': otCoupling.ts). */
   coupling?: Coupling;
+  /**
+   * Terms K of a learned interpolant (interpolants/learned.ts) whose 2K coefficients are the
+   * program's `coefficients` input; absent: `interpolant` as given.
+   */
+  learnedTerms?: number;
 }
 
 /**
@@ -136,19 +142,28 @@ export function stepPairs(spec: TrainProgramSpec, draws: ReturnType<typeof drawS
   return regressionPairs(spec, op.gather(draws.t, iter), x0, x1, z);
 }
 
-export function buildTrainGraph(spec: TrainProgramSpec): Graph {
-  const { net, optim } = spec;
+/** The spec with a learned interpolant reading its coefficients from the `coefficients` input [2K]. */
+function withLearnedCoefficients(g: Graph, spec: TrainProgramSpec): TrainProgramSpec {
+  if (!spec.learnedTerms) return spec;
+  const input = g.input('coefficients', 'float32', [2 * spec.learnedTerms]);
+  const scalars = Array.from({ length: 2 * spec.learnedTerms }, (_, i) => op.gather(input, g.scalar(i, 'int64')));
+  return { ...spec, interpolant: learnedGraphInterpolant(scalars) };
+}
+
+export function buildTrainGraph(given: TrainProgramSpec): Graph {
+  const { net, optim } = given;
   const d = net.dim;
   const P = paramLayout(net).total;
   const g = new Graph('train');
   const state = ['params', 'm', 'v', 'ema'].map((n) => g.input(n, 'float32', [P]));
-  const unroll = spec.unroll;
+  const unroll = given.unroll;
   if (unroll !== undefined && !(Number.isInteger(unroll) && unroll >= 1)) throw new Error(`unroll must be a whole number >= 1, got ${unroll}`);
   const trips = unroll === undefined ? g.input('trips', 'int64', []) : null;
   const keys = g.input('keys', 'uint32', [unroll ?? 'trips']);
   const sched = g.input('sched', 'float32', [unroll ?? 'trips', SCHED_COLUMNS]);
-  const data = g.input('data', 'float32', [spec.nData, d]);
-  const base = spec.nBase === null ? null : g.input('base', 'float32', [spec.nBase, d]);
+  const data = g.input('data', 'float32', [given.nData, d]);
+  const base = given.nBase === null ? null : g.input('base', 'float32', [given.nBase, d]);
+  const spec = withLearnedCoefficients(g, given);
   const draws = drawSteps(spec, keys, data, base);
 
   const step = ({ graph: b, iter, carried: [p, m, v, ema] }: StepArgs): StepOut => {

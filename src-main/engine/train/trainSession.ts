@@ -15,6 +15,11 @@ import { initParams, paramLayout, type MlpSpec } from '../nets/mlp.js';
 import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
 import { buildTrainProgram, type LossAndGrads, type TrainProgramSpec } from './trainProgram.js';
 import type { Coupling } from './otCoupling.js';
+import type { LearnedCoefficients } from '../interpolants/learned.js';
+
+function coefficientTensor(c: LearnedCoefficients): ort.Tensor {
+  return new ort.Tensor('float32', Float32Array.from([...c.alpha, ...c.beta]), [c.alpha.length + c.beta.length]);
+}
 
 /**
  * Steps per unrolled program on GPU backends. On WebGPU over Mesa's software Vulkan device a
@@ -79,8 +84,10 @@ export class TrainSession {
     lossAndGrads?: LossAndGrads;
     /** Steps per unrolled program, or 0 for the Loop program (default: 0 on the CPU, UNROLL_STEPS elsewhere). */
     unroll?: number;
-    /** How each batch's base and data points are paired (default independent). */
+    /** How each batch's base and data points are paired (default: the config's train.coupling). */
     coupling?: Coupling;
+    /** A learned interpolant's starting coefficients (its family is `learnedGraphInterpolant`); see `setCoefficients`. */
+    learned?: LearnedCoefficients;
   }): Promise<TrainSession> {
     const { config, net } = opts;
     const d = net.dim;
@@ -95,7 +102,8 @@ export class TrainSession {
       optim: config.train,
       timeSampling: config.train.timeSampling ?? 'uniform',
       lossAndGrads: opts.lossAndGrads,
-      coupling: opts.coupling,
+      coupling: opts.coupling ?? config.train.coupling ?? 'independent',
+      ...(opts.learned ? { learnedTerms: opts.learned.alpha.length } : {}),
     };
     const build = (unroll: number) =>
       createSession(buildTrainProgram(unroll ? { ...spec, unroll } : spec), { backend: opts.backend, threads: opts.threads, profilePrefix: opts.profilePrefix });
@@ -104,7 +112,14 @@ export class TrainSession {
       data: new ort.Tensor('float32', opts.data, [opts.data.length / d, d]),
     };
     if (opts.base) feeds.base = new ort.Tensor('float32', opts.base, [opts.base.length / d, d]);
+    if (opts.learned) feeds.coefficients = coefficientTensor(opts.learned);
     return new TrainSession(await build(unrollSteps), unrollSteps, build, config, feeds, opts.state);
+  }
+
+  /** A learned interpolant's coefficients for the following steps (the program reads them as an input). */
+  setCoefficients(c: LearnedCoefficients): void {
+    if (!this.fixedFeeds.coefficients) throw new Error('setCoefficients needs a session created with a learned interpolant');
+    this.fixedFeeds.coefficients = coefficientTensor(c);
   }
 
   /** Runs k steps from the current state; the state moves to step + k. */

@@ -14,6 +14,10 @@ import type { ApiEvent } from '../../../src-main/api/events.js';
 export const EXTRAS_POLL_MS = 2000;
 /** Metrics read beside the loss: the step's gradient norm, and training seconds at chunk ends. */
 const EXTRAS = ['grad_norm', 'wall_s'] as const;
+/** The series name of the field error (service/fieldErrorMonitor.ts). */
+const FIELD_ERROR_METRIC = 'field_error';
+/** Sine terms per coefficient of the learned interpolant (engine/interpolants/learned.ts). */
+const LEARNED_TERMS = 4;
 
 export interface Progress {
   step: number;
@@ -39,6 +43,14 @@ export class LiveRun {
   wall = $state.raw(new GrowableSeries());
   private lastExtrasPoll = 0;
   private polling = false;
+  /** E|v_ema - v*|^2 against the exact field, every few hundred steps (targets with one; else empty). */
+  fieldError = $state.raw(new GrowableSeries());
+  /** Points in `fieldError` (the series itself grows in place, out of reactivity). */
+  fieldErrorPoints = $state(0);
+  /** The loss at uniform t on held-out points (EMA weights), measured when training ends: comparable across runs of one interpolant. */
+  uniformLoss = $state<number | null>(null);
+  /** A learned interpolant's latest coefficients (series interpolant_alpha_k, interpolant_beta_k), else null. */
+  learned = $state.raw<{ alpha: number[]; beta: number[]; step: number } | null>(null);
   version = $state(0);
   error = $state<string | null>(null);
   private unsubscribe: () => void;
@@ -50,10 +62,12 @@ export class LiveRun {
 
   async load(): Promise<void> {
     try {
-      const [run, metric, samples, gradNorm, wall] = await Promise.all([
+      const [run, metric, samples, fieldError, uniform, gradNorm, wall] = await Promise.all([
         api.call('runs.get', { runId: this.runId }),
         api.call('runs.metric', { runId: this.runId, name: 'loss' }),
         api.call('runs.samples', { runId: this.runId }),
+        api.call('runs.metric', { runId: this.runId, name: FIELD_ERROR_METRIC }),
+        api.call('runs.metric', { runId: this.runId, name: 'loss_uniform' }),
         ...EXTRAS.map((name) => api.call('runs.metric', { runId: this.runId, name })),
       ]);
       this.gradNorm = GrowableSeries.from(gradNorm.steps, gradNorm.values);
@@ -66,6 +80,15 @@ export class LiveRun {
         if (this.loss.x[i] > lastLoaded) merged.append([this.loss.x[i]], [this.loss.y[i]]);
       }
       this.loss = merged;
+      const fe = GrowableSeries.from(fieldError.steps, fieldError.values);
+      const lastFe = fieldError.steps.length ? fieldError.steps[fieldError.steps.length - 1] : -Infinity;
+      for (let i = 0; i < this.fieldError.length; i++) {
+        if (this.fieldError.x[i] > lastFe) fe.append([this.fieldError.x[i]], [this.fieldError.y[i]]);
+      }
+      this.fieldError = fe;
+      this.fieldErrorPoints = fe.length;
+      this.uniformLoss = uniform.values.length ? uniform.values[uniform.values.length - 1] : null;
+      if ((run.config as { interpolant?: string }).interpolant === 'learned') void this.loadLearned();
       if (samples && (!this.samples || samples.step >= this.samples.step)) this.samples = samples;
       this.version++;
     } catch (err) {
@@ -93,6 +116,22 @@ export class LiveRun {
     }
   }
 
+  /** The last recorded value of each coefficient series; the plot shows the path the run ended with. */
+  async loadLearned(): Promise<void> {
+    const read = (name: string) => api.call('runs.metric', { runId: this.runId, name });
+    const last = (m: { steps: Float64Array; values: Float64Array }) => (m.values.length ? m.values[m.values.length - 1] : 0);
+    const alpha: number[] = [];
+    const beta: number[] = [];
+    let step = 0;
+    for (let k = 1; k <= LEARNED_TERMS; k++) {
+      const [a, b] = await Promise.all([read(`interpolant_alpha_${k}`), read(`interpolant_beta_${k}`)]);
+      alpha.push(last(a));
+      beta.push(last(b));
+      step = Math.max(step, a.steps.length ? a.steps[a.steps.length - 1] : 0);
+    }
+    this.learned = { alpha, beta, step };
+  }
+
   async refreshRecord(): Promise<void> {
     try {
       this.run = await api.call('runs.get', { runId: this.runId });
@@ -106,6 +145,13 @@ export class LiveRun {
     switch (e.type) {
       case 'loss':
         this.loss.append(e.steps, e.losses);
+        this.version++;
+        return;
+      case 'metric':
+        if (e.name === 'loss_uniform') this.uniformLoss = e.values[e.values.length - 1] ?? null;
+        if (e.name !== FIELD_ERROR_METRIC) return;
+        this.fieldError.append(e.steps, e.values);
+        this.fieldErrorPoints = this.fieldError.length;
         this.version++;
         return;
       case 'progress':
@@ -124,6 +170,7 @@ export class LiveRun {
         this.progress = null;
         this.lastExtrasPoll = 0;
         void this.pollExtras();
+        if (this.learned) void this.loadLearned();
         void this.refreshRecord();
         return;
       case 'failed':

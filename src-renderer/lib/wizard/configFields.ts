@@ -18,7 +18,7 @@ const STEP_OF_FIELD = {
   'train.optimizer': 'Training', 'train.weightDecay': 'Training', 'train.beta1': 'Training',
   'train.beta2': 'Training', 'train.eps': 'Training', 'train.warmupSteps': 'Training',
   'train.schedule': 'Training', 'train.lrFloor': 'Training', 'train.clipNorm': 'Training', 'train.emaDecay': 'Training',
-  'train.timeSampling': 'Training', 'train.seed': 'Training', backend: 'Training', threads: 'Training',
+  'train.timeSampling': 'Training', 'train.coupling': 'Training', 'train.seed': 'Training', backend: 'Training', threads: 'Training',
 } as const satisfies Record<string, WizardStep>;
 
 export type FieldPath = keyof typeof STEP_OF_FIELD;

@@ -6,6 +6,7 @@ import { checkConfig, checkStep, stepOfField } from '../../../src-renderer/lib/w
 import { PRESETS } from '../../../src-renderer/lib/wizard/presets.js';
 import { LAST_CONFIG_KEY, loadLastConfig, saveLastConfig, type KeyValueStore } from '../../../src-renderer/lib/wizard/remember.js';
 import { curveAt } from '../../../src-renderer/lib/wizard/interpolantCurves.js';
+import { learnedInterpolant } from '../../../src-main/engine/interpolants/learned.js';
 
 function memoryStorage(): KeyValueStore & { map: Map<string, string> } {
   const map = new Map<string, string>();
@@ -124,6 +125,16 @@ describe('interpolant plot curves', () => {
         assert.ok(Math.abs(e.b - r.b) < 1e-9, `${name} b(${tt})`);
         assert.ok(Math.abs((e.gamma ?? 0) - r.gamma) < 1e-9, `${name} gamma(${tt})`);
       }
+    }
+  });
+
+  test('match a learned interpolant\'s coefficients as a run recorded them', () => {
+    const learned = { alpha: [0.1, -0.05, 0.02, 0.3], beta: [-0.2, 0.07, 0, 0.01] };
+    const it = learnedInterpolant(learned);
+    for (const t of [0, 0.2, 0.5, 0.77, 1]) {
+      const e = coefficientsAt(it, t);
+      const r = curveAt('learned', t, learned);
+      assert.ok(Math.abs(e.a - r.a) < 1e-12 && Math.abs(e.b - r.b) < 1e-12, `learned at ${t}`);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { meanNorm, straightness } from '../../../../src-main/engine/metrics/transportGeometry.js';
+import { meanNorm, pathEnergy, straightness } from '../../../../src-main/engine/metrics/transportGeometry.js';
 import { UserError } from '../../../../src-main/errors.js';
 import { gaussianSamples } from './gaussianSamples.js';
 
@@ -53,5 +53,29 @@ describe('meanNorm', () => {
     const noisy = x.map((v, e) => v + (e % 3 === 0 ? 1e-3 : 0));
     const err = meanNorm(noisy, x, 100, 3);
     assert.ok(Math.abs(err.mean - 1e-3) < 1e-12 && Math.abs(err.max - 1e-3) < 1e-12);
+  });
+});
+
+describe('pathEnergy', () => {
+  test('straight constant-speed paths: exactly E|x1 - x0|^2 / T', () => {
+    const x0 = Float64Array.of(0, 0, 1, 1);
+    const x1 = Float64Array.of(3, 4, 1, -1);
+    const K = 5;
+    const states = Array.from({ length: K + 1 }, (_, k) => x0.map((a, e) => a + (k / K) * (x1[e] - a)));
+    // |x1 - x0|^2 = 25 and 4; over T = 0.5 the speed doubles, the energy integral_0^T |v|^2 dt = |dx|^2 / T
+    assert.ok(Math.abs(pathEnergy(states, 2, 2, 0.5) - (25 + 4) / 2 / 0.5) < 1e-12);
+  });
+
+  test('a quarter circle at constant speed: (pi r / 2)^2, with O(h^2) error from the chords', () => {
+    const r = 2;
+    const energy = (K: number) => pathEnergy(Array.from({ length: K + 1 }, (_, k) => {
+      const th = (k / K) * (Math.PI / 2);
+      return Float64Array.of(r * Math.cos(th), r * Math.sin(th));
+    }), 1, 2, 1);
+    const exact = (Math.PI * r / 2) ** 2;
+    const e16 = Math.abs(energy(16) - exact);
+    const e32 = Math.abs(energy(32) - exact);
+    assert.ok(e32 < 1e-3 * exact, `${energy(32)} vs ${exact}`);
+    assert.ok(Math.abs(e16 / e32 - 4) < 0.1, `error ratio ${e16 / e32} (second order: 4)`);
   });
 });
