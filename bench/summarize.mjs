@@ -17,7 +17,7 @@ const SUITES = [
   ['quality', 'Time to quality', 'How good each side\'s net is after a given training wall time: both save snapshots, and one evaluator (FlowLab\'s engine) judges all of them, so the scores are measured by the same code.'],
   ['eval', 'Evaluation', 'How long `flowlab eval` takes on the shipped checkerboard model (imported as a run), on this machine.'],
   ['store', 'Store', 'Metrics logging rate into SQLite.'],
-  ['layering', 'Training program across the layering change', 'The training benchmark at batch 1024 run alternately from the tree before the op registry, the solver tableaux and the layering change (94bf036) and after it, in one session: the two programs must train at the same rate.'],
+  ['layering', 'Training program across the layering change', 'The training benchmark at batch 1024 run alternately from the tree before the op registry, the solver tableaux and the layering change (94bf036) and after it, alternating on the same machine within a few minutes: the two programs must train at the same rate.'],
   ['ui', 'Renderer', 'The run page in the real app (server mode, system Chromium, real engine): the time to draw 100k samples against the data, and frame times while a training streams its loss and previews to the page. No peer: the budget is 50 ms.'],
 ];
 
