@@ -43,35 +43,55 @@ export function openStoreFile(dataDir: string, options: OpenOptions = {}): Opene
   const file = join(dir, DATABASE_FILE);
   const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   const readOnlyReason = options.readOnly ? 'opened read-only' : writeBlocker(dir, file);
-  let db: Database.Database;
-  try {
-    db = readOnlyReason === null ? new Database(file) : openReadOnly(file);
-  } catch (err) {
-    throw new UserError(
-      `cannot open ${file} (${errorCode(err)}); choose a writable data folder with --data-dir`,
-    );
-  }
-  try {
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    if (readOnlyReason === null) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-    }
-    db.pragma('foreign_keys = ON');
-    checkIntegrity(db, file);
-    checkSchema(db, file);
-    if (readOnlyReason === null) migrate(db);
-    else if (schemaVersion(db) < SCHEMA_VERSION) {
+  // Two processes opening one fresh folder race to set WAL mode and migrate. Some of the locks
+  // that takes are refused with SQLITE_BUSY at once instead of after the busy timeout (SQLite
+  // does not wait where waiting could deadlock), so the whole set-up is retried, within the
+  // same time budget, with a short random pause.
+  const started = Date.now();
+  for (;;) {
+    let db: Database.Database;
+    try {
+      db = readOnlyReason === null ? new Database(file) : openReadOnly(file);
+    } catch (err) {
       throw new UserError(
-        `the store ${file} needs upgrading to this FlowLab's schema but is read-only ` +
-          `(${readOnlyReason}); make the data folder writable, or use the FlowLab that made it`,
+        `cannot open ${file} (${errorCode(err)}); choose a writable data folder with --data-dir`,
       );
     }
-  } catch (err) {
-    db.close();
-    throw storeFailure(err, file, busyTimeoutMs, readOnlyReason);
+    try {
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      if (readOnlyReason === null) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
+      db.pragma('foreign_keys = ON');
+      checkIntegrity(db, file);
+      checkSchema(db, file);
+      if (readOnlyReason === null) migrate(db);
+      else if (schemaVersion(db) < SCHEMA_VERSION) {
+        throw new UserError(
+          `the store ${file} needs upgrading to this FlowLab's schema but is read-only ` +
+            `(${readOnlyReason}); make the data folder writable, or use the FlowLab that made it`,
+        );
+      }
+      return { db, file, readOnlyReason, busyTimeoutMs };
+    } catch (err) {
+      db.close();
+      if (codeOf(err).startsWith('SQLITE_BUSY') && Date.now() - started < busyTimeoutMs) {
+        pause(OPEN_RETRY_MIN_MS + Math.random() * OPEN_RETRY_SPREAD_MS);
+        continue;
+      }
+      throw storeFailure(err, file, busyTimeoutMs, readOnlyReason);
+    }
   }
-  return { db, file, readOnlyReason, busyTimeoutMs };
+}
+
+/** A pause between open attempts: long enough for the other process to finish its set-up. */
+const OPEN_RETRY_MIN_MS = 10;
+const OPEN_RETRY_SPREAD_MS = 40;
+
+/** Blocks this thread for `ms` (opening the store is synchronous, as better-sqlite3 is). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**

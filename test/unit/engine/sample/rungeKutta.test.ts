@@ -1,3 +1,4 @@
+import { SDE_METHODS } from '../../../../src-main/engine/sample/sde.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { solverName } from '../../../../src-main/api/schemas.js';
@@ -22,8 +23,8 @@ test('every tableau is consistent: sum_s b_s = 1 and each row of A sums to its n
   }
 });
 
-test("the API schema's solver names are exactly the engine's solvers", () => {
-  assert.deepEqual([...solverName.options].sort(), [...SOLVERS].sort());
+test("the API schema's solver names are exactly the engine's solvers: its Runge-Kutta methods and its SDE samplers", () => {
+  assert.deepEqual([...solverName.options].sort(), [...SOLVERS, ...SDE_METHODS].sort());
 });
 
 test("Dormand-Prince's tableau, stepped at fixed h by the shared Runge-Kutta step, has order 5", async () => {
