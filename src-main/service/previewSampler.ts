@@ -29,9 +29,16 @@ export const PREVIEW_IMAGE_INTERVAL_MS = 30_000;
 /** Overrides the image preview interval (ms): short demos and browser tests watch a gallery change within seconds. */
 export const PREVIEW_IMAGE_INTERVAL_ENV = 'FLOWLAB_IMAGE_PREVIEW_MS';
 
+/** Overrides the point preview interval (ms): a browser test's short run still records several previews. */
+export const PREVIEW_INTERVAL_ENV = 'FLOWLAB_PREVIEW_MS';
+
+function intervalFrom(env: string, fallback: number): number {
+  const ms = Number(process.env[env]);
+  return Number.isFinite(ms) && ms > 0 ? ms : fallback;
+}
+
 function imagePreviewInterval(): number {
-  const ms = Number(process.env[PREVIEW_IMAGE_INTERVAL_ENV]);
-  return Number.isFinite(ms) && ms > 0 ? ms : PREVIEW_IMAGE_INTERVAL_MS;
+  return intervalFrom(PREVIEW_IMAGE_INTERVAL_ENV, PREVIEW_IMAGE_INTERVAL_MS);
 }
 const PREVIEW_IMAGE_STEPS = 10;
 const PREVIEW_STREAM = 0x50524556; // "PREV"
@@ -44,7 +51,7 @@ export class PreviewSampler {
   private spec: NetSpec | null = null;
   private count = PREVIEW_POINTS;
   private steps = PREVIEW_STEPS;
-  private interval = PREVIEW_INTERVAL_MS;
+  private interval = intervalFrom(PREVIEW_INTERVAL_ENV, PREVIEW_INTERVAL_MS);
   private tMax = 1;
   private disabled = false;
 

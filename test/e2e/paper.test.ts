@@ -74,7 +74,7 @@ describe('Shorter paths, field error and SDE sampling in the browser', () => {
   });
 
   test('the metrics panel measures the NLL at a time T and shows it with its name and unit', async () => {
-    await page.getByLabel('Likelihood at time T', { exact: true }).fill('0.5');
+    await page.getByLabel('Likelihood at t = T', { exact: true }).fill('0.5');
     await page.getByRole('button', { name: 'NLL at time T' }).click();
     const at = page.getByTestId('metric-at');
     await at.waitFor({ timeout: TRAIN_WAIT_MS });

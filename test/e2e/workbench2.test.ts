@@ -57,11 +57,14 @@ describe('The workbench of a tracker user', () => {
   let seedOneId = '';
 
   before(async () => {
+    // previews every 300 ms: the short seed runs record several, however fast the machine trains them
+    process.env.FLOWLAB_PREVIEW_MS = '300';
     e = await startE2E();
     page = e.page;
   });
 
   after(async () => {
+    delete process.env.FLOWLAB_PREVIEW_MS;
     const errors = [...(e?.pageErrors ?? [])];
     await e?.close();
     assert.deepEqual(errors, [], 'no page errors');
