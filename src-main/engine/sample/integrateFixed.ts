@@ -22,22 +22,27 @@ export interface FixedResult {
 }
 
 /**
+ * x + sum_j w_j k_j on the host, for states that are promises of Float64 arrays. Promise.all
+ * awaits every stage, so a failed one cannot leave the others unobserved.
+ */
+export async function hostCombine(x: Promise<Float64Array>, terms: [number, Promise<Float64Array>][]): Promise<Float64Array> {
+  const [base, ...ks] = await Promise.all([x, ...terms.map(([, k]) => k)]);
+  const out = new Float64Array(base);
+  terms.forEach(([w], j) => {
+    const k = ks[j];
+    for (let i = 0; i < out.length; i++) out[i] += w * k[i];
+  });
+  return out;
+}
+
+/**
  * The host world of `rkStep`: Float64 states [n, d], each stage a promise of its state, so the
  * stages chain in order (a stage's field call waits for the states it combines).
  */
 function hostWorld(f: VelocityFn, n: number, d: number): StepWorld<number, Promise<Float64Array>> {
   return {
     time: numbers,
-    async combine(x, terms) {
-      // Promise.all awaits every stage, so a failed one cannot leave the others unobserved.
-      const [base, ...ks] = await Promise.all([x, ...terms.map(([, k]) => k)]);
-      const out = new Float64Array(base);
-      terms.forEach(([w], j) => {
-        const k = ks[j];
-        for (let i = 0; i < out.length; i++) out[i] += w * k[i];
-      });
-      return out;
-    },
+    combine: hostCombine,
     field: async (t, x) => velocityAt(f, t, await x, n, d),
   };
 }

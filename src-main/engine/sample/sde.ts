@@ -34,6 +34,7 @@ import { numbers, type Algebra } from '../interpolants/algebra.js';
 import { coefficientsAt, type Coefficients, type Interpolant } from '../interpolants/schedules.js';
 import { Rng } from '../random.js';
 import type { StepWorld } from './rungeKutta.js';
+import { hostCombine } from './integrateFixed.js';
 import { gaussianPartVariance, scoreDenominatorVanishes, scoreFromVelocity } from './score.js';
 import type { VelocityFn } from './types.js';
 import { checkBatch, countCalls, velocityAt } from './velocityCall.js';
@@ -111,15 +112,7 @@ export function sdeCounter(chunk: number, steps: number, k: number): number {
 function hostWorld(f: VelocityFn, it: Interpolant, eps: number, n: number, d: number): StepWorld<number, Promise<Float64Array>> {
   return {
     time: numbers,
-    async combine(x, terms) {
-      const [base, ...ks] = await Promise.all([x, ...terms.map(([, k]) => k)]);
-      const out = new Float64Array(base);
-      terms.forEach(([w], j) => {
-        const k = ks[j];
-        for (let i = 0; i < out.length; i++) out[i] += w * k[i];
-      });
-      return out;
-    },
+    combine: hostCombine,
     async field(t, xp) {
       const x = await xp;
       const v = await velocityAt(f, t, x, n, d);

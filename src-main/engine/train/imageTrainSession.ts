@@ -17,7 +17,7 @@ import { withConvChannelBlock } from '../onnx/ops/nchwc.js';
 import { bitsToUniform, hashBits, streamKey } from '../random.js';
 import { buildImageTrainProgram } from './imageTrainProgram.js';
 import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
-import type { ChunkResult, TrainState } from './trainSession.js';
+import { chunkFromOutputs, stateFeeds, type ChunkResult, type TrainState } from './trainSession.js';
 
 /** Stream of the batch rows each step draws. */
 export const IMAGE_BATCH_STREAM = dataStream('image batch rows');
@@ -44,7 +44,6 @@ export function batchRows(seed: number, step: number, batch: number, n: number):
   return rows;
 }
 
-const vec = (a: Float32Array) => new ort.Tensor('float32', a, [a.length]);
 
 export class ImageTrainSession {
   private constructor(
@@ -113,22 +112,14 @@ export class ImageTrainSession {
       dequantizeRows(this.images, rows, { seed, counter: s.step + j }, x1.subarray(j * batch * this.D, (j + 1) * batch * this.D));
     }
     const out = await this.session.run({
-      params: vec(s.params),
-      m: vec(s.m),
-      v: vec(s.v),
-      ema: vec(s.ema),
+      ...stateFeeds(s),
       keys: new ort.Tensor('uint32', stepKeys(seed, s.step, K), [K]),
       sched: new ort.Tensor('float32', stepSchedule(this.config.train, s.step, K), [K, SCHED_COLUMNS]),
       x1: new ort.Tensor('float32', x1, [K, batch, this.D]),
     });
-    this.state = {
-      step: s.step + K,
-      params: out.params_out.data as Float32Array,
-      m: out.m_out.data as Float32Array,
-      v: out.v_out.data as Float32Array,
-      ema: out.ema_out.data as Float32Array,
-    };
-    return { losses: out.losses.data as Float32Array, gradNorms: out.grad_norms.data as Float32Array };
+    const { state, result } = chunkFromOutputs(out, s.step, K);
+    this.state = state;
+    return result;
   }
 
   async release(): Promise<void> {

@@ -52,6 +52,25 @@ export interface ChunkResult {
 const int64 = (x: number) => new ort.Tensor('int64', BigInt64Array.of(BigInt(x)), []);
 const vec = (a: Float32Array) => new ort.Tensor('float32', a, [a.length]);
 
+/** A training program's state inputs: parameters, Adam's moments and the EMA, flat. */
+export function stateFeeds(s: TrainState): Record<string, ort.Tensor> {
+  return { params: vec(s.params), m: vec(s.m), v: vec(s.v), ema: vec(s.ema) };
+}
+
+/** What a training program's outputs say after it ran `steps` steps from step `from`: the new state and each step's figures. */
+export function chunkFromOutputs(out: ort.InferenceSession.OnnxValueMapType, from: number, steps: number): { state: TrainState; result: ChunkResult } {
+  return {
+    state: {
+      step: from + steps,
+      params: out.params_out.data as Float32Array,
+      m: out.m_out.data as Float32Array,
+      v: out.v_out.data as Float32Array,
+      ema: out.ema_out.data as Float32Array,
+    },
+    result: { losses: out.losses.data as Float32Array, gradNorms: out.grad_norms.data as Float32Array },
+  };
+}
+
 export class TrainSession {
   /** Unrolled programs by step count (GPU backends). */
   private readonly pieces = new Map<number, Promise<ort.InferenceSession>>();
@@ -143,22 +162,14 @@ export class TrainSession {
     const s = this.state;
     const out = await session.run({
       ...this.fixedFeeds,
-      params: vec(s.params),
-      m: vec(s.m),
-      v: vec(s.v),
-      ema: vec(s.ema),
+      ...stateFeeds(s),
       ...(this.unrollSteps ? {} : { trips: int64(k) }), // unrolled programs have no trips input
       keys: new ort.Tensor('uint32', stepKeys(this.config.train.seed, s.step, k), [k]),
       sched: new ort.Tensor('float32', stepSchedule(this.config.train, s.step, k), [k, SCHED_COLUMNS]),
     });
-    this.state = {
-      step: s.step + k,
-      params: out.params_out.data as Float32Array,
-      m: out.m_out.data as Float32Array,
-      v: out.v_out.data as Float32Array,
-      ema: out.ema_out.data as Float32Array,
-    };
-    return { losses: out.losses.data as Float32Array, gradNorms: out.grad_norms.data as Float32Array };
+    const { state, result } = chunkFromOutputs(out, s.step, k);
+    this.state = state;
+    return result;
   }
 
   /** Ends an ONNX Runtime profile started with `profilePrefix` (the file is written then). */

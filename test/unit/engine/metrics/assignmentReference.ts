@@ -21,11 +21,11 @@ export function bruteForceMinCost(cost: Float64Array, n: number): number {
 }
 
 /**
- * Minimum assignment cost by the O(n^3) Hungarian method with potentials (Kuhn-Munkres, in the
+ * The minimum-cost assignment by the O(n^3) Hungarian method with potentials (Kuhn-Munkres, in the
  * compact row-by-row form): a second, simpler implementation to compare against at sizes where
  * brute force is impossible.
  */
-export function hungarianMinCost(cost: Float64Array, n: number): number {
+export function hungarianAssignment(cost: ArrayLike<number>, n: number): Int32Array {
   const u = new Float64Array(n + 1);
   const v = new Float64Array(n + 1);
   const p = new Int32Array(n + 1); // p[j] = row (1-based) matched to column j
@@ -68,8 +68,16 @@ export function hungarianMinCost(cost: Float64Array, n: number): number {
       j0 = j1;
     } while (j0 !== 0);
   }
+  const partner = new Int32Array(n);
+  for (let j = 1; j <= n; j++) partner[p[j] - 1] = j - 1;
+  return partner;
+}
+
+/** The minimum total cost, by hungarianAssignment. */
+export function hungarianMinCost(cost: Float64Array, n: number): number {
+  const partner = hungarianAssignment(cost, n);
   let total = 0;
-  for (let j = 1; j <= n; j++) total += cost[(p[j] - 1) * n + (j - 1)];
+  for (let i = 0; i < n; i++) total += cost[i * n + partner[i]];
   return total;
 }
 
