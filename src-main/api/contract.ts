@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   columnStats, EVAL_POINTS, exportFormat, failedJob, experimentConfigArg, float32Array, float64Array, jobInfo,
   MAX_IMPORT_BYTES, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, pointCloud, SAMPLE_DIRECTIONS, SOLVER_TOLERANCE, runFilter, runId, runRecord, settings,
-  SDE_EPS, solverName, uint8Array,
+  SDE_EPS, solverName, uint8Array, noiseSpec, MAX_INTERPOLATION_POINTS, MAX_CYCLE_IMAGES, MAX_FRAME_IMAGES, FRAMES,
 } from './schemas.js';
 
 const none = z.object({}).strict();
@@ -156,12 +156,46 @@ export const METHODS = {
       rtol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
       atol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
       sdeEps: z.number().min(SDE_EPS.min).max(SDE_EPS.max).optional(),
-    }).strict(),
+      noise: noiseSpec.optional(),
+    }).strict().refine((a) => a.noise?.kind !== 'slerp' || a.n <= MAX_INTERPOLATION_POINTS, {
+      message: `an interpolated row holds at most ${MAX_INTERPOLATION_POINTS} points`, path: ['n'],
+    }),
     z.object({
       n: z.number(), d: z.number(), nfe: z.number(), seconds: z.number(), x: float32Array,
       snapshots: z.object({ t: z.array(z.number()), xs: z.array(float32Array) }).optional(),
     }),
-    'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed (em and sde-heun: the SDE with diffusion sdeEps, Gaussian base); optional snapshots along t for the time slider.',
+    'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed (em and sde-heun: the SDE with diffusion sdeEps, Gaussian base); optional snapshots along t for the time slider. '
+      + 'noise: start from given base noise instead, or from n slerp points between the noise of two seeds (a seed\'s noise is the first image of its gallery).',
+  ),
+  'sample.cycle': method(
+    z.object({
+      runId,
+      indices: z.array(z.number().int().min(0).max(10_000_000)).min(1).max(MAX_CYCLE_IMAGES),
+      solver: solverName,
+      steps: z.number().int().min(1).max(MAX_SOLVER_STEPS).optional(),
+      rtol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
+      atol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
+    }).strict(),
+    z.object({
+      n: z.number(), d: z.number(), shape: z.array(z.number()), original: float32Array, noise: float32Array, reconstruction: float32Array,
+      rms: z.array(z.number()), nfe: z.number(), seconds: z.number(),
+    }),
+    'Image runs: encodes held-out images (by index) to the base and decodes them back with an ODE solver; each image\'s cycle error is the RMS of reconstruction - original in pixel scale [0, 1].',
+  ),
+  'sample.frames': method(
+    z.object({
+      runId,
+      n: z.number().int().min(1).max(MAX_FRAME_IMAGES),
+      seed: z.number().int().min(0).max(MAX_SEED).optional(),
+      solver: solverName,
+      steps: z.number().int().min(1).max(MAX_SOLVER_STEPS).optional(),
+      frames: z.number().int().min(FRAMES.min).max(FRAMES.max),
+    }).strict(),
+    z.object({
+      n: z.number(), d: z.number(), shape: z.array(z.number()), t: z.array(z.number()), xs: z.array(float32Array), speed: z.array(float32Array),
+      nfe: z.number(), seconds: z.number(),
+    }),
+    'Image runs: noise to image. A row of n samples from a seed\'s noise at evenly spaced times (fixed-step solver), with |v(t, x_t)| per pixel at each.',
   ),
   'sample.velocity': method(
     z.object({ runId, t: z.number().min(0).max(1), points: float32Array, n: z.number().int().min(1).max(100_000) }).strict(),

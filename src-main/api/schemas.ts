@@ -91,6 +91,25 @@ export const SDE_EPS = { min: 0, max: 10, default: 0.5 } as const;
 export function isSdeSolver(s: string): s is (typeof SDE_SOLVERS)[number] {
   return (SDE_SOLVERS as readonly string[]).includes(s);
 }
+/** Points of an interpolated row between two seeds: a row a page shows at a glance. */
+export const MAX_INTERPOLATION_POINTS = 64;
+/** Base noise a call may carry itself: 16 MB of float32 (e.g. 1,300 RGB 32 x 32 images). */
+export const MAX_NOISE_VALUES = 4_194_304;
+/**
+ * Base noise to start from instead of a seed's draws (generation, Gaussian base): n slerp points
+ * between the noise of two seeds (each seed's noise is its gallery's first image), or the values.
+ */
+export const noiseSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('slerp'), seeds: z.tuple([z.number().int().min(0).max(MAX_SEED), z.number().int().min(0).max(MAX_SEED)]) }).strict(),
+  z.object({ kind: z.literal('values'), values: float32Array.refine((v) => v.length <= MAX_NOISE_VALUES, `at most ${MAX_NOISE_VALUES} values`) }).strict(),
+]);
+export type NoiseSpec = z.infer<typeof noiseSpec>;
+/** Held-out images one encode / decode call may take. */
+export const MAX_CYCLE_IMAGES = 32;
+/** Images in a noise-to-image row, and the frames along t it may return. */
+export const MAX_FRAME_IMAGES = 16;
+export const FRAMES = { min: 2, max: 101 } as const;
+
 export const exportFormat = z.enum(['onnx', 'csv', 'npy', 'json']);
 
 export const columnStats = z.object({
@@ -101,7 +120,7 @@ export const columnStats = z.object({
   max: z.number(),
 });
 
-export const jobKind = z.enum(['train', 'sample', 'velocity', 'evaluate', 'export', 'backends', 'dataset', 'images', 'estimate']);
+export const jobKind = z.enum(['train', 'sample', 'velocity', 'evaluate', 'export', 'backends', 'dataset', 'images', 'estimate', 'cycle', 'frames']);
 export const jobInfo = z.object({
   jobId: z.string(),
   kind: jobKind,

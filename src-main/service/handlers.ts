@@ -177,6 +177,14 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const r = (await job({ kind: 'sample', ...args }, `sample ${args.runId}`)) as ResultOf<'sample.run'>;
       return { n: r.n, d: r.d, nfe: r.nfe, seconds: r.seconds, x: r.x, snapshots: r.snapshots };
     },
+    'sample.cycle': async (args) => {
+      store.requireRun(args.runId);
+      return (await job({ kind: 'cycle', ...args }, `encode and decode ${args.runId}`)) as ResultOf<'sample.cycle'>;
+    },
+    'sample.frames': async (args) => {
+      store.requireRun(args.runId);
+      return (await job({ kind: 'frames', ...args }, `noise to image ${args.runId}`)) as ResultOf<'sample.frames'>;
+    },
     'sample.velocity': async (args) => {
       store.requireRun(args.runId);
       if (args.points.length !== args.n * 2) {

@@ -4,7 +4,7 @@
  * for the time slider, the velocity field on a grid, the numeric figures of an evaluation,
  * export, and which backends work.
  */
-import { DEFAULT_SOLVER_STEPS, type SampleDirection, type SolverName } from '../api/schemas.js';
+import { DEFAULT_SOLVER_STEPS, type NoiseSpec, type SampleDirection, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { availableBackends } from '../engine/onnx/runtime.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
@@ -16,6 +16,8 @@ export { runTraining } from './runTraining.js';
 export { exportRun } from './export.js';
 export { velocityGrid } from './sample.js';
 export { summarizeTable } from './datasetFiles.js';
+export { encodeDecode } from './encodeDecode.js';
+export { noiseFrames } from './noiseFrames.js';
 
 export interface SampleRequest {
   store: Store;
@@ -30,13 +32,14 @@ export interface SampleRequest {
   rtol?: number;
   atol?: number;
   sdeEps?: number;
+  noise?: NoiseSpec;
 }
 
 export async function sampleWithSnapshots(o: SampleRequest) {
   const steps = o.steps ?? Math.max(o.snapshots ? o.snapshots - 1 : 0, DEFAULT_SOLVER_STEPS);
   const r = await sampleRun({
     store: o.store, runId: o.runId, n: o.n, solver: o.solver, steps, snapshots: o.snapshots !== undefined,
-    reverse: o.direction === 'encode', seed: o.seed, rtol: o.rtol, atol: o.atol, sdeEps: o.sdeEps,
+    reverse: o.direction === 'encode', seed: o.seed, rtol: o.rtol, atol: o.atol, sdeEps: o.sdeEps, noise: o.noise,
   });
   const base = { n: r.n, d: r.d, nfe: r.nfe, seconds: r.seconds, x: r.x };
   if (!o.snapshots || !r.trajectory) return base;

@@ -5,18 +5,18 @@
 import { UserError } from '../errors.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
+import { baseNoise, noiseFromSpec, SAMPLE_STREAM } from './baseNoise.js';
 import { drawRows } from '../engine/data/index.js';
 import { NetSampler } from '../engine/sample/netSampler.js';
 import { checkMemory, sampleMemory } from '../engine/memoryEstimate.js';
-import { DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type SolverName } from '../api/schemas.js';
+import { DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type NoiseSpec, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { dequantizeRows } from '../engine/data/images/index.js';
 import { loadImageRunData } from './imageRunData.js';
 import { loadRunData } from './runData.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
 
-/** Stream of the base draws for sampling (distinct from every training stream). */
-const SAMPLE_STREAM = 0x53414d50; // "SAMP"
+export { SAMPLE_STREAM };
 
 export interface SampleRunOptions {
   store: Store;
@@ -30,6 +30,8 @@ export interface SampleRunOptions {
   reverse?: boolean;
   /** Points to push through (row-major [n, d]); default: base draws, or held-out data when reversing. */
   input?: Float32Array;
+  /** Base noise to generate from (baseNoise.ts): a slerp between two seeds' noise, or the values. */
+  noise?: NoiseSpec;
   /** Seed of the base draws and (em, sde-heun) of the noise. */
   seed?: number;
   /** The SDE samplers' constant diffusion eps (em, sde-heun only; default SDE_EPS.default; 0 is the ODE). */
@@ -71,7 +73,7 @@ async function heldOutImages(w: RunWeights, n: number): Promise<Float32Array> {
 export function startingPoints(w: RunWeights, n: number, reverse: boolean, seed: number): Float32Array {
   const d = w.net.dim;
   const needData = reverse || w.config.base !== 'gaussian';
-  if (!needData) return new Rng(seed, SAMPLE_STREAM).fillNormal(new Float32Array(n * d)) as Float32Array;
+  if (!needData) return baseNoise(seed, n, d);
   const data = loadRunData(w.config);
   const src = reverse ? data.test : data.base!;
   // Encoding n <= held-out rows takes the first n in order; otherwise draw with replacement.
@@ -98,7 +100,10 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
     o.snapshots ? 'lower n or steps (every step of the trajectory is kept)' : 'lower n');
   const seed = o.seed ?? (w.config.train.seed ^ SAMPLE_STREAM) >>> 0;
   const images = w.shape.length > 1;
-  const x0 = o.input ?? (images && o.reverse ? await heldOutImages(w, o.n) : startingPoints(w, o.n, !!o.reverse, seed));
+  if (o.noise && o.reverse) throw new UserError('noise is where a generation starts; an encoding starts from data (leave noise out)', 'noise');
+  if (o.noise && o.input) throw new UserError('give either noise or input, not both', 'noise');
+  const noise = o.noise ? noiseFromSpec(o.noise, o.n, d, w.config.base) : undefined;
+  const x0 = o.input ?? noise ?? (images && o.reverse ? await heldOutImages(w, o.n) : startingPoints(w, o.n, !!o.reverse, seed));
   if (x0.length !== o.n * d) throw new UserError(`input has ${x0.length / d} rows of ${d} values, expected ${o.n}`);
   const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');
   const sampler = new NetSampler(w.net, w.params, backend, o.threads ?? w.config.threads);
@@ -125,6 +130,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
         meta: {
           solver: o.solver, steps: o.solver === 'dopri5' ? null : o.steps ?? DEFAULT_SOLVER_STEPS, nfe: r.nfe, checkpointStep: w.step, shape: w.shape,
           ...(sdeEps !== null ? { sdeEps, seed } : {}),
+          ...(o.noise ? { noise: o.noise.kind === 'slerp' ? { slerp: o.noise.seeds } : 'given' } : {}),
         },
       });
     }

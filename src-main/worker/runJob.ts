@@ -6,7 +6,7 @@ import type { Store } from '../store/index.js';
 import type { ApiEvent } from '../api/events.js';
 import type { ControlAction, JobRequest } from '../api/protocol.js';
 import {
-  backends, evaluationFigures, exportRun, runTraining, sampleWithSnapshots, summarizeTable, velocityGrid,
+  backends, encodeDecode, evaluationFigures, exportRun, noiseFrames, runTraining, sampleWithSnapshots, summarizeTable, velocityGrid,
 } from '../service/jobOperations.js';
 import { estimateTraining, imagePreview } from '../service/trainEstimate.js';
 
@@ -39,6 +39,10 @@ export async function runJob(
       return sampleWithSnapshots({ store, ...request });
     case 'velocity':
       return { v: await velocityGrid({ store, ...request }) };
+    case 'cycle':
+      return encodeDecode({ store, ...request });
+    case 'frames':
+      return noiseFrames({ store, ...request });
     case 'evaluate':
       return evaluationFigures({ store, runId: request.runId, n: request.n, at: request.at });
     case 'export':
