@@ -32,7 +32,8 @@ async function serveProcess(): Promise<Command> {
 
 const COMMANDS: Record<string, { run: () => Promise<Command>; summary: string }> = {
   train: { run: async () => trainCommand, summary: 'train a velocity net on a dataset (or --resume a run)' },
-  sample: { run: async () => sampleCommand, summary: 'draw samples from a trained run, or encode data (--reverse)' },
+  sample: { run: async () => sampleCommand, summary: 'draw samples from a trained run, or encode data (--reverse); --interpolate two seeds' },
+  encode: { run: async () => (await import('./encode.js')).encodeCommand, summary: 'image runs: encode held-out images to the base and back, with the cycle error' },
 
   eval: { run: async () => (await import('./eval.js')).evalCommand, summary: 'measure a run: likelihood, KL gap, sample distances, transport geometry' },
   runs: { run: async () => runsCommand, summary: 'list the runs in the store' },

@@ -3,7 +3,9 @@ import { dirname, extname, resolve } from 'node:path';
 import { errorCode, UserError } from '../errors.js';
 import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
 import { toUnitScale, writeImageGrid, writeImagesNpy } from '../engine/data/images/index.js';
-import { DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type SolverName } from '../api/schemas.js';
+import {
+  DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_INTERPOLATION_POINTS, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type NoiseSpec, type SolverName,
+} from '../api/schemas.js';
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
 import { sampleRun } from '../service/sample.js';
@@ -14,6 +16,8 @@ import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, 
 const DEFAULT_CLI_SAMPLES = 10_000;
 /** Images drawn when --n is not given: an 8 x 8 grid (a U-Net solve costs ~1000x a point's). */
 const DEFAULT_CLI_IMAGES = 64;
+/** Points of an --interpolate row when --n is not given. */
+const DEFAULT_INTERPOLATION_POINTS = 8;
 
 export const SAMPLE_HELP = `flowlab sample --run RUN_ID [options]
 
@@ -27,6 +31,10 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
                         (default ${SDE_EPS.default}; 0 is the ODE); Gaussian base only, generation only
   --reverse             encode held-out data into the base instead (t = 1 -> 0)
   --seed S              seed of the base draws (and of the SDE samplers' noise)
+  --interpolate A,B     start from n points on the arc (slerp) between the noise of seeds A and B
+                        (a seed's noise is the first sample of --seed S; the row's ends decode to
+                        those samples exactly); n from 2 to ${MAX_INTERPOLATION_POINTS}, default ${DEFAULT_INTERPOLATION_POINTS};
+                        Gaussian base, generation only; a .png --out is one row
   --out FILE            write the samples to FILE.csv or FILE.npy; an image run's to FILE.npy
                         [n, C, H, W] float32 in pixel scale [0, 1] (codes, with --reverse, as
                         they are) or FILE.png, a grid of the images
@@ -57,6 +65,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     out: { type: 'string' },
     trajectory: { type: 'string' },
+    interpolate: { type: 'string' },
   });
   if (v.help) {
     console.log(SAMPLE_HELP);
@@ -77,6 +86,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     if (extname(trajectory).toLowerCase() !== '.npy') throw new UserError(`--trajectory must end in .npy, got '${trajectory}'`);
     if (solver === 'dopri5') throw new UserError('--trajectory needs a fixed-step solver; pass --solver euler, heun or rk4 (dopri5 picks its own times)');
   }
+  const noise = interpolationSpec(str(v, 'interpolate'), !!v.reverse, str(v, 'seed') !== undefined);
   const path = out ? resolve(out) : null;
   const trajectoryPath = trajectory ? resolve(trajectory) : null;
   // before sampling, so a long solve is not lost to a bad path
@@ -89,7 +99,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     }
   }
   const store = openStore(dataDir(v));
-  const n = num(v, 'n', { integer: true }) ?? (isImageRun(store, runId) ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES);
+  const n = num(v, 'n', { integer: true, ...(noise ? { min: 2, max: MAX_INTERPOLATION_POINTS } : {}) })
+    ?? (noise ? DEFAULT_INTERPOLATION_POINTS : isImageRun(store, runId) ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES);
   // Nothing is written until every sample is drawn, so Ctrl-C loses only this solve: say so.
   const onSigint = () => {
     process.stderr.write(`\nstopped: the ${n} samples from run ${runId} (${solver}) were not finished; nothing was written${path ? ` to ${path}` : ''}\n`);
@@ -113,6 +124,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       threads: threads(v),
       backend: backendArg(v),
       snapshots: trajectoryPath !== null,
+      noise,
     });
     const images = r.shape.length === 3;
     const ext = path ? extname(path).toLowerCase() : '';
@@ -121,7 +133,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       const imageShape = [r.n, ...r.shape] as [number, number, number, number];
       try {
         if (ext === '.csv') writeCsv(path, r.x, r.n, r.d);
-        else if (ext === '.png') await writeImageGrid(path, toUnitScale(r.x), imageShape);
+        else if (ext === '.png') await writeImageGrid(path, toUnitScale(r.x), imageShape, noise ? { columns: r.n } : {});
         else if (images) writeImagesNpy(path, v.reverse ? r.x : toUnitScale(r.x), imageShape);
         else writeNpy(path, r.x, r.n, r.d);
       } catch (e) {
@@ -148,6 +160,19 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     store.close();
   }
+}
+
+/** --interpolate A,B as a noise spec (undefined when absent). */
+function interpolationSpec(raw: string | undefined, reverse: boolean, seeded: boolean): NoiseSpec | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map((p) => p.trim());
+  const seeds = parts.map(Number);
+  if (parts.length !== 2 || !parts.every((p) => /^\d+$/.test(p)) || !seeds.every((x) => x <= MAX_SEED)) {
+    throw new UserError(`--interpolate must be two seeds A,B (whole numbers from 0 to ${MAX_SEED}), got '${raw}'`);
+  }
+  if (reverse) throw new UserError('--interpolate starts a generation from noise; it does not combine with --reverse');
+  if (seeded) throw new UserError('--interpolate names its own two seeds; leave out --seed');
+  return { kind: 'slerp', seeds: [seeds[0], seeds[1]] };
 }
 
 /**

@@ -18,6 +18,8 @@ import { encodeDecode, rowRms } from '../../src-main/service/encodeDecode.js';
 import { noiseFrames } from '../../src-main/service/noiseFrames.js';
 import { angleBetween } from '../../src-main/engine/sample/slerp.js';
 import { UserError } from '../../src-main/errors.js';
+import { readFileSync } from 'node:fs';
+import { cli, lastJson } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlab-image-explore-'));
 const D = 64;
@@ -143,5 +145,32 @@ describe('noise to image', () => {
     for (let i = 0; i < 4 * 64; i++) assert.ok(Math.abs(Math.abs(first[i]) - fine.speed[0][i]) < 1e-4 * (1 + fine.speed[0][i]));
     assert.ok(step.some((v) => v !== 0));
     await assert.rejects(noiseFrames({ store, runId, n: 4, solver: 'dopri5', frames: 5 }), (e: UserError) => e.field === 'solver');
+  });
+});
+
+describe('the command line', () => {
+  test('sample --interpolate A,B --n 8 --out row.png writes one row of 8; encode prints each cycle error', () => {
+    const data = join(dir, 'store');
+    const row = join(dir, 'row.png');
+    const r = cli(['sample', '--run', runId, '--interpolate', '0,7', '--n', '8', '--steps', '4', '--out', row, '--data-dir', data, '--threads', '1', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const png = readFileSync(row);
+    // IHDR: 8 images of 8 pixels with 2-pixel gaps in one row
+    assert.equal(png.readUInt32BE(16), 8 * 8 + 7 * 2);
+    assert.equal(png.readUInt32BE(20), 8);
+    const e = cli(['encode', '--run', runId, '--images', '0,2', '--steps', '8', '--out', join(dir, 'cycle.png'), '--data-dir', data, '--threads', '1', '--json']);
+    assert.equal(e.code, 0, e.stderr);
+    const j = lastJson(e.stdout) as { rms: number[]; nfe: number };
+    assert.equal(j.rms.length, 2);
+    assert.equal(j.nfe, 2 * 4 * 8);
+    assert.equal(readFileSync(join(dir, 'cycle.png')).readUInt32BE(20), 3 * 8 + 2 * 2);
+    const bad = cli(['sample', '--run', runId, '--interpolate', '3', '--data-dir', data]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--interpolate must be two seeds A,B/);
+    const badN = cli(['sample', '--run', runId, '--interpolate', '1,2', '--n', '1', '--data-dir', data]);
+    assert.match(badN.stderr, /--n must be at least 2/);
+    const badImage = cli(['encode', '--run', runId, '--images', '0,500', '--data-dir', data]);
+    assert.equal(badImage.code, 1);
+    assert.match(badImage.stderr, /indices\[1\] is 500/);
   });
 });
