@@ -2,7 +2,8 @@
  * Image experiments end to end in headless Chromium against the real server: pick MNIST in the
  * wizard (a tile of real digits), take the 15-minute U-Net preset and measure a step, start a
  * tiny run, watch the gallery fill and change, stop, redraw it with 8 Euler steps, export the
- * PNG grid and the NPY; and time a 1,000-image gallery draw in the browser.
+ * PNG grid and the NPY; interpolate two seeds, encode and decode held-out digits, follow the
+ * noise to images along t with the velocity's heat map; and time a 1,000-image gallery draw.
  * Screenshots go to test-artifacts/e2e/gallery-*.png.
  */
 import { after, before, describe, test } from 'node:test';
@@ -16,8 +17,33 @@ const TRAIN_WAIT_MS = 180_000;
 /** The tiny run: enough steps for two previews a couple of seconds apart. */
 const TINY_STEPS = 60;
 
+async function canvasPixels(page: Page, testid: string): Promise<string> {
+  return page.getByTestId(testid).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+}
+
 async function galleryPixels(page: Page): Promise<string> {
-  return page.getByTestId('gallery').evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  return canvasPixels(page, 'gallery');
+}
+
+/** Mean absolute difference of two equal-size cells of a canvas's grey channel (0..255). */
+async function cellDifference(page: Page, testid: string, cellWidth: number, a: number, b: number): Promise<number> {
+  return page.getByTestId(testid).evaluate((c, [w, i, j]) => {
+    const cv = c as HTMLCanvasElement;
+    const ctx = cv.getContext('2d')!;
+    const p = ctx.getImageData(i * (w + 1), 0, w, cv.height).data;
+    const q = ctx.getImageData(j * (w + 1), 0, w, cv.height).data;
+    let s = 0;
+    for (let k = 0; k < p.length; k += 4) s += Math.abs(p[k] - q[k]);
+    return s / (p.length / 4);
+  }, [cellWidth, a, b] as const);
+}
+
+async function cycleError(page: Page, steps: number): Promise<number> {
+  await page.getByLabel('Encoding steps').fill(String(steps));
+  await page.getByRole('button', { name: 'Encode and decode' }).click();
+  const status = page.getByTestId('cycle-error');
+  await page.getByText(new RegExp(`rk4, ${steps} steps each way`)).waitFor({ timeout: 120_000 });
+  return Number((await status.textContent())!.replace('Mean cycle error ', ''));
 }
 
 describe('image galleries in the browser', () => {
@@ -120,6 +146,80 @@ describe('image galleries in the browser', () => {
     assert.equal(b.length - 10 - headerLength, 16 * 28 * 28 * 4);
     const values = new Float32Array(b.buffer.slice(b.byteOffset + 10 + headerLength, b.byteOffset + b.length));
     assert.ok(values.every(Number.isFinite));
+    assert.deepEqual(e.pageErrors, []);
+  });
+
+  test('two seeds interpolate to a row of 8 digits whose ends differ', async () => {
+    await page.getByLabel('Seed A', { exact: true }).fill('0');
+    await page.getByLabel('Seed B', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Interpolate seeds' }).click();
+    const row = page.getByTestId('interpolation-row');
+    await row.waitFor({ timeout: 120_000 });
+    assert.equal(await page.getByTestId('interpolation-caption').textContent(), 'Seed 0 to seed 5, 8 points, rk4 10 steps (spherical: every point keeps the noise\'s norm)');
+    // 8 images of 28 pixels at 3x with 1-pixel gaps, in one row
+    assert.equal(await row.evaluate((c) => (c as HTMLCanvasElement).width), 8 * (28 * 3 + 1) - 1);
+    assert.equal(await row.evaluate((c) => (c as HTMLCanvasElement).height), 28 * 3);
+    const ends = await cellDifference(page, 'interpolation-row', 28 * 3, 0, 7);
+    const neighbours = await cellDifference(page, 'interpolation-row', 28 * 3, 0, 1);
+    assert.ok(ends > 1, `the two seeds' images differ (${ends})`);
+    assert.ok(neighbours < ends, `neighbours (${neighbours}) are closer than the ends (${ends})`);
+    await row.scrollIntoViewIfNeeded();
+    await e.shot('gallery-06-interpolation');
+  });
+
+  test('held-out digits encode to noise and decode back; the cycle error falls with more rk4 steps', async () => {
+    await page.getByLabel('Held-out images', { exact: true }).fill('0, 1, 2');
+    await page.getByLabel('Encoding solver').selectOption('rk4');
+    const coarse = await cycleError(page, 2);
+    for (const id of ['cycle-original', 'cycle-noise', 'cycle-reconstruction']) {
+      assert.equal(await page.getByTestId(id).evaluate((c) => (c as HTMLCanvasElement).width), 3 * (28 * 3 + 1) - 1);
+    }
+    assert.equal(await page.getByRole('region', { name: 'Encode and decode real images' }).getByRole('row').count(), 4);
+    const fine = await cycleError(page, 16);
+    assert.ok(Number.isFinite(coarse) && coarse > 0 && fine < coarse, `cycle error ${coarse} at 2 steps, ${fine} at 16`);
+    console.log(`browser: cycle error ${coarse.toExponential(2)} at rk4 2 steps, ${fine.toExponential(2)} at 16`);
+    await page.getByLabel('Held-out images', { exact: true }).fill('0, x');
+    await page.getByRole('button', { name: 'Encode and decode' }).click();
+    await page.getByText('Held-out images must list 1 to 32 indices').waitFor();
+    await page.getByTestId('cycle-reconstruction').scrollIntoViewIfNeeded();
+    await e.shot('gallery-07-encode-decode');
+  });
+
+  test('noise to image: the time slider (keyboard) and Play change the row and the velocity heat map', async () => {
+    await page.getByRole('button', { name: 'Follow the noise' }).click();
+    const rowCanvas = page.getByTestId('noise-row');
+    await rowCanvas.waitFor({ timeout: 120_000 });
+    const slider = page.getByLabel('Image time t');
+    assert.equal(await page.getByTestId('noise-time').textContent(), '0.00');
+    assert.ok(Number(await page.getByTestId('speed-max').textContent()) > 0);
+    await page.getByRole('group', { name: 'Colour scale of the velocity magnitude' }).waitFor();
+    const row0 = await canvasPixels(page, 'noise-row');
+    const heat0 = await canvasPixels(page, 'speed-row');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByTestId('noise-time').textContent(), '0.05');
+    await page.keyboard.press('End');
+    assert.equal(await page.getByTestId('noise-time').textContent(), '1.00');
+    await page.getByRole('img', { name: 'Velocity magnitude per pixel at t = 1.00' }).waitFor();
+    assert.notEqual(await canvasPixels(page, 'noise-row'), row0, 'the row at t = 1 differs from the noise');
+    assert.notEqual(await canvasPixels(page, 'speed-row'), heat0, 'the heat map at t = 1 differs from t = 0');
+    await rowCanvas.scrollIntoViewIfNeeded();
+    await e.shot('gallery-08-noise-to-image-t1');
+    await page.keyboard.press('Home');
+    await page.getByRole('button', { name: 'Play noise to image' }).click();
+    await page.getByRole('button', { name: 'Pause noise to image' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="noise-time"]')?.textContent === '1.00', null, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Play noise to image' }).waitFor();
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.getByTestId('noise-time').filter({ hasText: '0.00' }).waitFor();
+    assert.equal(await canvasPixels(page, 'speed-row'), heat0, 'back at t = 0 the heat map is the first frame again');
+    await page.getByRole('button', { name: 'Play noise to image' }).click();
+    await page.waitForTimeout(500);
+    await page.getByRole('button', { name: 'Pause noise to image' }).click();
+    const paused = await page.getByTestId('noise-time').textContent();
+    assert.ok(Number(paused) > 0 && Number(paused) < 1, `paused at t = ${paused}`);
+    await e.shot('gallery-09-noise-to-image-paused');
     assert.deepEqual(e.pageErrors, []);
   });
 

@@ -24,6 +24,23 @@ describe('the API contract', () => {
     assert.throws(() => validateCall('sample.velocity', { runId: 'r', t: 0.5, points: [1, 2], n: 1 }), /Float32Array/);
   });
 
+  test('base noise, encode/decode and noise-to-image frames have bounded arguments, refused at their paths', () => {
+    const slerp = { runId: 'r', n: 8, solver: 'rk4', noise: { kind: 'slerp', seeds: [0, 5] } };
+    assert.equal(validateCall('sample.run', slerp).method, 'sample.run');
+    assert.throws(() => validateCall('sample.run', { ...slerp, n: 65 }), /args.n: an interpolated row holds at most 64 points/);
+    assert.throws(() => validateCall('sample.run', { ...slerp, noise: { kind: 'slerp', seeds: [0, -1] } }), /args.noise.seeds.1/);
+    assert.throws(() => validateCall('sample.run', { ...slerp, noise: { kind: 'slerp', seeds: [0] } }), /args.noise.seeds/);
+    assert.throws(() => validateCall('sample.run', { ...slerp, noise: { kind: 'values', values: new Float32Array(4_194_305) } }), /args.noise.values: at most 4194304 values/);
+    assert.throws(() => validateCall('sample.run', { ...slerp, noise: { kind: 'gauss' } }), /args.noise/);
+    assert.equal(validateCall('sample.cycle', { runId: 'r', indices: [0, 3], solver: 'rk4', steps: 8 }).method, 'sample.cycle');
+    assert.throws(() => validateCall('sample.cycle', { runId: 'r', indices: [], solver: 'rk4' }), /args.indices/);
+    assert.throws(() => validateCall('sample.cycle', { runId: 'r', indices: Array(33).fill(0), solver: 'rk4' }), /args.indices/);
+    assert.throws(() => validateCall('sample.cycle', { runId: 'r', indices: [1.5], solver: 'rk4' }), /args.indices.0/);
+    assert.equal(validateCall('sample.frames', { runId: 'r', n: 8, solver: 'rk4', frames: 21 }).method, 'sample.frames');
+    assert.throws(() => validateCall('sample.frames', { runId: 'r', n: 17, solver: 'rk4', frames: 21 }), /args.n/);
+    assert.throws(() => validateCall('sample.frames', { runId: 'r', n: 8, solver: 'rk4', frames: 1 }), /args.frames/);
+  });
+
   test('train.start carries a config object; its fields are the config schema\'s to check, at their paths', () => {
     const config = defaultConfig('moons', 1);
     assert.equal(validateCall('train.start', { config }).method, 'train.start');
