@@ -206,6 +206,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       seconds: (performance.now() - started) / 1000,
       stepsPerSec: trainSeconds > 0 ? (steps - startStep) / trainSeconds : 0,
       backend,
+      runner: session.kind,
     };
     if (reason) summary.failureReason = reason;
     store.finishRun(runId, status, reason ?? null);
