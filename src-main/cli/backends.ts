@@ -37,13 +37,13 @@ training stays on the CPU and solving goes to the CPU too.`;
 export function decisionLines(c: Calibration | null, decisions: Decision[]): string[] {
   const lines: string[] = [];
   if (!c) lines.push('auto: nothing measured on this machine yet (`flowlab backends --calibrate` measures in seconds)');
-  else lines.push(`auto, from the calibration of ${c.measuredAt} (${c.seconds.toFixed(1)} s, ${c.threads || 'all'} CPU threads):`);
+  else lines.push(`auto, from the calibration of ${c.measuredAt} (${c.seconds.toFixed(1)} s; CPU threads: ${c.threads || 'one per core'}):`);
   for (const d of decisions) {
     const rate = d.perSecond === null ? '' : ` at ${d.perSecond.toFixed(1)} ${d.job === 'sample' ? 'samples/s' : 'steps/s'}`;
     lines.push(`  ${`${d.job} ${d.size}`.padEnd(17)} -> ${d.backend}${d.runner ? ` (${d.runner} runner)` : ''}${rate}: ${d.why}`);
     for (const e of c?.entries.filter((x) => x.job === d.job && x.size === d.size) ?? []) {
       const what = `${e.backend}${e.runner ? ` ${e.runner}` : ''}`;
-      const value = e.perSecond === null ? `failed: ${e.error}` : `${e.perSecond.toFixed(1)} ${e.unit}`;
+      const value = e.perSecond !== null ? `${e.perSecond.toFixed(1)} ${e.unit}` : e.software ? (e.error ?? 'not measured') : `failed: ${e.error}`;
       lines.push(`      ${what.padEnd(16)} ${value}${e.software ? ' (software device: not chosen)' : ''}`);
     }
   }
