@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The GPU check (BENCHMARKS.md, GPU), in one run on a GPU machine (under 8 minutes on an H100 with
-# 16 cores before the calibration step, which is bounded at 3): WebGPU against the CPU (scripts/backendCheck.ts), the speed table (scripts/gpuSpeed.ts:
-# the default MLP at batch 1024, 4096, 16384 with each step runner (CPU on all cores: the Loop and
-# unrolled pieces; WebGPU: unrolled pieces host-fed and with the state on the device) and the
-# default MNIST U-Net), the gpu-buffer findings (bench/flowlab/gpuBuffers.ts), the calibration
+# 16 cores before the calibration step, which is bounded at 3): WebGPU against the CPU
+# (scripts/backendCheck.ts), the speed table (scripts/gpuSpeed.ts: the default MLP at batch 1024,
+# 4096, 16384 with each step runner (CPU on all cores: the Loop and unrolled pieces; WebGPU:
+# unrolled pieces host-fed and with the state on the device) and the default MNIST U-Net), the gpu-buffer findings (bench/flowlab/gpuBuffers.ts), the calibration
 # behind 'auto' (`flowlab backends --calibrate`: its decisions and rates) and PyTorch on CUDA,
 # eager and torch.compile (bench/peers/torch_cuda.py). Results go to bench/results/gpu.json
 # (agreement) and bench/results/gpu-speed.json; BENCHMARKS.md is re-rendered.
