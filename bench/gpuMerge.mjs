@@ -21,6 +21,7 @@ const lastJson = (f) => {
 const flowlab = lastJson(join(dir, 'gpu-flowlab.json'));
 const torch = lastJson(join(dir, 'gpu-torch.json'));
 const buffers = lastJson(join(dir, 'gpu-buffers.json'));
+const calibration = lastJson(join(dir, 'gpu-calibration.json'));
 const rows = [...(flowlab?.rows ?? []), ...(torch?.rows ?? [])];
 const result = {
   suite: 'gpu-speed',
@@ -29,6 +30,8 @@ const result = {
   quick: flowlab?.quick ?? false,
   torch: torch ? { version: torch.torch, device: torch.device, missing: torch.missing } : { missing: 'the PyTorch peer did not run' },
   gpuBuffers: buffers?.findings ?? null,
+  // `flowlab backends --calibrate`: what 'auto' decides per job and size here, and the rates behind it
+  calibration: calibration ? { decisions: calibration.decisions, entries: calibration.calibration?.entries ?? [] } : null,
   rows,
 };
 writeFileSync(join(dir, 'gpu-speed.json'), JSON.stringify(result, null, 2) + '\n');

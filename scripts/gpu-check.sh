@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The GPU check (BENCHMARKS.md, GPU), in one run on a GPU machine (under 8 minutes on an H100 with
-# 16 cores): WebGPU against the CPU (scripts/backendCheck.ts), the speed table (scripts/gpuSpeed.ts:
-# the default MLP at batch 1024, 4096, 16384 and the default MNIST U-Net, CPU on all cores against
-# WebGPU, host-fed and device-resident), the gpu-buffer findings (bench/flowlab/gpuBuffers.ts) and
-# PyTorch on CUDA, eager and torch.compile (bench/peers/torch_cuda.py). Results go to
-# bench/results/gpu.json (agreement) and bench/results/gpu-speed.json; BENCHMARKS.md is re-rendered.
+# 16 cores before the calibration step, which is bounded at 3): WebGPU against the CPU
+# (scripts/backendCheck.ts), the speed table (scripts/gpuSpeed.ts: the default MLP at batch 1024,
+# 4096, 16384 with each step runner (CPU on all cores: the Loop and unrolled pieces; WebGPU:
+# unrolled pieces host-fed and with the state on the device) and the default MNIST U-Net), the gpu-buffer findings (bench/flowlab/gpuBuffers.ts), the calibration
+# behind 'auto' (`flowlab backends --calibrate`: its decisions and rates) and PyTorch on CUDA,
+# eager and torch.compile (bench/peers/torch_cuda.py). Results go to bench/results/gpu.json
+# (agreement) and bench/results/gpu-speed.json; BENCHMARKS.md is re-rendered.
 #   scripts/gpu-check.sh [--quick]     (--quick: tiny sizes, to test it on lavapipe or any machine)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +48,12 @@ else timeout 120 node --import tsx bench/flowlab/gpuBuffers.ts --batch 4096 --st
 stamp "FlowLab speed"
 if [ -n "$quick" ]; then tsx scripts/gpuSpeed.ts --quick --out "$out/gpu-flowlab.json" >/dev/null
 else timeout 240 node --import tsx scripts/gpuSpeed.ts --seconds 2 --out "$out/gpu-flowlab.json" >/dev/null; fi
+
+stamp "calibration (what auto decides here)"
+calib_dir=$(mktemp -d)
+if [ -n "$quick" ]; then timeout 300 node --import tsx src-main/cli/run.ts backends --calibrate --seconds 0.1 --json --data-dir "$calib_dir" > "$out/gpu-calibration.json"
+else timeout 180 node --import tsx src-main/cli/run.ts backends --calibrate --json --data-dir "$calib_dir" > "$out/gpu-calibration.json"; fi
+rm -rf "$calib_dir"
 
 stamp "PyTorch peer"
 spec=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(JSON.stringify(r.unetPeerSpec))' "$out/gpu-flowlab.json" 2>/dev/null || echo null)

@@ -1,8 +1,9 @@
 /**
  * FlowLab's side of BENCHMARKS.md's GPU speed table, on one machine: training steps/s of the
  * default MLP at each batch and of the default MNIST U-Net at its default batch, and sampling
- * throughput, on the CPU (all cores) and on a GPU backend (host-fed state, and for the MLP also
- * the state kept on the device: DeviceStateTrainer).
+ * throughput, on the CPU (all cores) and on a GPU backend; the MLP's training with each step runner
+ * the backend can use (the Loop and unrolled pieces on the CPU; unrolled pieces with host-fed state
+ * and with the state kept on the device on a GPU).
  *   node --import tsx scripts/gpuSpeed.ts --backend webgpu [--batches 1024,4096,16384] [--seconds 3]
  *     [--sample-n 65536] [--unet-sample-n 256] [--quick] [--out FILE]
  * Prints one JSON line per figure on stderr and the whole list as JSON on stdout (and to --out).
@@ -18,9 +19,10 @@ import { netSpecFor } from '../src-main/engine/nets/velocityNet.js';
 import { BACKEND_PREFERENCE, probeBackend, type Backend } from '../src-main/engine/onnx/runtime.js';
 import { Rng } from '../src-main/engine/random.js';
 import { NetSampler } from '../src-main/engine/sample/netSampler.js';
-import { DeviceStateTrainer } from '../src-main/engine/train/deviceState.js';
 import { initialImageState, ImageTrainSession } from '../src-main/engine/train/imageTrainSession.js';
-import { initialState, TrainSession } from '../src-main/engine/train/trainSession.js';
+import { createMlpRunner } from '../src-main/engine/train/stepRunner.js';
+import { initialState } from '../src-main/engine/train/trainSession.js';
+import { mlpRunnersFor } from '../src-main/engine/calibration.js';
 
 const { values } = parseArgs({
   options: {
@@ -95,22 +97,20 @@ const net = { dim: 2, ...defaultConfig('checkerboard', 1).net } as const;
 if (net.kind !== 'mlp') throw new Error('the default net is not an MLP');
 const mlp = { ...net, dim: 2 };
 const data = getToy('checkerboard').sample(100_000, 1);
-const CALL = 10; // steps per call: the unrolled piece on a GPU, a Loop of 10 on the CPU
+const CALL = 10; // steps per call: a Loop of 10 on the CPU, one unrolled piece of 10 on a GPU
+// Each step runner the backend can use (engine/train/stepRunner.ts): the Loop and unrolled pieces
+// on the CPU, unrolled pieces with host-fed state and with the state kept on the device on a GPU.
 for (const batch of batches) {
   for (const b of ['cpu', backend] as Backend[]) {
-    await measure({ engine: b === 'cpu' ? 'flowlab cpu' : `flowlab ${b}`, work: 'train', net: 'mlp', batch, unit: 'steps/s' }, async () => {
-      const s = await TrainSession.create({ config: mlpConfig(batch), net: mlp, interpolant: trig, data, base: null, state: initialState(mlp, 1), backend: b, threads: 0 });
-      const r = await rate(async () => ((await s.advance(CALL)), CALL));
-      await s.release();
-      return r;
-    });
+    for (const runner of mlpRunnersFor(b)) {
+      await measure({ engine: `flowlab ${b}`, work: `train, ${runner} runner`, net: 'mlp', batch, unit: 'steps/s' }, async () => {
+        const s = await createMlpRunner(runner, { config: mlpConfig(batch), net: mlp, interpolant: trig, data, state: initialState(mlp, 1), backend: b, threads: 0 });
+        const r = await rate(async () => ((await s.advance(CALL)), CALL));
+        await s.dispose();
+        return r;
+      });
+    }
   }
-  await measure({ engine: `flowlab ${backend} device state`, work: 'train', net: 'mlp', batch, unit: 'steps/s' }, async () => {
-    const s = await DeviceStateTrainer.create({ config: mlpConfig(batch), net: mlp, interpolant: trig, data, state: initialState(mlp, 1), backend, threads: 0 });
-    const r = await rate(async () => ((await s.advance(CALL)), CALL));
-    await s.release();
-    return r;
-  });
 }
 const mlpParams = initialState(mlp, 1).params;
 const x0 = new Rng(8).fillNormal(new Float32Array(sampleN * 2)) as Float32Array;

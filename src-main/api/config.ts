@@ -14,7 +14,7 @@ import { gaussianSpecParameters, isGaussianSpec } from './gaussianSpec.js';
 /** 'learned': trig plus a sine series on a(t), b(t) whose coefficients training fits by the max-min (SCIENCE.md section 5). */
 export const INTERPOLANTS = ['linear', 'trig', 'encdec', 'vp', 'stochastic', 'learned'] as const;
 export const ACTIVATIONS = ['silu', 'tanh', 'gelu'] as const;
-export const BACKENDS = ['auto', 'cpu', 'webgpu', 'cuda'] as const;
+export const BACKENDS = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
 export const OPTIMIZERS = ['adam', 'adamw'] as const;
 export const SCHEDULES = ['cosine', 'constant'] as const;
 /**
@@ -157,7 +157,7 @@ const configFields = z.object({
   // an absent train section is checked as an empty one, so the problem named is its seed
   train: trainConfig.prefault({} as z.input<typeof trainConfig>),
   heldOut: numberIn(0, 0.5, { min: true, max: true }).default(0.1).describe('fraction of the data held out for evaluation'),
-  backend: oneOf(BACKENDS).default('auto').describe('execution backend (auto: the CPU to train, a GPU to solve when one works)'),
+  backend: oneOf(BACKENDS).default('auto').describe('execution backend (auto: the fastest by this machine\'s calibration; uncalibrated, the CPU to train and a GPU to solve when one works)'),
   threads: wholeNumber(0, 256).default(0).describe('ONNX Runtime threads (0: one per core)'),
 });
 

@@ -30,7 +30,7 @@ export const METHODS = {
       version: z.string(),
       door: z.enum(['server', 'electron']),
       dataDir: z.string(),
-      backends: z.array(z.object({ name: z.string(), available: z.boolean(), note: z.string().optional() })),
+      backends: z.array(z.object({ name: z.string(), available: z.boolean(), reason: z.string().optional(), note: z.string().optional() })),
       cores: z.number(),
     }),
     'Version, data folder and which execution backends this machine offers.',

@@ -17,6 +17,8 @@ export const trainSummary = z.object({
   seconds: z.number(),
   stepsPerSec: z.number(),
   backend: z.string(),
+  /** How the steps ran (engine/train/stepRunner.ts: loop, unrolled, device or image). */
+  runner: z.string().optional(),
   failureReason: z.string().optional(),
   /** The last field error (targets with an exact field: service/fieldErrorMonitor.ts). */
   fieldError: z.number().optional(),

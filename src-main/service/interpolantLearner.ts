@@ -11,7 +11,7 @@ import type { ExperimentConfig } from '../api/config.js';
 import type { Store } from '../store/index.js';
 import type { Backend } from '../engine/onnx/runtime.js';
 import { paramLayout, type MlpSpec } from '../engine/nets/mlp.js';
-import type { TrainSession, TrainState } from '../engine/train/trainSession.js';
+import type { StepRunner } from '../engine/train/stepRunner.js';
 import type { LearnedCoefficients } from '../engine/interpolants/learned.js';
 import { CoefficientAdam, coefficientGradient, pathDraws } from '../engine/train/pathMaxMin.js';
 import { NetSampler } from '../engine/sample/netSampler.js';
@@ -57,8 +57,10 @@ export class InterpolantLearner {
   }
 
   /** One coefficient step when due; the session reads the new coefficients from its next call. */
-  async afterChunk(runId: string, session: TrainSession, state: TrainState): Promise<void> {
-    if (state.step - this.lastStep < LEARN_EVERY) return;
+  async afterChunk(runId: string, session: StepRunner): Promise<void> {
+    if (session.step - this.lastStep < LEARN_EVERY) return;
+    if (!session.setCoefficients) throw new Error(`the '${session.kind}' step runner does not take a learned interpolant's coefficients`);
+    const state = await session.readState();
     this.lastStep = state.step;
     this.params.set(state.params);
     const d = this.data.data.length / this.data.n;

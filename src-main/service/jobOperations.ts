@@ -64,6 +64,6 @@ export async function evaluationFigures(o: { store: Store; runId: string; n?: nu
   return splitEvaluation(await evaluateRun({ store: o.store, runId: o.runId, n: o.n, at: o.at }));
 }
 
-export async function backends(): Promise<{ name: string; available: boolean; note?: string }[]> {
-  return (await availableBackends()).map((b) => ({ name: b.name, available: b.available, ...(b.note ? { note: b.note } : {}) }));
+export async function backends(): Promise<{ name: string; available: boolean; reason?: string; note?: string }[]> {
+  return (await availableBackends()).map((b) => ({ name: b.name, available: b.available, ...(b.reason ? { reason: b.reason } : {}), ...(b.note ? { note: b.note } : {}) }));
 }

@@ -2,6 +2,7 @@
  * sampleRun: draws samples from a trained run (generation, base -> data), or encodes points
  * (reverse, data -> base), with any solver; the result is saved with the run.
  */
+import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
@@ -15,6 +16,9 @@ import { dequantizeRows } from '../engine/data/images/index.js';
 import { loadImageRunData } from './imageRunData.js';
 import { loadRunData } from './runData.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
+import { solvePlacement } from './calibration.js';
+import { sizeBucket } from '../engine/calibration.js';
+import { netParamCount } from '../engine/nets/velocityNet.js';
 
 export { SAMPLE_STREAM };
 
@@ -105,7 +109,8 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
   const noise = o.noise ? noiseFromSpec(o.noise, o.n, d, w.config.base) : undefined;
   const x0 = o.input ?? noise ?? (images && o.reverse ? await heldOutImages(w, o.n) : startingPoints(w, o.n, !!o.reverse, seed));
   if (x0.length !== o.n * d) throw new UserError(`input has ${x0.length / d} rows of ${d} values, expected ${o.n}`);
-  const backend = await resolveBackend(o.backend ?? w.config.backend, 'solve');
+  const size = sizeBucket('sample', { params: netParamCount(w.net), rows: o.n });
+  const backend = await solvePlacement(dirname(o.store.file), o.backend ?? w.config.backend, size, o.threads ?? w.config.threads);
   const sampler = new NetSampler(w.net, w.params, backend, o.threads ?? w.config.threads);
   const interpolant = w.interpolant;
   const tMax = interpolant.tMax;

@@ -5,15 +5,19 @@
  * is kept as the checkpoint and the reason recorded).
  */
 import os from 'node:os';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { ConfigError, fieldDefault, parseConfig, recordedConfig, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
 import type { EngineEvent, TrainSummary } from '../api/events.js';
 import type { MlpSpec } from '../engine/nets/mlp.js';
 import { sampleShape, type NetSpec } from '../engine/nets/velocityNet.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
-import { ortVersion, resolveBackend, type Backend } from '../engine/onnx/runtime.js';
+import { ortVersion, type Backend } from '../engine/onnx/runtime.js';
 import { ImageTrainSession, initialImageState } from '../engine/train/imageTrainSession.js';
-import { initialState, TrainSession, type ChunkResult, type TrainState } from '../engine/train/trainSession.js';
+import { initialState, type TrainState } from '../engine/train/trainSession.js';
+import { createMlpRunner, type RunnerKind, type StepRunner } from '../engine/train/stepRunner.js';
+import { sizeBucket, type JobKind } from '../engine/calibration.js';
+import { netParamCount } from '../engine/nets/velocityNet.js';
+import { trainPlacement } from './calibration.js';
 import type { Store } from '../store/index.js';
 import { DivergenceWatch, divergenceReason } from './divergence.js';
 import { checkTrainingMemory } from './jobLimits.js';
@@ -75,16 +79,17 @@ function prepare(store: Store, opts: TrainRunOptions): Prepared {
   return { runId: '', config: parseConfig(withImageDefaults(opts.config)), resumeState: null, learned: null };
 }
 
-/** What trainRun drives: the fused MLP program on points, or the image program on host-fed batches. */
-interface Trainer {
-  state: TrainState;
-  advance(k: number): Promise<ChunkResult>;
-  release(): Promise<void>;
-}
-
 type TrainData = { images: ImageRunData; points?: undefined } | { points: RunData; images?: undefined };
 
-async function createTrainer(config: ExperimentConfig, net: NetSpec, data: TrainData, resume: TrainState | null, backend: Backend, learned: LearnedCoefficients | null): Promise<Trainer> {
+/** The calibration's job kind and size bucket of a training run (engine/calibration.ts). */
+function trainJob(config: ExperimentConfig, net: NetSpec, data: TrainData): { job: JobKind; size: ReturnType<typeof sizeBucket> } {
+  const job: JobKind = data.images ? 'train-unet' : 'train-mlp';
+  const pixels = data.images ? data.images.shape.slice(1).reduce((a, b) => a * b, 1) : undefined;
+  return { job, size: sizeBucket(job, { params: netParamCount(net), rows: config.train.batch, pixels }) };
+}
+
+/** The step runner (engine/train/stepRunner.ts) of the kind the placement chose: the fused MLP program on points, or the image program on host-fed batches. */
+async function createTrainer(config: ExperimentConfig, net: NetSpec, data: TrainData, resume: TrainState | null, backend: Backend, runner: RunnerKind, learned: LearnedCoefficients | null): Promise<StepRunner> {
   const interpolant = getInterpolant(config.interpolant);
   const { seed } = config.train;
   if (data.images) {
@@ -94,7 +99,7 @@ async function createTrainer(config: ExperimentConfig, net: NetSpec, data: Train
   }
   const mlp = net as MlpSpec;
   const state = resume ?? initialState(mlp, seed);
-  return TrainSession.create({
+  return createMlpRunner(runner, {
     config, net: mlp, interpolant, data: data.points.train.data, base: data.points.base?.data ?? null, state, backend, threads: config.threads,
     ...(config.interpolant === 'learned' ? { learned: learned ?? zeroCoefficients() } : {}),
   });
@@ -134,9 +139,10 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
     // the data is read and checked before anything is recorded: bad input leaves no half-created run
     const data: TrainData = isImageRun(config) ? { images: await loadImageRunData(config) } : { points: loadRunData(config) };
     if (data.points) checkTrainingMemory(config, data.points.d, data.points.train.n);
-    const backend = await resolveBackend(config.backend, 'train');
     const net = netSpec(config, data.images ? data.images.shape : data.points.d);
     const shape = sampleShape(net);
+    const { job, size } = trainJob(config, net, data);
+    const { backend, runner } = await trainPlacement(dirname(store.file), config.backend, job, size, config.threads);
 
     if (!runId) {
       runId = store.createRun({
@@ -152,16 +158,16 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       store.updateRun(runId, { backend, onnxruntimeVersion: ortVersion() });
     }
 
-    const session = await createTrainer(config, net, data, prep.resumeState, backend, prep.learned);
+    const session = await createTrainer(config, net, data, prep.resumeState, backend, runner, prep.learned);
     const learner = config.interpolant === 'learned' && data.points
-      ? new InterpolantLearner(store, config, net as MlpSpec, data.points.train, prep.learned ?? zeroCoefficients(), backend, session.state.step) : null;
+      ? new InterpolantLearner(store, config, net as MlpSpec, data.points.train, prep.learned ?? zeroCoefficients(), backend, session.step) : null;
     store.markRunning(runId, process.pid, os.hostname());
     return { backend, net, session, shape, images: !!data.images, learner };
   });
-  emit({ type: 'started', runId, config, resumedFrom: session.state.step });
+  emit({ type: 'started', runId, config, resumedFrom: session.step });
 
   const total = config.train.steps;
-  const startStep = session.state.step;
+  const startStep = session.step;
   // a resumed run's final loss averages the same last steps as an uninterrupted run's would
   const recent: number[] = [];
   if (startStep > 0) {
@@ -190,7 +196,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
     lastCheckpoint = performance.now();
   };
   const finish = (status: TrainSummary['status'], reason?: string): TrainSummary => {
-    const steps = session.state.step;
+    const steps = session.step;
     const trainSeconds = (performance.now() - trainStart) / 1000;
     const summary: TrainSummary = {
       runId,
@@ -200,6 +206,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       seconds: (performance.now() - started) / 1000,
       stepsPerSec: trainSeconds > 0 ? (steps - startStep) / trainSeconds : 0,
       backend,
+      runner: session.kind,
     };
     if (reason) summary.failureReason = reason;
     store.finishRun(runId, status, reason ?? null);
@@ -208,22 +215,22 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   };
 
   try {
-    while (session.state.step < total) {
+    while (session.step < total) {
       if (opts.signal?.aborted) {
-        checkpoint(session.state, recent.at(-1) ?? null);
+        checkpoint(await session.readState(), recent.at(-1) ?? null);
         return finish('stopped');
       }
       if (opts.isPaused?.()) {
-        checkpoint(session.state, recent.at(-1) ?? null);
+        checkpoint(await session.readState(), recent.at(-1) ?? null);
         store.markPaused(runId);
-        emit({ type: 'paused', runId, step: session.state.step });
+        emit({ type: 'paused', runId, step: session.step });
         while (opts.isPaused() && !opts.signal?.aborted) await new Promise((r) => setTimeout(r, 100));
         store.markRunning(runId, process.pid, os.hostname());
-        emit({ type: 'resumed', runId, step: session.state.step });
+        emit({ type: 'resumed', runId, step: session.step });
         continue;
       }
-      const before = session.state;
-      const k = Math.min(chunk, total - before.step, learner?.stepsToNext(before.step) ?? Infinity);
+      const beforeStep = session.step;
+      const k = Math.min(chunk, total - beforeStep, learner?.stepsToNext(beforeStep) ?? Infinity);
       const t0 = performance.now();
       const { losses, gradNorms } = await session.advance(k);
       const ms = performance.now() - t0;
@@ -234,55 +241,55 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       const good = bad < 0 ? losses : losses.subarray(0, bad);
       if (good.length) {
         store.transaction(() => {
-          store.appendMetricRun(runId, 'loss', before.step, good);
-          store.appendMetricRun(runId, 'grad_norm', before.step, gradNorms.subarray(0, good.length));
-          store.appendMetrics(runId, [{ name: 'wall_s', step: before.step + good.length - 1, value: activeSeconds }]);
+          store.appendMetricRun(runId, 'loss', beforeStep, good);
+          store.appendMetricRun(runId, 'grad_norm', beforeStep, gradNorms.subarray(0, good.length));
+          store.appendMetrics(runId, [{ name: 'wall_s', step: beforeStep + good.length - 1, value: activeSeconds }]);
           let min = Infinity;
           for (const l of good) min = Math.min(min, l);
-          store.recordProgress(runId, before.step + good.length, good[good.length - 1], min);
+          store.recordProgress(runId, beforeStep + good.length, good[good.length - 1], min);
         });
         for (const l of good) {
           recent.push(l);
           if (recent.length > FINAL_LOSS_WINDOW) recent.shift();
         }
-        emit({ type: 'loss', runId, steps: Array.from(good, (_, i) => before.step + i), losses: Array.from(good) });
+        emit({ type: 'loss', runId, steps: Array.from(good, (_, i) => beforeStep + i), losses: Array.from(good) });
       }
-      const blowUp = watch.push(good, before.step);
+      const blowUp = watch.push(good, beforeStep);
       if (blowUp) {
-        session.state = before;
-        checkpoint(before, recent.at(-1) ?? null);
+        await session.undo();
+        checkpoint(await session.readState(), recent.at(-1) ?? null);
         return finish('failed', divergenceReason(blowUp));
       }
       if (bad >= 0) {
-        session.state = before;
-        checkpoint(before, recent.at(-1) ?? null);
-        const reason = `training diverged: the loss became ${losses[bad]} at step ${before.step + bad}; the last good state (step ${before.step}) is kept; lower the learning rate (train.lr) or enable gradient clipping (train.clipNorm)`;
+        await session.undo();
+        checkpoint(await session.readState(), recent.at(-1) ?? null);
+        const reason = `training diverged: the loss became ${losses[bad]} at step ${beforeStep + bad}; the last good state (step ${beforeStep}) is kept; lower the learning rate (train.lr) or enable gradient clipping (train.clipNorm)`;
         return finish('failed', reason);
       }
-      const stepsPerSec = (session.state.step - startStep) / ((performance.now() - trainStart) / 1000);
-      emit({ type: 'progress', runId, step: session.state.step, steps: total, stepsPerSec, etaSeconds: (total - session.state.step) / Math.max(stepsPerSec, 1e-9) });
-      // a learner exists for point runs only, whose trainer is the fused MLP session
-      if (learner) await learner.afterChunk(runId, session as TrainSession, session.state);
+      const stepsPerSec = (session.step - startStep) / ((performance.now() - trainStart) / 1000);
+      emit({ type: 'progress', runId, step: session.step, steps: total, stepsPerSec, etaSeconds: (total - session.step) / Math.max(stepsPerSec, 1e-9) });
+      // a learner exists for point runs only, whose runner takes a learned interpolant's coefficients
+      if (learner) await learner.afterChunk(runId, session);
       if (opts.onChunk) {
         const p0 = performance.now();
-        await opts.onChunk(runId, session.state, config, net);
+        await opts.onChunk(runId, await session.readState(), config, net);
         activeSeconds += (performance.now() - p0) / 1000;
       }
-      if (performance.now() - lastCheckpoint > (opts.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000) checkpoint(session.state, recent.at(-1) ?? null);
+      if (performance.now() - lastCheckpoint > (opts.checkpointSeconds ?? CHECKPOINT_SECONDS) * 1000) checkpoint(await session.readState(), recent.at(-1) ?? null);
     }
-    checkpoint(session.state, recent.at(-1) ?? null);
+    checkpoint(await session.readState(), recent.at(-1) ?? null);
     return finish('completed');
   } catch (e) {
     const reason = `training stopped by an error: ${(e as Error).message}`;
     try {
-      checkpoint(session.state, recent.at(-1) ?? null);
+      checkpoint(await session.readState(), recent.at(-1) ?? null);
     } catch {
       // the store itself failed; the run stays 'running' and is marked interrupted at next open
     }
     finish('failed', reason);
     throw e;
   } finally {
-    await session.release();
+    await session.dispose();
     await learner?.release();
   }
 }

@@ -44,7 +44,7 @@ test('flowlab backends lists each backend with its availability; --check cpu agr
   // adapter, as in CI) stays there.
   assert.equal(list.stderr, '');
   const { backends } = lastJson(list.stdout) as { backends: { name: string; available: boolean; reason?: string; note?: string }[] };
-  assert.deepEqual(backends.map((b) => b.name), ['cuda', 'webgpu', 'cpu']);
+  assert.deepEqual(backends.map((b) => b.name), ['cuda', 'dml', 'coreml', 'webgpu', 'cpu']);
   assert.equal(backends.find((b) => b.name === 'cpu')!.available, true);
   for (const b of backends) if (!b.available) assert.match(b.reason!, new RegExp(b.name));
   for (const b of backends) if (b.available && b.note) assert.match(b.note, /software Vulkan device/);
@@ -55,7 +55,7 @@ test('flowlab backends lists each backend with its availability; --check cpu agr
 
   const bad = cli(['backends', '--check', 'tpu']);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /^error: unknown backend 'tpu'; pass --check webgpu, cuda or cpu$/m);
+  assert.match(bad.stderr, /^error: unknown backend 'tpu'; pass --check cuda, dml, coreml, webgpu, cpu$/m);
   const steps = cli(['backends', '--check', 'cpu', '--train-steps', '5,2']);
   assert.equal(steps.code, 1);
   assert.match(steps.stderr, /--train-steps must be increasing whole numbers/);

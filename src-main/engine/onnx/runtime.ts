@@ -1,8 +1,11 @@
 /**
- * ONNX Runtime sessions for FlowLab's programs. The execution provider is chosen
- * cuda > webgpu > cpu by probing which ones actually run a tiny model here ('auto'), or taken as
- * asked: a backend that was asked for explicitly and does not work is an error, never a silent
- * fallback. The backend used is recorded with every run.
+ * ONNX Runtime sessions for FlowLab's programs. The execution providers are every one a user of
+ * onnxruntime-node's prebuilt binding can have: CUDA (Linux x64, when its install fetched the
+ * provider library), DirectML (Windows), CoreML (macOS), WebGPU (everywhere but Linux arm64) and
+ * the CPU. Each GPU one is probed in a child process by running a tiny model; one that cannot
+ * run says why. 'auto' chooses among those that run on a hardware device by the machine's
+ * calibration (engine/calibration.ts); a backend asked for by name and not working is an error,
+ * never a silent fallback. The backend used is recorded with every run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,8 +22,9 @@ import { serializeModel } from './serialize.js';
 
 const require = createRequire(import.meta.url);
 
-export type Backend = 'cpu' | 'webgpu' | 'cuda';
-export const BACKEND_PREFERENCE: Backend[] = ['cuda', 'webgpu', 'cpu'];
+export type Backend = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+/** Every backend, in the order 'auto' prefers them when nothing was measured (sampling). */
+export const BACKEND_PREFERENCE: Backend[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
 
 export { ort };
 
@@ -87,22 +91,54 @@ function tinyModel(): Uint8Array {
   return probeModel;
 }
 
+/** Where onnxruntime-node's prebuilt binding ships each GPU provider (its README's table). */
+export const SHIPPED_ON: Record<Exclude<Backend, 'cpu'>, string> = {
+  cuda: 'Linux x64',
+  dml: 'Windows',
+  coreml: 'macOS',
+  webgpu: 'Windows, macOS and Linux x64',
+};
+
+/**
+ * How to get ONNX Runtime's CUDA provider (README, "CUDA"): onnxruntime-node's install script
+ * (script/install.js) downloads it on Linux x64 unless ONNXRUNTIME_NODE_INSTALL=skip (or
+ * --onnxruntime-node-install=skip, or the older ONNXRUNTIME_NODE_INSTALL_CUDA=skip) was set.
+ */
+export const CUDA_INSTALL_HINT = 'install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (its install script fetches it unless ONNXRUNTIME_NODE_INSTALL=skip was set) and check with `flowlab backends` (README, CUDA)';
+
 /**
  * Cheap checks before a probe, so a machine without the pieces does not get ONNX Runtime's and
  * Dawn's loader errors printed: CUDA needs the provider library that onnxruntime-node downloads
  * at install time; WebGPU (Dawn) needs a Vulkan loader on Linux.
  */
-function missingPrerequisite(b: Backend): string | null {
-  const binDir = dirname(require.resolve('onnxruntime-node/package.json')) + `/bin/napi-v6/${process.platform}/${process.arch}`;
-  if (b === 'cuda' && process.platform !== 'darwin') {
+export function missingPrerequisite(b: Backend, binDir = dirname(require.resolve('onnxruntime-node/package.json')) + `/bin/napi-v6/${process.platform}/${process.arch}`): string | null {
+  if (b === 'cuda') {
     const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
-    if (!existsSync(join(binDir, lib))) return 'cuda is unavailable: the CUDA provider of ONNX Runtime is not installed (it is downloaded by onnxruntime-node at install time)';
+    if (!existsSync(join(binDir, lib))) return `cuda is unavailable: ONNX Runtime's CUDA provider (${lib}) is not installed; ${CUDA_INSTALL_HINT}`;
   }
   if (b === 'webgpu' && process.platform === 'linux') {
     const dirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':'), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/usr/local/lib'];
     if (!dirs.some((d) => d && existsSync(join(d, 'libvulkan.so.1')))) return 'webgpu is unavailable: no Vulkan loader (libvulkan.so.1) on this machine';
   }
   return null;
+}
+
+/** Why a backend the binding does not list is missing: the prebuilt binding for this platform does not ship it. */
+export function notShippedReason(b: Backend, platform = `${process.platform}/${process.arch}`): string {
+  const where = b === 'cpu' ? 'every platform' : SHIPPED_ON[b];
+  return `${b} is unavailable: not shipped for this platform (${platform}); onnxruntime-node's prebuilt binding has it on ${where}`;
+}
+
+/**
+ * A CUDA probe's failure in words: the provider library is there but the CUDA 12 runtime
+ * libraries it loads (cuBLAS, cuDNN 9, the CUDA runtime) or the NVIDIA driver are not.
+ */
+export function cudaFailure(message: string): string {
+  if (/lib(cublas|cublasLt|cudnn|cudart|cufft|curand)[^ ]*\.so|cublas|cudnn|cudart/i.test(message)) {
+    return `cuda is unavailable: the CUDA libraries are not installed (ONNX Runtime's CUDA provider needs CUDA 12 and cuDNN 9 on the library path: ${message})`;
+  }
+  if (/libcuda\.so|driver/i.test(message)) return `cuda is unavailable: no NVIDIA driver here (${message})`;
+  return `cuda is unavailable: ${message}`;
 }
 
 const probeCache = new Map<string, Promise<string | null>>();
@@ -145,7 +181,7 @@ function cachedProbe(b: Backend, env: Record<string, string>): Promise<string | 
   if (!p) {
     p = (async () => {
       const bundled = ort.listSupportedBackends?.().find((x) => x.name === b);
-      if (!bundled) return `${b} is not supported by this build of ONNX Runtime`;
+      if (!bundled) return notShippedReason(b);
       const missing = missingPrerequisite(b);
       if (missing) return missing;
       return b === 'cpu' ? probeHere(b) : probeInChild(b, env);
@@ -164,7 +200,8 @@ export async function probeHere(b: Backend): Promise<string | null> {
     await s.release();
     return v[0] === 2 && v[1] === 3 ? null : `${b} computed a wrong result`;
   } catch (e) {
-    return `${b} is unavailable: ${ortMessage((e as Error).message)}`;
+    const message = ortMessage((e as Error).message);
+    return b === 'cuda' ? cudaFailure(message) : `${b} is unavailable: ${message}`;
   }
 }
 
@@ -234,14 +271,13 @@ export async function availableBackends(): Promise<BackendAvailability[]> {
 }
 
 /**
- * What a session is for. 'auto' picks per workload, from measurements on an H100 over WebGPU
- * (Vulkan), `scripts/backendCheck.ts`: training the default net ran at 25 steps/s there against
- * 275 on the machine's 16 CPU cores (a fused training step is hundreds of small kernels, and the
- * GPU's per-kernel cost dominates at these sizes), while RK4 sampling of 65 536 points ran 5x
- * faster than on the CPU. So 'auto' trains on the CPU and solves ODEs on a GPU when one works
- * (a hardware one: `probeHardware`).
- * CUDA could not be measured (its provider is not installed there); it is preferred for solving
- * like WebGPU and, unmeasured for training, not chosen for it.
+ * What a session is for. Without a calibration (engine/calibration.ts), 'auto' trains on the CPU
+ * and solves ODEs on the first backend in BACKEND_PREFERENCE that runs on a hardware device
+ * (`probeHardware`): on an H100 over WebGPU (Vulkan), `scripts/backendCheck.ts` measured training
+ * of the default net at 25 steps/s against 275 on the machine's 16 CPU cores (a fused training
+ * step is hundreds of small kernels, and the GPU's per-kernel cost dominates at these sizes),
+ * while RK4 sampling of 65 536 points ran 5x faster than on the CPU. With a calibration, the
+ * service asks for the measured choice by name (service/calibration.ts).
  */
 export type Workload = 'train' | 'solve';
 

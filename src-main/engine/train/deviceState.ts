@@ -15,9 +15,12 @@ import { add } from '../onnx/ops/index.js';
 import { createSession, ort, type Backend } from '../onnx/runtime.js';
 import { serializeModel } from '../onnx/serialize.js';
 import type { Interpolant } from '../interpolants/schedules.js';
+import type { LearnedCoefficients } from '../interpolants/learned.js';
 import { paramLayout, type MlpSpec } from '../nets/mlp.js';
 import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
-import { buildTrainProgram } from './trainProgram.js';
+import { buildTrainProgram, type TrainProgramSpec } from './trainProgram.js';
+import type { Coupling } from './otCoupling.js';
+import type { StepRunner } from './stepRunner.js';
 import { UNROLL_STEPS, type ChunkResult, type TrainState } from './trainSession.js';
 
 const STATE = ['params', 'm', 'v', 'ema'] as const;
@@ -32,13 +35,30 @@ function readbackProgram(P: number): Uint8Array {
   return serializeModel(g);
 }
 
-export class DeviceStateTrainer {
+const coefficientTensor = (c: LearnedCoefficients) => new ort.Tensor('float32', Float32Array.from([...c.alpha, ...c.beta]), [c.alpha.length + c.beta.length]);
+const hostTensors = (s: TrainState): StateTensors => {
+  const vec = (a: Float32Array) => new ort.Tensor('float32', a.slice(), [a.length]);
+  return { params: vec(s.params), m: vec(s.m), v: vec(s.v), ema: vec(s.ema) };
+};
+const release = (t: StateTensors | null) => {
+  if (t) for (const n of STATE) if (t[n].location === 'gpu-buffer') t[n].dispose();
+};
+
+/** The 'device' step runner (stepRunner.ts). */
+export class DeviceStateTrainer implements StepRunner {
+  readonly kind = 'device' as const;
+  /** Programs by step count: unrollSteps, and shorter pieces for a chunk's remainder, built when first needed. */
+  private readonly pieces = new Map<number, Promise<ort.InferenceSession>>();
+  /** The state before the last `advance`, kept on the device until the next one (see `undo`). */
+  private previous: { tensors: StateTensors; step: number } | null = null;
+
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly build: (unroll: number) => Promise<ort.InferenceSession>,
     private readonly readback: ort.InferenceSession,
     readonly unrollSteps: number,
+    private readonly P: number,
     private readonly config: ExperimentConfig,
-    private readonly data: ort.Tensor,
+    private readonly fixedFeeds: Record<string, ort.Tensor>,
     private tensors: StateTensors,
     /** The step the device state is at. */
     public step: number,
@@ -49,59 +69,80 @@ export class DeviceStateTrainer {
     net: MlpSpec;
     interpolant: Interpolant;
     data: Float32Array;
+    /** A data-to-data run's base points (default: the standard Gaussian). */
+    base?: Float32Array | null;
     state: TrainState;
     backend: Backend;
     threads: number;
     unroll?: number;
+    coupling?: Coupling;
+    learned?: LearnedCoefficients;
   }): Promise<DeviceStateTrainer> {
     const { config, net, backend } = opts;
     if (backend === 'cpu') throw new Error('device-resident training state needs a GPU backend');
     const P = paramLayout(net).total;
     if (opts.state.params.length !== P) throw new Error(`checkpoint has ${opts.state.params.length} parameters, the net needs ${P}`);
     const unroll = opts.unroll ?? UNROLL_STEPS;
-    const program = buildTrainProgram({
+    const d = net.dim;
+    const base = opts.base ?? null;
+    const spec: TrainProgramSpec = {
       net,
       interpolant: opts.interpolant,
       batch: config.train.batch,
-      nData: opts.data.length / net.dim,
-      nBase: null,
+      nData: opts.data.length / d,
+      nBase: base ? base.length / d : null,
       optim: config.train,
       timeSampling: config.train.timeSampling ?? 'uniform',
-      unroll,
-    });
+      coupling: opts.coupling ?? config.train.coupling ?? 'independent',
+      ...(opts.learned ? { learnedTerms: opts.learned.alpha.length } : {}),
+    };
     const where = Object.fromEntries([...STATE.map((n) => [`${n}_out`, 'gpu-buffer']), ['losses', 'cpu'], ['grad_norms', 'cpu']]) as Record<string, ort.Tensor.DataLocation>;
-    const session = await ort.InferenceSession.create(program, {
-      executionProviders: [backend],
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-      preferredOutputLocation: where,
-    });
+    const build = (k: number) =>
+      ort.InferenceSession.create(buildTrainProgram({ ...spec, unroll: k }), {
+        executionProviders: [backend],
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3,
+        preferredOutputLocation: where,
+      });
     const readback = await createSession(readbackProgram(P), { backend, threads: opts.threads });
-    const s = opts.state;
-    const vec = (a: Float32Array) => new ort.Tensor('float32', a.slice(), [P]);
-    const data = new ort.Tensor('float32', opts.data, [opts.data.length / net.dim, net.dim]);
-    return new DeviceStateTrainer(session, readback, unroll, config, data, { params: vec(s.params), m: vec(s.m), v: vec(s.v), ema: vec(s.ema) }, s.step);
+    const feeds: Record<string, ort.Tensor> = { data: new ort.Tensor('float32', opts.data, [opts.data.length / d, d]) };
+    if (base) feeds.base = new ort.Tensor('float32', base, [base.length / d, d]);
+    if (opts.learned) feeds.coefficients = coefficientTensor(opts.learned);
+    const t = new DeviceStateTrainer(build, readback, unroll, P, config, feeds, hostTensors(opts.state), opts.state.step);
+    t.pieces.set(unroll, build(unroll));
+    await t.pieces.get(unroll);
+    return t;
   }
 
-  /** Runs k steps (a multiple of unrollSteps); only the losses and gradient norms reach the host. */
+  setCoefficients(c: LearnedCoefficients): void {
+    if (!this.fixedFeeds.coefficients) throw new Error('setCoefficients needs a runner created with a learned interpolant');
+    this.fixedFeeds.coefficients = coefficientTensor(c);
+  }
+
+  /** Runs k steps in calls of unrollSteps (a shorter last piece has its own program); only the losses and gradient norms reach the host. */
   async advance(k: number): Promise<ChunkResult> {
-    const K = this.unrollSteps;
-    if (k % K) throw new Error(`advance(${k}) is not a multiple of ${K} steps per call`);
+    release(this.previous?.tensors ?? null);
+    this.previous = { tensors: this.tensors, step: this.step };
     const losses = new Float32Array(k);
     const gradNorms = new Float32Array(k);
-    for (let done = 0; done < k; done += K) {
-      const out = await this.session.run({
-        data: this.data,
+    for (let done = 0; done < k; ) {
+      const K = Math.min(this.unrollSteps, k - done);
+      let piece = this.pieces.get(K);
+      if (!piece) this.pieces.set(K, (piece = this.build(K)));
+      const out = await (await piece).run({
+        ...this.fixedFeeds,
         ...this.tensors,
         keys: new ort.Tensor('uint32', stepKeys(this.config.train.seed, this.step, K), [K]),
         sched: new ort.Tensor('float32', stepSchedule(this.config.train, this.step, K), [K, SCHED_COLUMNS]),
       });
-      // Free the previous state's device buffers now rather than at garbage collection.
-      for (const n of STATE) if (this.tensors[n].location === 'gpu-buffer') this.tensors[n].dispose();
+      // Free the intermediate states' device buffers now rather than at garbage collection (the
+      // chunk's starting state stays for `undo`).
+      if (done > 0) release(this.tensors);
       this.tensors = { params: out.params_out, m: out.m_out, v: out.v_out, ema: out.ema_out };
       losses.set(out.losses.data as Float32Array, done);
       gradNorms.set(out.grad_norms.data as Float32Array, done);
       this.step += K;
+      done += K;
     }
     return { losses, gradNorms };
   }
@@ -113,9 +154,31 @@ export class DeviceStateTrainer {
     return { step: this.step, params: get('params'), m: get('m'), v: get('v'), ema: get('ema') };
   }
 
+  async writeState(s: TrainState): Promise<void> {
+    if (s.params.length !== this.P) throw new Error(`the state has ${s.params.length} parameters, the net needs ${this.P}`);
+    release(this.tensors);
+    release(this.previous?.tensors ?? null);
+    this.previous = null;
+    this.tensors = hostTensors(s);
+    this.step = s.step;
+  }
+
+  async undo(): Promise<void> {
+    if (!this.previous) throw new Error('nothing to undo: no steps since the state was set');
+    release(this.tensors);
+    ({ tensors: this.tensors, step: this.step } = this.previous);
+    this.previous = null;
+  }
+
   async release(): Promise<void> {
-    for (const n of STATE) if (this.tensors[n].location === 'gpu-buffer') this.tensors[n].dispose();
-    await this.session.release();
+    release(this.tensors);
+    release(this.previous?.tensors ?? null);
+    this.previous = null;
+    for (const p of this.pieces.values()) await (await p).release();
     await this.readback.release();
+  }
+
+  dispose(): Promise<void> {
+    return this.release();
   }
 }

@@ -18,6 +18,7 @@ import { bitsToUniform, hashBits, streamKey } from '../random.js';
 import { buildImageTrainProgram } from './imageTrainProgram.js';
 import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
 import { chunkFromOutputs, stateFeeds, type ChunkResult, type TrainState } from './trainSession.js';
+import type { StepRunner } from './stepRunner.js';
 
 /** Stream of the batch rows each step draws. */
 export const IMAGE_BATCH_STREAM = dataStream('image batch rows');
@@ -44,8 +45,12 @@ export function batchRows(seed: number, step: number, batch: number, n: number):
   return rows;
 }
 
+/** The 'image' step runner (stepRunner.ts): stepsPerCall U-Net steps per call on host-gathered batches. */
+export class ImageTrainSession implements StepRunner {
+  readonly kind = 'image' as const;
+  /** The state before the last `advance` (see `undo`). */
+  private previous: TrainState | null = null;
 
-export class ImageTrainSession {
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly config: ExperimentConfig,
@@ -91,6 +96,7 @@ export class ImageTrainSession {
 
   /** Runs k steps (in calls of stepsPerCall; a last shorter piece runs step by step). */
   async advance(k: number): Promise<ChunkResult> {
+    this.previous = this.state;
     const losses = new Float32Array(k);
     const gradNorms = new Float32Array(k);
     for (let done = 0; done < k; done += this.stepsPerCall) {
@@ -122,7 +128,33 @@ export class ImageTrainSession {
     return result;
   }
 
+  get step(): number {
+    return this.state.step;
+  }
+
+  /** The state itself: each call replaces the arrays rather than writing into them. */
+  async readState(): Promise<TrainState> {
+    return this.state;
+  }
+
+  async writeState(s: TrainState): Promise<void> {
+    const P = this.state.params.length;
+    if (s.params.length !== P) throw new Error(`the state has ${s.params.length} parameters, the net needs ${P}`);
+    this.state = s;
+    this.previous = null;
+  }
+
+  async undo(): Promise<void> {
+    if (!this.previous) throw new Error('nothing to undo: no steps since the state was set');
+    this.state = this.previous;
+    this.previous = null;
+  }
+
   async release(): Promise<void> {
     await this.session.release();
+  }
+
+  dispose(): Promise<void> {
+    return this.release();
   }
 }

@@ -16,6 +16,7 @@ import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
 import { buildTrainProgram, type LossAndGrads, type TrainProgramSpec } from './trainProgram.js';
 import type { Coupling } from './otCoupling.js';
 import type { LearnedCoefficients } from '../interpolants/learned.js';
+import type { RunnerKind, StepRunner } from './stepRunner.js';
 
 function coefficientTensor(c: LearnedCoefficients): ort.Tensor {
   return new ort.Tensor('float32', Float32Array.from([...c.alpha, ...c.beta]), [c.alpha.length + c.beta.length]);
@@ -71,9 +72,12 @@ export function chunkFromOutputs(out: ort.InferenceSession.OnnxValueMapType, fro
   };
 }
 
-export class TrainSession {
+/** The 'loop' and 'unrolled' step runners (stepRunner.ts): the state is fed from the host each call. */
+export class TrainSession implements StepRunner {
   /** Unrolled programs by step count (GPU backends). */
   private readonly pieces = new Map<number, Promise<ort.InferenceSession>>();
+  /** The state before the last `advance` (see `undo`). */
+  private previous: TrainState | null = null;
 
   private constructor(
     /** The Loop program, or the UNROLL_STEPS-step unrolled one. */
@@ -141,8 +145,35 @@ export class TrainSession {
     this.fixedFeeds.coefficients = coefficientTensor(c);
   }
 
+  get kind(): RunnerKind {
+    return this.unrollSteps ? 'unrolled' : 'loop';
+  }
+
+  get step(): number {
+    return this.state.step;
+  }
+
+  /** The state itself: each call replaces the arrays rather than writing into them. */
+  async readState(): Promise<TrainState> {
+    return this.state;
+  }
+
+  async writeState(s: TrainState): Promise<void> {
+    const P = this.state.params.length;
+    if (s.params.length !== P) throw new Error(`the state has ${s.params.length} parameters, the net needs ${P}`);
+    this.state = s;
+    this.previous = null;
+  }
+
+  async undo(): Promise<void> {
+    if (!this.previous) throw new Error('nothing to undo: no steps since the state was set');
+    this.state = this.previous;
+    this.previous = null;
+  }
+
   /** Runs k steps from the current state; the state moves to step + k. */
   async advance(k: number): Promise<ChunkResult> {
+    this.previous = this.state;
     if (!this.unrollSteps) return this.run(this.session, k);
     const losses = new Float32Array(k);
     const gradNorms = new Float32Array(k);
@@ -180,5 +211,9 @@ export class TrainSession {
   async release(): Promise<void> {
     for (const s of this.pieces.values()) await (await s).release();
     if (!this.unrollSteps) await this.session.release();
+  }
+
+  dispose(): Promise<void> {
+    return this.release();
   }
 }
