@@ -17,6 +17,10 @@ const byRun = z.object({ runId }).strict();
 const evaluationResults = z.record(z.string(), z.number().nullable());
 /** Why each null figure is undefined (e.g. points outside a bounded target's support). */
 const undefinedReasons = z.record(z.string(), z.string());
+/** Figures that are lists (api/metricInfo.ts LIST_INFO: the class histogram), by key. */
+const evaluationLists = z.record(z.string(), z.array(z.number()));
+/** Images the nearest-training search takes at once: a gallery, not a data set. */
+export const MAX_NEAREST_IMAGES = 256;
 const importedDataset = z.object({ path: z.string(), n: z.number(), d: z.number(), columns: z.array(columnStats), preview: pointCloud });
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) {
@@ -117,7 +121,7 @@ export const METHODS = {
   ),
   'runs.evaluations': method(
     byRun,
-    z.array(z.object({ createdAt: z.string(), results: evaluationResults, reasons: undefinedReasons })),
+    z.array(z.object({ createdAt: z.string(), results: evaluationResults, reasons: undefinedReasons, lists: evaluationLists })),
     'Every evaluation of a run, oldest first.',
   ),
 
@@ -170,9 +174,14 @@ export const METHODS = {
   ),
   'evaluate.run': method(
     z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional(), at: z.number().min(0).max(1).optional() }).strict(),
-    z.object({ results: evaluationResults, reasons: undefinedReasons }),
+    z.object({ results: evaluationResults, reasons: undefinedReasons, lists: evaluationLists }),
     'Measures the run (distances to held-out data, NLL where available) and records it; a figure that is undefined for the run is null, with its reason. '
       + 'With at = T, only the NLL (nats) of held-out points pushed to time T along the interpolant (an upper bound on the entropy of rho_T).',
+  ),
+  'images.nearest': method(
+    z.object({ runId, n: z.number().int().min(1).max(MAX_NEAREST_IMAGES), x: float32Array }).strict(),
+    z.object({ n: z.number(), d: z.number(), neighbours: float32Array, distances: z.array(z.number()), indices: z.array(z.number()) }),
+    'For each of n images of an image run (rows of x, in the training scale [-1, 1]), its nearest training image (same scale) and the L2 distance in pixel units [0, 1]: memorization at a glance.',
   ),
   'export.run': method(
     z.object({ runId, format: exportFormat }).strict(),

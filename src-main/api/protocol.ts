@@ -15,6 +15,8 @@ export type JobRequest =
     direction?: SampleDirection; seed?: number; rtol?: number; atol?: number; sdeEps?: number;
   }
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
+  /** The nearest training image of each of n images of an image run. */
+  | { kind: 'nearest'; runId: string; x: Float32Array; n: number }
   | { kind: 'evaluate'; runId: string; n?: number; at?: number }
   | { kind: 'export'; runId: string; format: ExportFormat; out: string }
   | { kind: 'backends' }

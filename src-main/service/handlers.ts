@@ -188,6 +188,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       store.requireRun(runId);
       return (await job({ kind: 'evaluate', runId, n, at }, `evaluate ${runId}`)) as ResultOf<'evaluate.run'>;
     },
+    'images.nearest': async ({ runId, n, x }) => {
+      store.requireRun(runId);
+      return (await job({ kind: 'nearest', runId, x, n }, `nearest images ${runId}`)) as ResultOf<'images.nearest'>;
+    },
     'export.run': async ({ runId, format }) => {
       store.requireRun(runId);
       const fileName = `${runId}.${EXPORT_EXTENSIONS[format]}`;

@@ -8,6 +8,7 @@ import type { ControlAction, JobRequest } from '../api/protocol.js';
 import {
   backends, evaluationFigures, exportRun, runTraining, sampleWithSnapshots, summarizeTable, velocityGrid,
 } from '../service/jobOperations.js';
+import { nearestImages } from '../service/nearestImages.js';
 import { estimateTraining, imagePreview } from '../service/trainEstimate.js';
 
 /** The handle the worker keeps for the job in progress, to route its controls. */
@@ -39,6 +40,8 @@ export async function runJob(
       return sampleWithSnapshots({ store, ...request });
     case 'velocity':
       return { v: await velocityGrid({ store, ...request }) };
+    case 'nearest':
+      return nearestImages(store, request.runId, request.x, request.n);
     case 'evaluate':
       return evaluationFigures({ store, runId: request.runId, n: request.n, at: request.at });
     case 'export':
