@@ -21,13 +21,6 @@ import { trainRun } from '../src-main/service/train.js';
 import { modelsDir } from '../src-main/service/pretrained.js';
 import { buildPretrainedFromRun } from '../src-main/service/pretrainedBuild.js';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    from: { type: 'string' }, run: { type: 'string' }, name: { type: 'string' },
-    'eval-n': { type: 'string' }, samples: { type: 'string' }, title: { type: 'string' },
-  },
-});
 const note = (m: string) => process.stderr.write(`${m}\n`);
 
 function whole(flag: string, text: string | undefined): number | undefined {
@@ -37,32 +30,47 @@ function whole(flag: string, text: string | undefined): number | undefined {
   return v;
 }
 
-if (values.from !== undefined || values.run !== undefined) {
-  if (!values.from || !values.run || !values.name) throw new Error('--from DATA_DIR, --run RUN_ID and --name NAME go together');
-  const store = openStore(values.from);
-  try {
-    const m = await buildPretrainedFromRun({
-      store, runId: values.run, name: values.name, dir: modelsDir(), title: values.title,
-      evalN: whole('eval-n', values['eval-n']), samples: whole('samples', values.samples), onNote: note,
-    });
-    note(`${m.name}: ${JSON.stringify(m.metrics)}`);
-  } finally {
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' }, run: { type: 'string' }, name: { type: 'string' },
+      'eval-n': { type: 'string' }, samples: { type: 'string' }, title: { type: 'string' },
+    },
+  });
+  if (values.from !== undefined || values.run !== undefined) {
+    if (!values.from || !values.run || !values.name) throw new Error('--from DATA_DIR, --run RUN_ID and --name NAME go together');
+    const store = openStore(values.from);
+    try {
+      const m = await buildPretrainedFromRun({
+        store, runId: values.run, name: values.name, dir: modelsDir(), title: values.title,
+        evalN: whole('eval-n', values['eval-n']), samples: whole('samples', values.samples), onNote: note,
+      });
+      note(`${m.name}: ${JSON.stringify(m.metrics)}`);
+    } finally {
+      store.close();
+    }
+  } else {
+    const names = positionals.length ? positionals : ['checkerboard', '8gaussians'];
+    const store = openStore(mkdtempSync(join(tmpdir(), 'flowlab-pretrained-')));
+    for (const name of names) {
+      const config = defaultMlpConfig(name, 1);
+      config.threads = 2;
+      const toy = getToy(name);
+      note(`training ${name}...`);
+      const s = await trainRun({ store, config });
+      const m = await buildPretrainedFromRun({
+        store, runId: s.runId, name, dir: modelsDir(), evalN: 2000, title: `${toy.title} (pretrained)`,
+        description: `${toy.description} Trained with FlowLab's default experiment: ${config.interpolant} interpolant from a standard Gaussian, MLP ${config.net.depth} x ${config.net.width} ${config.net.activation}, ${config.train.steps} Adam steps, batch ${config.train.batch}, seed 1.`,
+      });
+      note(`${name}: ${JSON.stringify(m.metrics)}`);
+    }
     store.close();
   }
-} else {
-  const names = positionals.length ? positionals : ['checkerboard', '8gaussians'];
-  const store = openStore(mkdtempSync(join(tmpdir(), 'flowlab-pretrained-')));
-  for (const name of names) {
-    const config = defaultMlpConfig(name, 1);
-    config.threads = 2;
-    const toy = getToy(name);
-    note(`training ${name}...`);
-    const s = await trainRun({ store, config });
-    const m = await buildPretrainedFromRun({
-      store, runId: s.runId, name, dir: modelsDir(), evalN: 2000, title: `${toy.title} (pretrained)`,
-      description: `${toy.description} Trained with FlowLab's default experiment: ${config.interpolant} interpolant from a standard Gaussian, MLP ${config.net.depth} x ${config.net.width} ${config.net.activation}, ${config.train.steps} Adam steps, batch ${config.train.batch}, seed 1.`,
-    });
-    note(`${name}: ${JSON.stringify(m.metrics)}`);
-  }
-  store.close();
 }
+
+// bad input is one line, not a stack
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

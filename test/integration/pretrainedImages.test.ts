@@ -7,7 +7,8 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig, type ExperimentConfig } from '../../src-main/api/config.js';
@@ -22,6 +23,7 @@ import { fromPixelLevels, toPixelLevels, type ShippedImageSamples } from '../../
 import { nearestImages } from '../../src-main/service/nearestImages.js';
 import { metricInfo, metricRows } from '../../src-main/api/metricInfo.js';
 import { loadImageRunData } from '../../src-main/service/imageRunData.js';
+import { ROOT } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlab-pretrained-images-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -121,4 +123,22 @@ test('the nearest training image of a training image is itself, at distance 0, r
   for (const dist of r.distances) assert.ok(dist < 1e-5, `distance ${dist}`);
   for (let k = 0; k < x.length; k++) assert.ok(Math.abs(r.neighbours[k] - x[k]) < 1e-6);
   await assert.rejects(nearestImages(store, trained.runId, x, 3), /x holds 1568 numbers, expected n \* 784 = 2352/);
+});
+
+test('scripts/buildPretrained.ts --from DATA_DIR --run RUN_ID --name NAME writes the model into FLOWLAB_MODELS_DIR', () => {
+  const out = join(dir, 'script-models');
+  mkdirSync(out);
+  for (const f of ['mnist-classifier.onnx', 'mnist-classifier.json']) copyFileSync(join(ROOT, 'models', f), join(out, f));
+  const script = join(ROOT, 'scripts', 'buildPretrained.ts');
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLOWLAB_MODELS_DIR: out },
+  });
+  const r = run(['--from', join(dir, 'store'), '--run', trained.runId, '--name', 'from-script', '--eval-n', '4', '--samples', '4']);
+  assert.equal(r.status, 0, r.stderr);
+  const m = JSON.parse(readFileSync(join(out, 'from-script.json'), 'utf8'));
+  assert.deepEqual([m.shape, m.samples.n, m.samples.pixels.length], [[1, 28, 28], 4, 4 * 784]);
+  assert.equal(typeof m.metrics.classifierFrechet, 'number');
+  const bad = run(['--from', join(dir, 'store'), '--run', trained.runId]);
+  assert.notEqual(bad.status, 0);
+  assert.equal(bad.stderr, "error: --from DATA_DIR, --run RUN_ID and --name NAME go together\n");
 });
