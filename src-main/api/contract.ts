@@ -96,8 +96,8 @@ export const METHODS = {
   ),
   'runs.samples': method(
     byRun,
-    z.object({ step: z.number(), n: z.number(), d: z.number(), data: float32Array }).nullable(),
-    'The latest samples recorded for a run, or null.',
+    z.object({ step: z.number(), n: z.number(), d: z.number(), data: float32Array, drawn: z.string().optional() }).nullable(),
+    'The latest samples recorded for a run, or null; drawn says how samples drawn after training were made (absent for a training preview).',
   ),
   'runs.figures': method(
     none,
