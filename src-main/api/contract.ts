@@ -160,12 +160,13 @@ export const METHODS = {
       rtol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
       atol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
       sdeEps: z.number().min(SDE_EPS.min).max(SDE_EPS.max).optional(),
+      keep: z.boolean().optional(),
     }).strict(),
     z.object({
       n: z.number(), d: z.number(), nfe: z.number(), seconds: z.number(), x: float32Array,
       snapshots: z.object({ t: z.array(z.number()), xs: z.array(float32Array) }).optional(),
     }),
-    'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed (em and sde-heun: the SDE with diffusion sdeEps, Gaussian base); optional snapshots along t for the time slider.',
+    'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed (em and sde-heun: the SDE with diffusion sdeEps, Gaussian base); optional snapshots along t for the time slider. The samples become the run\'s latest unless keep is false.',
   ),
   'sample.velocity': method(
     z.object({ runId, t: z.number().min(0).max(1), points: float32Array, n: z.number().int().min(1).max(100_000) }).strict(),

@@ -12,7 +12,7 @@ export type JobRequest =
   | { kind: 'train'; config?: ExperimentConfigInput; resumeRunId?: string }
   | {
     kind: 'sample'; runId: string; n: number; solver: SolverName; steps?: number; snapshots?: number;
-    direction?: SampleDirection; seed?: number; rtol?: number; atol?: number; sdeEps?: number;
+    direction?: SampleDirection; seed?: number; rtol?: number; atol?: number; sdeEps?: number; keep?: boolean;
   }
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
   /** The nearest training image of each of n images of an image run. */

@@ -21,8 +21,8 @@ import { buildPretrainedFromRun } from '../../src-main/service/pretrainedBuild.j
 import { readModel } from '../../src-main/engine/onnx/protoRead.js';
 
 const WAIT_MS = 120_000;
-/** The run's latest samples when the table exports them: the Compare page's last draw of 16 (sample.run keeps what it draws). */
-const LATEST_IMAGES = 16;
+/** The run's latest samples when the table exports them: the 64 its training drew at the end (the Compare page's draws are not kept). */
+const LATEST_IMAGES = 64;
 
 function tinyMnist(seed: number, name: string): ExperimentConfig {
   const c = defaultConfig('mnist', seed);
@@ -86,6 +86,10 @@ describe('image runs compared, measured, exported and shipped', () => {
     await page.getByRole('button', { name: 'Draw all galleries' }).click();
     await page.getByRole('img', { name: /^Gallery of tiny digits A: rk4, 10 steps, seed 5$/ }).waitFor({ timeout: WAIT_MS });
     await page.getByRole('img', { name: /^Gallery of tiny digits B: rk4, 10 steps, seed 5$/ }).waitFor({ timeout: WAIT_MS });
+    // the figures side by side carry their floor and standard error, by name
+    const frechet = (await page.getByTestId('compare-metric-classifierFrechet').textContent())!;
+    assert.match(frechet, /^Classifier Frechet distance.*[\d.]+ \(floor [\d.]+\).*[\d.]+ \(floor [\d.]+\)$/);
+    assert.match((await page.getByTestId('compare-metric-bitsPerDim').textContent())!, /\(bits\/dim\)[\d.]+ ± [\d.]+/);
     await e.shot('imgcmp-01-compare');
   });
 
