@@ -1,58 +1,76 @@
 /**
- * Trains the pretrained models shipped in models/ with the default experiment (the plain
- * `flowlab train --dataset NAME --seed 1`), measures them, and writes <name>.onnx + <name>.json.
- * Usage: node --import tsx scripts/buildPretrained.ts [name ...]   (default: checkerboard 8gaussians)
+ * Builds the pretrained models shipped in models/ (<name>.onnx + <name>.json, see
+ * src-main/service/pretrainedBuild.ts).
+ *
+ *   node --import tsx scripts/buildPretrained.ts [name ...]
+ *       trains each 2-D toy with the default experiment (`flowlab train --dataset NAME --seed 1`)
+ *       and ships it (default: checkerboard 8gaussians);
+ *   node --import tsx scripts/buildPretrained.ts --from DATA_DIR --run RUN_ID --name mnist [--eval-n 100] [--samples 64]
+ *       ships a run already trained in a data folder: an image run with its shape, recorded
+ *       curves, bits/dim on held-out images, classifier figures and samples as pixel levels.
+ * FLOWLAB_MODELS_DIR chooses the folder written to (default: models/).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { defaultMlpConfig } from '../src-main/api/config.js';
 import { getToy } from '../src-main/engine/data/index.js';
-import { getInterpolant } from '../src-main/engine/interpolants/schedules.js';
 import { openStore } from '../src-main/store/index.js';
 import { trainRun } from '../src-main/service/train.js';
-import { sampleRun } from '../src-main/service/sample.js';
-import { evaluateRun } from '../src-main/service/evaluate.js';
-import { velocityModelBytes } from '../src-main/service/export.js';
-import { modelsDir, type PretrainedManifest } from '../src-main/service/pretrained.js';
-import { downsampleCurves, round, SHIPPED_SAMPLES } from '../src-main/service/pretrainedHistory.js';
-import { VERSION } from '../src-main/version.js';
+import { modelsDir } from '../src-main/service/pretrained.js';
+import { buildPretrainedFromRun } from '../src-main/service/pretrainedBuild.js';
 
-const names = process.argv.slice(2).length ? process.argv.slice(2) : ['checkerboard', '8gaussians'];
-const store = openStore(mkdtempSync(join(tmpdir(), 'flowlab-pretrained-')));
-for (const name of names) {
-  const config = defaultMlpConfig(name, 1);
-  config.threads = 2;
-  const toy = getToy(name);
-  process.stderr.write(`training ${name}...\n`);
-  const s = await trainRun({ store, config });
-  const ev = await evaluateRun({ store, runId: s.runId, n: 2000 });
-  const evaluatedAt = new Date().toISOString();
-  const metrics: Record<string, number> = {};
-  for (const [k, v] of Object.entries(ev)) if (typeof v === 'number') metrics[k] = v;
-  const r = await sampleRun({ store, runId: s.runId, n: 10000, solver: 'rk4', steps: 50, save: false });
-  if (toy.logDensity) {
-    const ld = toy.logDensity(r.x, r.n);
-    metrics.inSupport = ld.filter((l) => l > -Infinity).length / r.n;
-  }
-  const series = Object.fromEntries(['loss', 'grad_norm', 'wall_s'].map((m) => [m, store.metricsSeries(s.runId, m)]));
-  const manifest: PretrainedManifest = {
-    name,
-    title: `${toy.title} (pretrained)`,
-    description: `${toy.description} Trained with FlowLab's default experiment: ${config.interpolant} interpolant from a standard Gaussian, MLP ${config.net.depth} x ${config.net.width} ${config.net.activation}, ${config.train.steps} Adam steps, batch ${config.train.batch}, seed 1.`,
-    dataset: name,
-    interpolant: config.interpolant,
-    dim: 2,
-    tMax: getInterpolant(config.interpolant).tMax,
-    config,
-    training: { steps: s.steps, seconds: s.seconds, stepsPerSec: s.stepsPerSec, backend: s.backend, flowlabVersion: VERSION, date: new Date().toISOString().slice(0, 10) },
-    metrics,
-    evaluatedAt,
-    curves: downsampleCurves(series),
-    samples: { n: SHIPPED_SAMPLES, d: r.d, data: Array.from(r.x.subarray(0, SHIPPED_SAMPLES * r.d), round), solver: 'rk4', steps: 50 },
-  };
-  writeFileSync(join(modelsDir(), `${name}.onnx`), velocityModelBytes(store, s.runId));
-  writeFileSync(join(modelsDir(), `${name}.json`), JSON.stringify(manifest, null, 2) + '\n');
-  process.stderr.write(`${name}: ${JSON.stringify(metrics)}\n`);
+const note = (m: string) => process.stderr.write(`${m}\n`);
+
+function whole(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${flag} must be a whole number >= 1, got '${text}'`);
+  return v;
 }
-store.close();
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' }, run: { type: 'string' }, name: { type: 'string' },
+      'eval-n': { type: 'string' }, samples: { type: 'string' }, title: { type: 'string' },
+    },
+  });
+  if (values.from !== undefined || values.run !== undefined) {
+    if (!values.from || !values.run || !values.name) throw new Error('--from DATA_DIR, --run RUN_ID and --name NAME go together');
+    const store = openStore(values.from);
+    try {
+      const m = await buildPretrainedFromRun({
+        store, runId: values.run, name: values.name, dir: modelsDir(), title: values.title,
+        evalN: whole('eval-n', values['eval-n']), samples: whole('samples', values.samples), onNote: note,
+      });
+      note(`${m.name}: ${JSON.stringify(m.metrics)}`);
+    } finally {
+      store.close();
+    }
+  } else {
+    const names = positionals.length ? positionals : ['checkerboard', '8gaussians'];
+    const store = openStore(mkdtempSync(join(tmpdir(), 'flowlab-pretrained-')));
+    for (const name of names) {
+      const config = defaultMlpConfig(name, 1);
+      config.threads = 2;
+      const toy = getToy(name);
+      note(`training ${name}...`);
+      const s = await trainRun({ store, config });
+      const m = await buildPretrainedFromRun({
+        store, runId: s.runId, name, dir: modelsDir(), evalN: 2000, title: `${toy.title} (pretrained)`,
+        description: `${toy.description} Trained with FlowLab's default experiment: ${config.interpolant} interpolant from a standard Gaussian, MLP ${config.net.depth} x ${config.net.width} ${config.net.activation}, ${config.train.steps} Adam steps, batch ${config.train.batch}, seed 1.`,
+      });
+      note(`${name}: ${JSON.stringify(m.metrics)}`);
+    }
+    store.close();
+  }
+}
+
+// bad input is one line, not a stack
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -17,6 +17,10 @@ const byRun = z.object({ runId }).strict();
 const evaluationResults = z.record(z.string(), z.number().nullable());
 /** Why each null figure is undefined (e.g. points outside a bounded target's support). */
 const undefinedReasons = z.record(z.string(), z.string());
+/** Figures that are lists (api/metricInfo.ts LIST_INFO: the class histogram), by key. */
+const evaluationLists = z.record(z.string(), z.array(z.number()));
+/** Images the nearest-training search takes at once: a gallery, not a data set. */
+export const MAX_NEAREST_IMAGES = 256;
 const importedDataset = z.object({ path: z.string(), n: z.number(), d: z.number(), columns: z.array(columnStats), preview: pointCloud });
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) {
@@ -92,8 +96,8 @@ export const METHODS = {
   ),
   'runs.samples': method(
     byRun,
-    z.object({ step: z.number(), n: z.number(), d: z.number(), data: float32Array }).nullable(),
-    'The latest samples recorded for a run, or null.',
+    z.object({ step: z.number(), n: z.number(), d: z.number(), data: float32Array, drawn: z.string().optional() }).nullable(),
+    'The latest samples recorded for a run, or null; drawn says how samples drawn after training were made (absent for a training preview).',
   ),
   'runs.figures': method(
     none,
@@ -117,7 +121,7 @@ export const METHODS = {
   ),
   'runs.evaluations': method(
     byRun,
-    z.array(z.object({ createdAt: z.string(), results: evaluationResults, reasons: undefinedReasons })),
+    z.array(z.object({ createdAt: z.string(), results: evaluationResults, reasons: undefinedReasons, lists: evaluationLists })),
     'Every evaluation of a run, oldest first.',
   ),
 
@@ -157,6 +161,7 @@ export const METHODS = {
       atol: z.number().min(SOLVER_TOLERANCE.min).max(SOLVER_TOLERANCE.max).optional(),
       sdeEps: z.number().min(SDE_EPS.min).max(SDE_EPS.max).optional(),
       noise: noiseSpec.optional(),
+      keep: z.boolean().optional(),
     }).strict().refine((a) => a.noise?.kind !== 'slerp' || a.n <= MAX_INTERPOLATION_POINTS, {
       message: `an interpolated row holds at most ${MAX_INTERPOLATION_POINTS} points`, path: ['n'],
     }),
@@ -165,7 +170,7 @@ export const METHODS = {
       snapshots: z.object({ t: z.array(z.number()), xs: z.array(float32Array) }).optional(),
     }),
     'Draws n samples by solving the flow ODE (or encodes n held-out points: direction encode) with the given solver, steps or tolerances and seed (em and sde-heun: the SDE with diffusion sdeEps, Gaussian base); optional snapshots along t for the time slider. '
-      + 'noise: start from given base noise instead, or from n slerp points between the noise of two seeds (a seed\'s noise is the first image of its gallery).',
+      + 'noise: start from given base noise instead, or from n slerp points between the noise of two seeds (a seed\'s noise is the first image of its gallery). The samples become the run\'s latest unless keep is false.',
   ),
   'sample.cycle': method(
     z.object({
@@ -204,9 +209,14 @@ export const METHODS = {
   ),
   'evaluate.run': method(
     z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional(), at: z.number().min(0).max(1).optional() }).strict(),
-    z.object({ results: evaluationResults, reasons: undefinedReasons }),
+    z.object({ results: evaluationResults, reasons: undefinedReasons, lists: evaluationLists }),
     'Measures the run (distances to held-out data, NLL where available) and records it; a figure that is undefined for the run is null, with its reason. '
       + 'With at = T, only the NLL (nats) of held-out points pushed to time T along the interpolant (an upper bound on the entropy of rho_T).',
+  ),
+  'images.nearest': method(
+    z.object({ runId, n: z.number().int().min(1).max(MAX_NEAREST_IMAGES), x: float32Array }).strict(),
+    z.object({ n: z.number(), d: z.number(), neighbours: float32Array, distances: z.array(z.number()), indices: z.array(z.number()) }),
+    'For each of n images of an image run (rows of x, in the training scale [-1, 1]), its nearest training image (same scale) and the L2 distance in pixel units [0, 1]: memorization at a glance.',
   ),
   'export.run': method(
     z.object({ runId, format: exportFormat }).strict(),

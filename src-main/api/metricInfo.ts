@@ -28,11 +28,11 @@ export const METRIC_INFO: readonly MetricInfo[] = [
     explain: 'Mean -log density the model gives held-out points (change of variables along the flow); lower is better' },
   { key: 'at', name: 'Time T of the points (NLL of rho_T)', unit: '',
     explain: 'The NLL is of held-out points pushed to time T along the interpolant: an upper bound on the entropy of rho_T, lower is better' },
-  { key: 'bitsPerDim', name: 'Bits per dimension', unit: 'bits/dim',
+  { key: 'bitsPerDim', name: 'Bits per dimension', unit: 'bits/dim', stdErr: 'bitsPerDimStdErr',
     explain: 'The negative log-likelihood divided by d ln 2, comparable across dimensions; lower is better' },
   { key: 'classifierFrechet', name: 'Classifier Frechet distance', unit: '', floor: 'classifierFrechetFloor',
     explain: 'Frechet distance between held-out digits and samples in the digit classifier\'s feature space (as FID); lower is better, the floor is two halves of real digits' },
-  { key: 'confidentFraction', name: 'Samples labelled with confidence', unit: 'fraction',
+  { key: 'confidentFraction', name: 'Samples labelled with confidence', unit: 'fraction', stdErr: 'confidentFractionStdErr',
     explain: 'Fraction of samples the digit classifier labels with probability >= 0.9: recognisable digits; higher is better' },
   { key: 'classFractionMin', name: 'Rarest class among samples', unit: 'fraction',
     explain: 'Smallest share of one digit class among the samples\' labels; 0.1 each when all ten classes are drawn equally' },
@@ -46,6 +46,8 @@ export const METRIC_INFO: readonly MetricInfo[] = [
     explain: 'The entropy of the distribution the points come from, known in closed form or estimated from its exact density' },
   { key: 'klGap', name: 'KL gap to the true entropy', unit: 'nats', stdErr: 'klGapStdErr',
     explain: 'NLL minus the true entropy: the KL divergence from the data to the model; 0 is perfect, small negatives are noise' },
+  { key: 'inSupport', name: 'Samples inside the support', unit: 'fraction',
+    explain: 'Fraction of 10,000 samples (rk4, 50 steps) where the data density is positive, e.g. inside the checkerboard\'s squares; higher is better' },
   { key: 'outsideSupport', name: 'Points mapped outside the support', unit: 'points', integer: true,
     explain: 'Points the flow carries where the reference density is zero; their log-density is -infinity, so the likelihood is undefined' },
   { key: 'energyDistance', name: 'Energy distance', unit: 'data units', floor: 'energyDistanceFloor',
@@ -70,6 +72,20 @@ export const METRIC_INFO: readonly MetricInfo[] = [
     explain: 'Velocity-net evaluations the likelihood solve took (adaptive solvers take more where the flow bends)' },
   { key: 'seconds', name: 'Evaluation time', unit: 's', explain: 'Wall time of the whole evaluation' },
 ];
+
+/**
+ * Figures that are lists, not numbers (an evaluation records them as JSON text): shown as charts,
+ * described here as the numbers are.
+ */
+export const LIST_INFO: readonly MetricInfo[] = [
+  { key: 'classFractions', name: 'Class histogram of samples', unit: 'fraction',
+    explain: 'Share of the samples the digit classifier labels as each digit 0 to 9; 0.1 each when the model draws all digits equally' },
+];
+
+/** The standard error of a fraction p of n independent draws: sqrt(p (1 - p) / n). */
+export function fractionStdErr(p: number, n: number): number {
+  return n > 0 ? Math.sqrt(Math.max(0, p * (1 - p)) / n) : Number.NaN;
+}
 
 const BY_KEY = new Map(METRIC_INFO.map((m) => [m.key, m]));
 /** Keys shown beside another figure (standard errors, floors), not as rows of their own. */

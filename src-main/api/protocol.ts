@@ -12,13 +12,15 @@ export type JobRequest =
   | { kind: 'train'; config?: ExperimentConfigInput; resumeRunId?: string }
   | {
     kind: 'sample'; runId: string; n: number; solver: SolverName; steps?: number; snapshots?: number;
-    direction?: SampleDirection; seed?: number; rtol?: number; atol?: number; sdeEps?: number; noise?: NoiseSpec;
+    direction?: SampleDirection; seed?: number; rtol?: number; atol?: number; sdeEps?: number; noise?: NoiseSpec; keep?: boolean;
   }
   /** Encode held-out images to the base and decode them back (cycle error). */
   | { kind: 'cycle'; runId: string; indices: number[]; solver: SolverName; steps?: number; rtol?: number; atol?: number }
   /** A row of samples along t with the velocity's magnitude per pixel. */
   | { kind: 'frames'; runId: string; n: number; seed?: number; solver: SolverName; steps?: number; frames: number }
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
+  /** The nearest training image of each of n images of an image run. */
+  | { kind: 'nearest'; runId: string; x: Float32Array; n: number }
   | { kind: 'evaluate'; runId: string; n?: number; at?: number }
   | { kind: 'export'; runId: string; format: ExportFormat; out: string }
   | { kind: 'backends' }

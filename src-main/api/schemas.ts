@@ -120,7 +120,7 @@ export const columnStats = z.object({
   max: z.number(),
 });
 
-export const jobKind = z.enum(['train', 'sample', 'velocity', 'evaluate', 'export', 'backends', 'dataset', 'images', 'estimate', 'cycle', 'frames']);
+export const jobKind = z.enum(['train', 'sample', 'velocity', 'nearest', 'evaluate', 'export', 'backends', 'dataset', 'images', 'estimate', 'cycle', 'frames']);
 export const jobInfo = z.object({
   jobId: z.string(),
   kind: jobKind,

@@ -11,6 +11,8 @@ import { imageMetrics, median, nearestTraining, openDigitClassifier, pixelLevels
 import type { Evaluation } from './evaluate.js';
 import type { ImageSampleSet } from './evaluateImages.js';
 import { modelsDir } from './pretrained.js';
+import { trainingScaleToUnit } from './nearestImages.js';
+import { fractionStdErr } from '../api/metricInfo.js';
 
 /** The split the shipped classifier was trained on (models/mnist-classifier.json: heldOutFraction, splitSeed). */
 const CLASSIFIER_HELD_OUT = 0.1;
@@ -20,30 +22,24 @@ const DIGIT_PIXELS = 28 * 28;
 /** Threads of the nearest-image search's products (the engine process's own share of the machine). */
 const NEAREST_THREADS = 2;
 
-/** [-1, 1] training scale to the classifier's pixel scale [0, 1]. */
-function toUnit(x: Float32Array): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = Math.min(1, Math.max(0, (x[i] + 1) / 2));
-  return out;
-}
-
 export async function digitMetrics(s: ImageSampleSet): Promise<Evaluation> {
   if (s.dataset.trim().toLowerCase() !== 'mnist') return {};
   const classifier = await openDigitClassifier(modelsDir());
   try {
     const { test } = splitImages(loadMnist(), CLASSIFIER_HELD_OUT, CLASSIFIER_SPLIT_SEED);
-    const samples = toUnit(s.samples);
+    const samples = trainingScaleToUnit(s.samples);
     const m = await imageMetrics({ classifier, samples, heldOut: pixelLevelsToUnit(test.pixels), seed: s.seed });
     // Memorization against the run's own split: the classifier's held-out digits may be among the
     // run's training images, so the reference is the run's held-out images.
     const train = pixelLevelsToUnit(s.train.pixels);
     const fromSamples = await nearestTraining(samples, train, DIGIT_PIXELS, NEAREST_THREADS);
-    const fromHeldOut = await nearestTraining(toUnit(s.heldOut), train, DIGIT_PIXELS, NEAREST_THREADS);
+    const fromHeldOut = await nearestTraining(trainingScaleToUnit(s.heldOut), train, DIGIT_PIXELS, NEAREST_THREADS);
     const fractions = m.labels.classFractions;
     return {
       classifierFrechet: m.frechet.value,
       classifierFrechetFloor: m.frechet.floor,
       confidentFraction: m.labels.confidentFraction,
+      confidentFractionStdErr: fractionStdErr(m.labels.confidentFraction, m.labels.n),
       classFractionMin: Math.min(...fractions),
       classFractionMax: Math.max(...fractions),
       classFractions: JSON.stringify(fractions),

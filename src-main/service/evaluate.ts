@@ -11,6 +11,7 @@
  */
 import { UserError } from '../errors.js';
 import { EVAL_POINTS } from '../api/schemas.js';
+import { LIST_INFO } from '../api/metricInfo.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
 import { resolveBackend, type Backend } from '../engine/onnx/runtime.js';
 import { Rng } from '../engine/random.js';
@@ -70,15 +71,31 @@ export type Evaluation = Record<string, number | string | boolean | null>;
 /** The suffix of the key that holds why a figure is undefined. */
 export const WHY = 'Why';
 
-/** Numeric figures (null where undefined) and, for each undefined one, why. */
-export function splitEvaluation(e: Evaluation): { results: Record<string, number | null>; reasons: Record<string, string> } {
+/** Numeric figures (null where undefined), for each undefined one why, and the list figures (LIST_INFO) parsed. */
+export function splitEvaluation(e: Evaluation): { results: Record<string, number | null>; reasons: Record<string, string>; lists: Record<string, number[]> } {
   const results: Record<string, number | null> = {};
   const reasons: Record<string, string> = {};
+  const lists: Record<string, number[]> = {};
   for (const [k, v] of Object.entries(e)) {
     if (typeof v === 'number' || v === null) results[k] = v;
     else if (typeof v === 'string' && k.endsWith(WHY) && k.length > WHY.length) reasons[k.slice(0, -WHY.length)] = v;
+    else if (typeof v === 'string' && LIST_KEYS.has(k)) {
+      const list = parseList(v);
+      if (list) lists[k] = list;
+    }
   }
-  return { results, reasons };
+  return { results, reasons, lists };
+}
+
+const LIST_KEYS = new Set(LIST_INFO.map((m) => m.key));
+
+function parseList(text: string): number[] | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

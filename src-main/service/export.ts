@@ -1,16 +1,16 @@
 /**
  * exportRun: the velocity net as a plain ONNX model (EMA weights, config in the metadata), the
- * run's latest samples as CSV or NPY, or the whole run record as JSON.
+ * run's latest samples as CSV or NPY ([n, d] points, [n, C, H, W] images), or the whole run record as JSON.
  */
 import { writeFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { writeCsv, writeNpy } from '../engine/data/index.js';
+import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
 import { exportVelocityModel } from '../engine/sample/velocityProgram.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
 import type { Store } from '../store/index.js';
 import { VERSION } from '../version.js';
-import { loadRunWeights } from './runModel.js';
+import { loadRunWeights, recordedShape } from './runModel.js';
 import { makeFolders } from '../paths.js';
 
 export const EXPORT_FORMATS = ['onnx', 'csv', 'npy', 'json'] as const;
@@ -61,9 +61,12 @@ export async function exportRun(o: ExportRunOptions): Promise<{ path: string; by
       };
       writeFileSync(path, JSON.stringify(body, null, 2));
     } else {
-      const s = o.store.latestSamples(run.id, 'final');
+      // the samples the run page shows: the latest drawn, else the latest training preview
+      const s = o.store.latestSamples(run.id, 'final') ?? o.store.latestSamples(run.id, 'preview');
       if (!s) throw new UserError(`run ${run.id} has no samples yet; sample it first`);
+      const shape = sampleShape(o.store, run.id, s.d);
       if (o.format === 'csv') writeCsv(path, s.data, s.n, s.d);
+      else if (shape.length > 1) writeNpyArray(path, s.data.subarray(0, s.n * s.d), [s.n, ...shape]);
       else writeNpy(path, s.data, s.n, s.d);
     }
   } catch (e) {
@@ -74,4 +77,11 @@ export async function exportRun(o: ExportRunOptions): Promise<{ path: string; by
   }
   o.store.addArtifact(run.id, o.format, path);
   return { path, bytes: statSync(path).size };
+}
+
+/** One sample's shape as the run's checkpoint records it ([C, H, W] for images), else [d]. */
+function sampleShape(store: Store, runId: string, d: number): number[] {
+  const ck = store.latestCheckpoint(runId);
+  const shape = ck ? recordedShape(ck.extra, runId) : [d];
+  return shape.reduce((a, b) => a * b, 1) === d ? shape : [d];
 }

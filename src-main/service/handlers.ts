@@ -111,10 +111,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     'runs.samples': ({ runId }) => {
       store.requireRun(runId);
-      const s = store.latestSamples(runId, 'final') ?? store.latestSamples(runId, 'preview');
+      const final = store.latestSamples(runId, 'final');
+      const s = final ?? store.latestSamples(runId, 'preview');
       if (!s) return null;
       const step = typeof s.meta.step === 'number' ? s.meta.step : store.getRun(runId).stepsDone;
-      return { step, n: s.n, d: s.d, data: s.data.subarray(0, s.n * s.d) };
+      return { step, n: s.n, d: s.d, data: s.data.subarray(0, s.n * s.d), ...(final ? { drawn: drawnText(final.meta) } : {}) };
     },
     'runs.figures': () => runFigures(store),
     'runs.previews': ({ runId }) =>
@@ -196,6 +197,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       store.requireRun(runId);
       return (await job({ kind: 'evaluate', runId, n, at }, `evaluate ${runId}`)) as ResultOf<'evaluate.run'>;
     },
+    'images.nearest': async ({ runId, n, x }) => {
+      store.requireRun(runId);
+      return (await job({ kind: 'nearest', runId, x, n }, `nearest images ${runId}`)) as ResultOf<'images.nearest'>;
+    },
     'export.run': async ({ runId, format }) => {
       store.requireRun(runId);
       const fileName = `${runId}.${EXPORT_EXTENSIONS[format]}`;
@@ -215,4 +220,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
   };
   return handlers;
+}
+
+/** How drawn samples were made, from what their record keeps: "rk4, 50 steps, shipped with models/mnist.json". */
+function drawnText(meta: Record<string, unknown>): string {
+  const parts = [typeof meta.solver === 'string' ? meta.solver : 'drawn'];
+  if (typeof meta.steps === 'number') parts.push(`${meta.steps} steps`);
+  if (typeof meta.seed === 'number') parts.push(`seed ${meta.seed}`);
+  if (typeof meta.source === 'string') parts.push(`shipped with ${meta.source}`);
+  return parts.join(', ');
 }

@@ -33,13 +33,15 @@ export interface SampleRequest {
   atol?: number;
   sdeEps?: number;
   noise?: NoiseSpec;
+  /** Keep the samples as the run's latest (default true); a comparison's draws are a view only. */
+  keep?: boolean;
 }
 
 export async function sampleWithSnapshots(o: SampleRequest) {
   const steps = o.steps ?? Math.max(o.snapshots ? o.snapshots - 1 : 0, DEFAULT_SOLVER_STEPS);
   const r = await sampleRun({
     store: o.store, runId: o.runId, n: o.n, solver: o.solver, steps, snapshots: o.snapshots !== undefined,
-    reverse: o.direction === 'encode', seed: o.seed, rtol: o.rtol, atol: o.atol, sdeEps: o.sdeEps, noise: o.noise,
+    reverse: o.direction === 'encode', seed: o.seed, rtol: o.rtol, atol: o.atol, sdeEps: o.sdeEps, noise: o.noise, save: o.keep,
   });
   const base = { n: r.n, d: r.d, nfe: r.nfe, seconds: r.seconds, x: r.x };
   if (!o.snapshots || !r.trajectory) return base;

@@ -34,7 +34,7 @@ export const FAILED_JOB_TTL_MS = 60 * 60 * 1000;
 const MAX_FAILED_JOBS = 50;
 
 /** Jobs that can be cancelled while they run: the interactive lane's, which keep no state. */
-const CANCELLABLE_RUNNING: readonly JobKind[] = ['sample', 'velocity', 'evaluate', 'dataset', 'backends', 'images', 'estimate', 'cycle', 'frames'];
+const CANCELLABLE_RUNNING: readonly JobKind[] = ['sample', 'velocity', 'nearest', 'evaluate', 'dataset', 'backends', 'images', 'estimate', 'cycle', 'frames'];
 
 /** A failed job's error, as the engine reported it. */
 export class JobError extends Error {

@@ -12,7 +12,7 @@ import { netParamCount, netSlots } from '../engine/nets/velocityNet.js';
 import { readModel } from '../engine/onnx/protoRead.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { netSpec } from './runModel.js';
-import type { ShippedCurves, ShippedSamples } from './pretrainedHistory.js';
+import { fromPixelLevels, type ShippedCurves, type ShippedImageSamples, type ShippedSamples } from './pretrainedHistory.js';
 
 export interface PretrainedManifest {
   name: string;
@@ -21,16 +21,20 @@ export interface PretrainedManifest {
   dataset: string;
   interpolant: string;
   dim: number;
+  /** One sample's shape: [C, H, W] for an image model; absent for points ([dim]). */
+  shape?: number[];
   tMax: number;
   config: unknown;
   training: { steps: number; seconds: number; stepsPerSec: number; backend: string; flowlabVersion: string; date: string };
   metrics: Record<string, number>;
+  /** Figures that are lists (api/metricInfo.ts LIST_INFO), e.g. an image model's class histogram. */
+  lists?: Record<string, number[]>;
   /** When `metrics` were measured (ISO time); older manifests have only training.date. */
   evaluatedAt?: string;
   /** The training curves, downsampled; absent in manifests built before they were shipped. */
   curves?: ShippedCurves;
-  /** A few of the model's samples, drawn when it was built. */
-  samples?: ShippedSamples;
+  /** A few of the model's samples, drawn when it was built (images as pixel levels). */
+  samples?: ShippedSamples | ShippedImageSamples;
 }
 
 /** models/ beside the app: FLOWLAB_MODELS_DIR, else the nearest `models` folder above this module. */
@@ -73,7 +77,8 @@ export function importPretrained(store: Store, name: string, dir = modelsDir()):
   const existing = store.listRuns({ tag: PRETRAINED_TAG }).find((r) => r.name === runName(m));
   if (existing) return existing;
   const config = recordedConfig(m.config);
-  const net = netSpec(config, m.dim);
+  const shape = manifestShape(m);
+  const net = netSpec(config, shape);
   const model = readModel(readFileSync(join(dir, `${m.name}.onnx`)));
   const [slots, total] = [netSlots(net), netParamCount(net)];
   const params = new Float32Array(total);
@@ -95,10 +100,11 @@ export function importPretrained(store: Store, name: string, dir = modelsDir()):
       tags: [PRETRAINED_TAG],
       notes: m.description,
     });
-    store.saveCheckpoint(run.id, { step: m.training.steps, params, ema: params, rngState: null, extra: { dim: m.dim, pretrained: m.name } });
+    store.saveCheckpoint(run.id, { step: m.training.steps, params, ema: params, rngState: null, extra: { dim: m.dim, shape, pretrained: m.name } });
     recordHistory(store, run.id, m);
     store.updateRun(run.id, { stepsDone: m.training.steps, durationS: m.training.seconds });
-    store.saveEvaluation(run.id, { source: `models/${m.name}.json` }, m.metrics, m.evaluatedAt ?? m.training.date);
+    const lists = Object.fromEntries(Object.entries(m.lists ?? {}).map(([k, v]) => [k, JSON.stringify(v)]));
+    store.saveEvaluation(run.id, { source: `models/${m.name}.json` }, { ...m.metrics, ...lists }, m.evaluatedAt ?? m.training.date);
     return store.finishRun(run.id, 'completed');
   });
 }
@@ -114,10 +120,23 @@ function recordHistory(store: Store, runId: string, m: PretrainedManifest): void
     }
     store.appendMetrics(runId, rows);
   }
-  if (m.samples) {
-    const { n, d, data, solver, steps } = m.samples;
-    store.saveSamples(runId, { kind: 'final', n, d, data: Float32Array.from(data), meta: { solver, steps, step: m.training.steps, source: `models/${m.name}.json` } });
+  const s = m.samples;
+  if (s && 'pixels' in s) {
+    const d = s.shape.reduce((a, b) => a * b, 1);
+    if (s.pixels.length !== s.n * d) throw new UserError(`models/${m.name}.json: samples.pixels holds ${s.pixels.length} levels, expected n * C * H * W = ${s.n * d}`);
+    store.saveSamples(runId, { kind: 'final', n: s.n, d, data: fromPixelLevels(s.pixels), meta: { solver: s.solver, steps: s.steps, seed: s.seed, step: m.training.steps, source: `models/${m.name}.json` } });
+  } else if (s) {
+    store.saveSamples(runId, { kind: 'final', n: s.n, d: s.d, data: Float32Array.from(s.data), meta: { solver: s.solver, steps: s.steps, step: m.training.steps, source: `models/${m.name}.json` } });
   }
+}
+
+/** One sample's shape from a manifest: its `shape` (images), else [dim]; checked against dim. */
+function manifestShape(m: PretrainedManifest): number[] {
+  if (m.shape === undefined) return [m.dim];
+  if (!Array.isArray(m.shape) || !m.shape.every((k) => Number.isInteger(k) && k >= 1) || m.shape.reduce((a, b) => a * b, 1) !== m.dim) {
+    throw new UserError(`models/${m.name}.json: shape ${JSON.stringify(m.shape)} must be whole numbers whose product is dim = ${m.dim}`);
+  }
+  return m.shape;
 }
 
 function runName(m: PretrainedManifest): string {

@@ -27,6 +27,31 @@ export interface ShippedSamples {
   steps: number;
 }
 
+/** Images shipped per image model: a 4 x 4 gallery's worth and more, as pixel levels. */
+export const SHIPPED_IMAGES = 64;
+
+/** An image model's samples as 8-bit pixel levels 0..255, row-major [n, C, H, W]: a quarter of float text. */
+export interface ShippedImageSamples {
+  n: number;
+  /** One image's shape [C, H, W]. */
+  shape: number[];
+  pixels: number[];
+  solver: string;
+  steps: number;
+  /** The noise seed they were drawn from. */
+  seed: number;
+}
+
+/** Training-scale images [-1, 1] to pixel levels: k = round((x + 1) 127.5), clipped to 0..255. */
+export function toPixelLevels(x: Float32Array): number[] {
+  return Array.from(x, (v) => Math.min(255, Math.max(0, Math.round((v + 1) * 127.5))));
+}
+
+/** Pixel levels back to the training scale: x = k / 127.5 - 1 (0 and 255 give -1 and 1 exactly). */
+export function fromPixelLevels(pixels: readonly number[]): Float32Array {
+  return Float32Array.from(pixels, (k) => k / 127.5 - 1);
+}
+
 export function round(v: number): number {
   return Number.isFinite(v) ? Number(v.toPrecision(DIGITS)) : v;
 }

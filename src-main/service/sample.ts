@@ -134,7 +134,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
         data: r.x,
         meta: {
           solver: o.solver, steps: o.solver === 'dopri5' ? null : o.steps ?? DEFAULT_SOLVER_STEPS, nfe: r.nfe, checkpointStep: w.step, shape: w.shape,
-          ...(sdeEps !== null ? { sdeEps, seed } : {}),
+          seed, ...(sdeEps !== null ? { sdeEps } : {}),
           ...(o.noise ? { noise: o.noise.kind === 'slerp' ? { slerp: o.noise.seeds } : 'given' } : {}),
         },
       });

@@ -8,6 +8,7 @@ import type { ControlAction, JobRequest } from '../api/protocol.js';
 import {
   backends, encodeDecode, evaluationFigures, exportRun, noiseFrames, runTraining, sampleWithSnapshots, summarizeTable, velocityGrid,
 } from '../service/jobOperations.js';
+import { nearestImages } from '../service/nearestImages.js';
 import { estimateTraining, imagePreview } from '../service/trainEstimate.js';
 
 /** The handle the worker keeps for the job in progress, to route its controls. */
@@ -43,6 +44,8 @@ export async function runJob(
       return encodeDecode({ store, ...request });
     case 'frames':
       return noiseFrames({ store, ...request });
+    case 'nearest':
+      return nearestImages(store, request.runId, request.x, request.n);
     case 'evaluate':
       return evaluationFigures({ store, runId: request.runId, n: request.n, at: request.at });
     case 'export':

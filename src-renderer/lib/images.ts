@@ -94,3 +94,9 @@ export function imagesNpy(images: Float32Array, n: number, shape: ImageShape): U
   out.set(new Uint8Array(body.buffer), 10 + header.length);
   return out;
 }
+
+/** Does a run's config train on images? (A U-Net always does; MNIST does with any net.) */
+export function isImageConfig(config: unknown): boolean {
+  const c = config as { net?: { kind?: string }; dataset?: string } | null | undefined;
+  return c?.net?.kind === 'unet' || c?.dataset?.trim().toLowerCase() === 'mnist';
+}

@@ -6,6 +6,7 @@
  */
 import type { ResultOf } from '../../src-main/api/contract.js';
 import type { RunRecordWire } from '../../src-main/api/schemas.js';
+import { metricInfo } from '../../src-main/api/metricInfo.js';
 
 export type RunFigures = ResultOf<'runs.figures'>[number];
 export interface TableRow {
@@ -14,13 +15,20 @@ export interface TableRow {
 }
 
 export type FigureKey = 'recentLoss' | 'klGap' | 'nll' | 'w2' | 'straightness';
+/** Short labels for narrow columns; the hover text is the figure's own (api/metricInfo.ts). */
 export const FIGURE_COLUMNS: { key: FigureKey; label: string; title: string }[] = [
   { key: 'recentLoss', label: 'Loss (last 100 steps)', title: 'Mean training loss over the last 100 steps' },
-  { key: 'klGap', label: 'KL gap (nats)', title: 'KL gap to the true entropy, latest evaluation; lower is better' },
-  { key: 'nll', label: 'NLL (nats)', title: 'Negative log-likelihood of held-out data, latest evaluation; lower is better' },
-  { key: 'w2', label: 'W2', title: 'Wasserstein-2 distance between samples and held-out data, latest evaluation; lower is better' },
-  { key: 'straightness', label: 'Straightness', title: 'Straightness of the flow\'s paths, latest evaluation; 1 is straight' },
+  { key: 'klGap', label: 'KL gap (nats)', title: evaluationTitle('klGap') },
+  { key: 'nll', label: 'NLL (nats)', title: evaluationTitle('nll') },
+  { key: 'w2', label: 'W2', title: evaluationTitle('w2') },
+  { key: 'straightness', label: 'Straightness', title: evaluationTitle('straightness') },
 ];
+
+/** "Wasserstein-2 distance (exact), data units, latest evaluation: ..." */
+function evaluationTitle(key: string): string {
+  const info = metricInfo(key);
+  return info ? `${info.name}${info.unit ? `, ${info.unit}` : ''}, latest evaluation: ${info.explain}` : key;
+}
 
 export function figureOf(row: TableRow, key: FigureKey): number | null {
   const f = row.figures;

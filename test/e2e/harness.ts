@@ -52,10 +52,11 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+/** `dataDir`: a data folder the test filled beforehand (removed at close like a fresh one). */
+export async function startE2E(o: { dataDir?: string } = {}): Promise<E2E> {
   await ensureRendererBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-e2e-'));
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'flowlab-e2e-'));
   const server = await startServer({ port: 0, dataDir, log: () => undefined });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });

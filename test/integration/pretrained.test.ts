@@ -9,6 +9,7 @@ import { trainRun } from '../../src-main/service/train.js';
 import { sampleRun } from '../../src-main/service/sample.js';
 import { velocityModelBytes } from '../../src-main/service/export.js';
 import { importPretrained, listPretrained, PRETRAINED_TAG, type PretrainedManifest } from '../../src-main/service/pretrained.js';
+import { fromPixelLevels } from '../../src-main/service/pretrainedHistory.js';
 import { readModel } from '../../src-main/engine/onnx/protoRead.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -73,7 +74,8 @@ test('a shipped model imports with its training curve, samples, training time an
       assert.equal(fresh.listEvaluations(run.id)[0].createdAt, m.evaluatedAt);
       const samples = fresh.latestSamples(run.id, 'final')!;
       assert.equal(samples.n, m.samples.n);
-      assert.deepEqual(Array.from(samples.data.subarray(0, 4)), m.samples.data.slice(0, 4).map(Math.fround));
+      const shipped = 'pixels' in m.samples ? Array.from(fromPixelLevels(m.samples.pixels.slice(0, 4))) : m.samples.data.slice(0, 4).map(Math.fround);
+      assert.deepEqual(Array.from(samples.data.subarray(0, 4)), shipped);
     }
   } finally {
     fresh.close();

@@ -31,6 +31,8 @@ export interface Samples {
   n: number;
   d: number;
   data: Float32Array;
+  /** How samples drawn after training were made; absent for a training preview. */
+  drawn?: string;
 }
 
 export class LiveRun {

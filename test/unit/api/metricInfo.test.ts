@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { floorNote, formatFigure, metricInfo, metricRows, METRIC_INFO } from '../../../src-main/api/metricInfo.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { floorNote, formatFigure, fractionStdErr, isPairedKey, metricInfo, metricRows, METRIC_INFO } from '../../../src-main/api/metricInfo.js';
+import { ROOT } from '../../helpers/cli.js';
+
+const MODELS = join(ROOT, 'models');
 import { evaluationText } from '../../../src-main/cli/eval.js';
 
 describe('one table describes every evaluation figure', () => {
@@ -13,6 +18,22 @@ describe('one table describes every evaluation figure', () => {
     assert.deepEqual(rows, ['nll', 'mmd', 'brandNew']);
     assert.equal(metricInfo('klGap')!.unit, 'nats');
     assert.equal(metricInfo('bitsPerDim')!.unit, 'bits/dim');
+  });
+
+  test('every figure the shipped models record is described, standard errors and floors paired with their figure', () => {
+    for (const f of readdirSync(MODELS).filter((n) => n.endsWith('.json'))) {
+      const m = JSON.parse(readFileSync(join(MODELS, f), 'utf8')) as { metrics?: Record<string, number> };
+      if (!m.metrics) continue;
+      assert.deepEqual(metricRows(Object.keys(m.metrics)).filter((r) => !metricInfo(r.key)).map((r) => r.key), [], f);
+    }
+    assert.equal(metricInfo('bitsPerDim')!.stdErr, 'bitsPerDimStdErr');
+    assert.ok(isPairedKey('confidentFractionStdErr'));
+  });
+
+  test('a fraction of n draws has standard error sqrt(p (1 - p) / n)', () => {
+    assert.equal(fractionStdErr(0.5, 100), 0.05);
+    assert.equal(fractionStdErr(0, 10), 0);
+    assert.ok(Number.isNaN(fractionStdErr(0.5, 0)));
   });
 
   test('a negative MMD or one at its floor is explained as noise; one above its floor is not', () => {
