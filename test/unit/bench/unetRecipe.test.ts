@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpyImages } from '../../../src-main/engine/data/images/index.js';
-import { loadMnist, splitImages } from '../../../src-main/engine/data/images/index.js';
+import type { TrainConfig } from '../../../src-main/api/config.js';
+import { loadMnist, readNpyImages, splitImages } from '../../../src-main/engine/data/images/index.js';
 import { coefficientsAt, getInterpolant } from '../../../src-main/engine/interpolants/schedules.js';
 import { netDim, netParamCount } from '../../../src-main/engine/nets/velocityNet.js';
 import { createSession, ort } from '../../../src-main/engine/onnx/runtime.js';
@@ -14,7 +14,7 @@ import { ImageTrainSession, initialImageState } from '../../../src-main/engine/t
 import { CHECK_STEPS, exportTrainSplit, mnistNet, parseNetArg, peerRecipe, stepInputs, unetBenchConfig, writePeerCheck } from '../../../bench/flowlab/unetRecipe.js';
 
 /** A small U-Net on MNIST, so a step takes milliseconds. */
-const tiny = (train: Parameters<typeof unetBenchConfig>[0]['train'] = {}, interpolant?: 'linear') => {
+const tiny = (train: Partial<TrainConfig> = {}, interpolant?: 'linear') => {
   const c = unetBenchConfig({ seed: 3, net: { baseChannels: 4, channelMults: [1, 2], attention: false, timeFrequencies: 2 }, train: { batch: 3, ...train } });
   if (interpolant) c.interpolant = interpolant;
   return c;
