@@ -148,6 +148,84 @@ function gpuSpeedSection(r) {
   return out;
 }
 
+const UNET_TRAIN_CMD = 'node --import tsx bench/flowlab/unetTrainVsTorch.ts';
+const UNET_TTQ_CMD = 'node --import tsx bench/flowlab/unetTtq.ts';
+const loadText = (l) => (l ? l.join(' ') : '-');
+const netText = (n) => `base ${n.baseChannels}, [${n.channelMults.join(', ')}], ${n.blocksPerLevel} block${n.blocksPerLevel > 1 ? 's' : ''} a level${n.attention ? ', attention' : ''}`;
+
+/** The targets of the U-Net step against PyTorch eager (bench/results/unet-train.json): >= 1.0x, goal 1.3x. */
+export function unetTargets(r) {
+  return (r?.nets ?? []).map((n) => ({
+    name: `U-Net train steps/s vs PyTorch eager, ${n.name} net (${netText(n.net)}), batch ${n.batch}`,
+    goal: '>= 1.0x (goal 1.3x)',
+    value: n.ratio ?? null,
+    met: n.ratio === null || n.ratio === undefined ? null : n.ratio >= 1,
+  }));
+}
+
+/** U-Net training and sampling throughput against PyTorch eager (bench/flowlab/unetTrainVsTorch.ts). */
+export function unetTrainSection(r) {
+  const out = ['## U-Net training and sampling against PyTorch', ''];
+  out.push("The service's full image training step (ImageTrainSession: host batch and dequantisation, t and x0 drawn in the program, loss, gradient, clipping, Adam and the EMA) against the same step in PyTorch eager (`bench/peers/unet_train_torch.py`: same net in FlowLab's parameter layout, same batch, digits, interpolant, loss, Adam, clipping and EMA), and generation from the EMA net with euler and rk4, alternating in one run on the same threads.", '');
+  if (!r) {
+    out.push(`Not run yet (\`${UNET_TRAIN_CMD}\`).`, '');
+    return out;
+  }
+  out.push(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${machineLine(r)}, ${loadText(r.load_after)} at the end; ${r.passes} alternating passes of ${r.steps_per_pass} step${r.steps_per_pass > 1 ? 's' : ''} per side (${r.seconds} s in all). Figures are medians over passes; the ratio is FlowLab's steps/s over PyTorch's (> 1: FlowLab faster), beside the median of the per-pass ratios.`, '');
+  out.push('| Net | Parameters | Batch | FlowLab ms/step | PyTorch ms/step | Steps/s FlowLab / PyTorch | Pass ratios, median |', '|---|---|---|---|---|---|---|');
+  for (const n of r.nets) out.push(`| ${n.name}: ${netText(n.net)} | ${n.params.toLocaleString('en-US')} | ${n.batch} | ${num(n.flowlab_ms)} | ${num(n.torch_ms)} | ${n.ratio.toFixed(2)}x | ${n.pass_ratio_median.toFixed(2)}x |`);
+  out.push('');
+  const checks = r.nets.filter((n) => n.check).map((n) => `${n.name}: losses ${n.check.losses.map((l) => l.toPrecision(7)).join(', ')} against FlowLab's ${n.check.flowlab_losses.map((l) => l.toPrecision(7)).join(', ')}, ${(n.check.params_agree * 100).toFixed(2)}% of the parameter changes agree, euler samples within ${n.check.sample_max_err.toExponential(1)}`);
+  if (checks.length) out.push(`Before timing, PyTorch reproduced FlowLab's first two training steps from the same parameters and inputs (${checks.join('; ')}).`, '');
+  if (r.sampling?.length) {
+    out.push(`Sampling: ${r.sample.batch} images from N(0, I) to t = 1 in ${r.sample.steps} steps, images per second (FlowLab solves ${r.sample.flowlabRowsPerCall} rows per call, as \`flowlab sample\` does; PyTorch takes the batch whole):`, '');
+    out.push('| Net | Solver | Steps | NFE | FlowLab images/s | PyTorch images/s | Ratio |', '|---|---|---|---|---|---|---|');
+    for (const x of r.sampling) out.push(`| ${x.net} | ${x.method} | ${x.steps} | ${x.steps * (x.method === 'rk4' ? 4 : 1)} | ${num(x.flowlab_images_per_s)} | ${num(x.torch_images_per_s)} | ${x.ratio.toFixed(2)}x |`);
+    out.push('');
+  }
+  for (const n of r.nets.filter((x) => x.profile)) {
+    const p = n.profile;
+    out.push(`Where FlowLab's time goes in the ${n.name} net's step (below 1.0x; ONNX Runtime's profiler on the loss-and-gradient step of \`bench/flowlab/unetProfile.ts\`, batch ${p.batch}, ${p.threads} thread${p.threads > 1 ? 's' : ''}: ${num(p.wall_ms)} ms wall, ${num(p.node_ms)} ms of node time):`, '');
+    out.push('| Op type | Share of node time | ms | Nodes |', '|---|---|---|---|');
+    for (const o of p.ops.slice(0, 10)) out.push(`| ${o.op} | ${(o.share * 100).toFixed(1)}% | ${num(o.ms)} | ${o.nodes} |`);
+    out.push('');
+  }
+  return out;
+}
+
+/** Time to quality on MNIST against PyTorch (bench/flowlab/unetTtq.ts). */
+export function unetTtqSection(r) {
+  const out = ['## Time to quality (images)', ''];
+  out.push("FlowLab's MNIST U-Net training against the same training in PyTorch eager (`bench/peers/unet_train_torch.py`), on FlowLab's own training split exported to NPY, from the same initial parameters, for the same wall-clock budget of training; at each horizon each side writes EMA samples (rk4), and the shipped digit classifier (`scripts/scoreDigits.ts`) scores every snapshot: the share of confidently labelled digits and the classifier Frechet distance (lower is better; the real-vs-real floor beside it).", '');
+  if (!r) {
+    out.push(`Not run yet (\`${UNET_TTQ_CMD}\`).`, '');
+    return out;
+  }
+  const t = r.config.train;
+  const schedule = t.schedule === 'constant' ? `constant rate after ${r.recipe.warmup} warmup steps on both sides` : `cosine over the same ${t.steps} steps on both sides (warmup ${r.recipe.warmup})`;
+  out.push(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${machineLine(r)}, ${loadText(r.load_after)} at the end. ${r.concurrent ? `The two sides trained at the same time, ${r.threads} thread${r.threads > 1 ? 's' : ''} each` : `Threads: ${r.threads}`}; only training counts toward the budget (sampling the snapshots does not). Net: ${netText(r.config.net)}; ${r.config.interpolant} interpolant, ${t.timeSampling} t; batch ${t.batch}, Adam lr ${t.lr} (betas ${t.beta1}, ${t.beta2}, eps ${t.eps}), ${schedule}, clip ${t.clipNorm}, EMA ${t.emaDecay}; ${r.trainImages} training digits; ${r.samples} samples per snapshot, rk4 ${r.sampleSteps} steps.`, '');
+  const sides = [['FlowLab', r.flowlab], ['PyTorch', r.torch]];
+  const missingSides = sides.filter(([, s]) => s.missing);
+  for (const [name, s] of missingSides) out.push(`${name}: missing (${esc(s.missing)}).`, '');
+  const shot = (s, h) => (s.missing ? null : s.snapshots.find((x) => x.seconds === h) ?? null);
+  const cell = (x, f) => (!x ? '-' : !x.score ? `missing (${esc(x.scoreMissing ?? 'not scored')})` : f(x.score));
+  out.push('| Training time | FlowLab steps | FlowLab confident | FlowLab Frechet | PyTorch steps | PyTorch confident | PyTorch Frechet | Frechet, PyTorch / FlowLab (> 1: FlowLab better) |', '|---|---|---|---|---|---|---|---|');
+  let floor = null;
+  for (const h of r.horizons) {
+    const a = shot(r.flowlab, h);
+    const b = shot(r.torch, h);
+    floor ??= a?.score?.classifierFrechetFloor ?? b?.score?.classifierFrechetFloor ?? null;
+    const ratio = a?.score && b?.score ? `${(b.score.classifierFrechet / a.score.classifierFrechet).toFixed(2)}x` : '-';
+    const minutes = h >= 60 ? `${+(h / 60).toFixed(2)} min` : `${h} s`;
+    out.push(`| ${minutes} | ${a ? a.steps : '-'} | ${cell(a, (s) => `${(s.confidentFraction * 100).toFixed(1)}%`)} | ${cell(a, (s) => num(s.classifierFrechet))} | ${b ? b.steps : '-'} | ${cell(b, (s) => `${(s.confidentFraction * 100).toFixed(1)}%`)} | ${cell(b, (s) => num(s.classifierFrechet))} | ${ratio} |`);
+  }
+  out.push('');
+  if (floor !== null) out.push(`Classifier Frechet distance between two sets of real held-out digits of the same size (the floor): ${num(floor)}.`, '');
+  const c = r.torch?.check;
+  if (c) out.push(`Before the race, PyTorch reproduced FlowLab's first two training steps from the same parameters and inputs: losses ${c.losses.map((l) => l.toPrecision(7)).join(', ')} against ${c.flowlab_losses.map((l) => l.toPrecision(7)).join(', ')}; ${(c.params_agree * 100).toFixed(2)}% of the parameter changes and ${(c.ema_agree * 100).toFixed(2)}% of the EMA's agree; euler samples within ${c.sample_max_err.toExponential(1)}.`, '');
+  return out;
+}
+
 /** Shorter paths (bench/flowlab/paths.ts): the OT-coupled runs against the default trig runs. */
 function pathsSection(p) {
   const out = ['## Shorter paths: minibatch OT coupling and the learned interpolant against the default', ''];
@@ -192,7 +270,7 @@ export function renderMarkdown(results) {
   out.push('Run: `npm run bench` (full, about 40 minutes), `npm run bench -- --quick` (under 2 minutes; writes `bench/results/quick/`),');
   out.push('`npm run bench -- --only train,matmul`. Results: `bench/results/<suite>.json`; this file is rendered by `bench/summarize.mjs`.', '');
 
-  const targets = loaded.flatMap(({ r }) => r?.targets ?? []);
+  const targets = [...loaded.flatMap(({ r }) => r?.targets ?? []), ...unetTargets(results['unet-train'] ?? null)];
   out.push('## Targets', '');
   if (targets.length === 0) out.push('No results yet.', '');
   else {
@@ -230,6 +308,8 @@ export function renderMarkdown(results) {
     if (name === 'sample' && r.details?.weights) out.push(`Weights: ${r.details.weights}.`, '');
   }
 
+  out.push(...unetTrainSection(results['unet-train'] ?? null));
+  out.push(...unetTtqSection(results['unet-ttq'] ?? null));
   out.push(...defaultsSection(results.defaults ?? null));
   out.push(...gpuSection(results.gpu ?? null));
   out.push(...gpuSpeedSection(results['gpu-speed'] ?? null));
@@ -247,7 +327,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'paths'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'paths', 'unet-train', 'unet-ttq'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;

@@ -90,3 +90,71 @@ describe('BENCHMARKS.md training-defaults section', () => {
     assert.match(md, /Keys: b2: Adam beta2\./);
   });
 });
+
+describe('BENCHMARKS.md U-Net sections', () => {
+  const net = { kind: 'unet', baseChannels: 32, channelMults: [1, 2, 2], blocksPerLevel: 1, attention: true, timeFrequencies: 4 };
+  const check = { losses: [2.4063141, 2.3868415], flowlab_losses: [2.4063139, 2.3868427], params_agree: 0.9999, params_rel_err: 1e-3, ema_agree: 0.9998, ema_rel_err: 1e-3, sample_max_err: 2.1e-6 };
+  const unetTrain = {
+    suite: 'unet-train', machine, date: '2026-01-02T03:04:05.000Z', threads: 2, load_before: [1, 1, 1], load_after: [1.5, 1, 1], seconds: 300, passes: 4, steps_per_pass: 2,
+    sample: { batch: 256, steps: 10, passes: 2, flowlabRowsPerCall: 64 },
+    nets: [
+      { name: 'default', net: { ...net, baseChannels: 8, channelMults: [1, 2], attention: false }, params: 40521, batch: 16, check, flowlab_ms: 50, torch_ms: 80, ratio: 1.6, pass_ratio_median: 1.55, passes: [] },
+      {
+        name: 'large', net, params: 1059553, batch: 16, check, flowlab_ms: 2000, torch_ms: 600, ratio: 0.3, pass_ratio_median: 0.31, passes: [],
+        profile: { batch: 16, threads: 2, backward: true, wall_ms: 1443, node_ms: 1362, ops: [{ op: 'Conv', ms: 650, share: 0.477, nodes: 103 }, { op: 'FusedMatMul', ms: 209, share: 0.154, nodes: 43 }], top: [] },
+      },
+    ],
+    sampling: [{ net: 'default', method: 'rk4', steps: 10, batch: 256, flowlab_images_per_s: 40, torch_images_per_s: 20, flowlab_ms: 6400, torch_ms: 12800, ratio: 2, pass_ratio_median: 2, passes: [] }],
+  };
+  const shot = (seconds: number, steps: number, frechet: number, confident: number) => ({
+    seconds, trained_s: seconds, steps, loss: 1, sample_s: 30, samples: `s-${seconds}.npy`,
+    score: { n: 1000, confidentFraction: confident, classFractions: [], classifierFrechet: frechet, classifierFrechetFloor: 15.2, frechetSize: 1000 },
+  });
+  const unetTtq = {
+    suite: 'unet-ttq', machine, date: '2026-01-02T03:04:05.000Z', concurrent: true, threads: 1, load_before: [1, 1, 1], load_after: [2, 1, 1], race_s: 1300,
+    horizons: [300, 600, 1200], samples: 1000, sampleSteps: 20, trainImages: 9000,
+    config: { net: { ...net, baseChannels: 8, channelMults: [1, 2], attention: false }, interpolant: 'trig', train: { batch: 16, lr: 1e-3, beta1: 0.9, beta2: 0.98, eps: 1e-8, schedule: 'constant', steps: 3000, clipNorm: 1, emaDecay: 0.998, timeSampling: 'late' } },
+    recipe: { warmup: 200 },
+    flowlab: { steps: 3000, trained_s: 1200, snapshots: [shot(300, 800, 200, 0.3), shot(600, 1500, 100, 0.5), { ...shot(1200, 3000, 0, 0), score: undefined, scoreMissing: 'scoreDigits.ts: timed out' }] },
+    torch: { steps: 2000, trained_s: 1200, check, snapshots: [shot(300, 500, 300, 0.2), shot(600, 1000, 150, 0.4), shot(1200, 2000, 90, 0.6)] },
+  };
+
+  test('says how to run each section when it has no result yet', () => {
+    const md = renderMarkdown({});
+    assert.match(md, /## U-Net training and sampling against PyTorch\n[^#]*Not run yet \(`node --import tsx bench\/flowlab\/unetTrainVsTorch\.ts`\)/);
+    assert.match(md, /## Time to quality \(images\)\n[^#]*Not run yet \(`node --import tsx bench\/flowlab\/unetTtq\.ts`\)/);
+  });
+
+  test('shows each net\'s step times and ratio, the sampling rates, and the check', () => {
+    const md = renderMarkdown({ 'unet-train': unetTrain });
+    assert.match(md, /\| default: base 8, \[1, 2\], 1 block a level \| 40,521 \| 16 \| 50\.0 \| 80\.0 \| 1\.60x \| 1\.55x \|/);
+    assert.match(md, /\| large: base 32, \[1, 2, 2\], 1 block a level, attention \| 1,059,553 \| 16 \| 2000 \| 600 \| 0\.30x \| 0\.31x \|/);
+    assert.match(md, /\| default \| rk4 \| 10 \| 40 \| 40\.0 \| 20\.0 \| 2\.00x \|/);
+    assert.match(md, /large: losses 2\.406314, 2\.386842 against FlowLab's 2\.406314, 2\.386843, 99\.99% of the parameter changes agree/);
+  });
+
+  test('shows the profile only for a net below 1.0x, and the targets with whether they are met', () => {
+    const md = renderMarkdown({ 'unet-train': unetTrain });
+    assert.match(md, /Where FlowLab's time goes in the large net's step[^\n]*\n\n\| Op type \| Share of node time \| ms \| Nodes \|\n\|---\|---\|---\|---\|\n\| Conv \| 47\.7% \| 650 \| 103 \|\n\| FusedMatMul \| 15\.4% \| 209 \| 43 \|/);
+    assert.doesNotMatch(md, /time goes in the default net's step/);
+    assert.match(md, /\| U-Net train steps\/s vs PyTorch eager, default net \(base 8, \[1, 2\], 1 block a level\), batch 16 \| >= 1\.0x \(goal 1\.3x\) \| 1\.600x \| yes \|/);
+    assert.match(md, /\| U-Net train steps\/s vs PyTorch eager, large net [^|]*\| >= 1\.0x \(goal 1\.3x\) \| 0\.300x \| \*\*no\*\* \|/);
+  });
+
+  test('shows each horizon\'s steps and scores for both sides, the Frechet ratio, the floor, the schedule and a score that failed', () => {
+    const md = renderMarkdown({ 'unet-ttq': unetTtq });
+    assert.match(md, /\| 5 min \| 800 \| 30\.0% \| 200 \| 500 \| 20\.0% \| 300 \| 1\.50x \|/);
+    assert.match(md, /\| 10 min \| 1500 \| 50\.0% \| 100 \| 1000 \| 40\.0% \| 150 \| 1\.50x \|/);
+    assert.match(md, /\| 20 min \| 3000 \| missing \(scoreDigits\.ts: timed out\) \| missing \(scoreDigits\.ts: timed out\) \| 2000 \| 60\.0% \| 90\.0 \| - \|/);
+    assert.match(md, /the floor\): 15\.2\./);
+    assert.match(md, /constant rate after 200 warmup steps on both sides/);
+    assert.match(md, /trained at the same time, 1 thread each/);
+    assert.match(md, /99\.99% of the parameter changes and 99\.98% of the EMA's agree/);
+  });
+
+  test('reports a side that could not run as missing with its reason', () => {
+    const md = renderMarkdown({ 'unet-ttq': { ...unetTtq, torch: { missing: 'torch not importable' } } });
+    assert.match(md, /PyTorch: missing \(torch not importable\)\./);
+    assert.match(md, /\| 5 min \| 800 \| 30\.0% \| 200 \| - \| - \| - \| - \|/);
+  });
+});
