@@ -130,7 +130,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   const prep = prepare(store, opts);
   const { config } = prep;
   let runId = prep.runId;
-  const { backend, net, session, shape, images, learner } = await releaseOnError(store, () => runId, async () => {
+  const { backend, net, session, shape, images, learned } = await releaseOnError(store, () => runId, async () => {
     // the data is read and checked before anything is recorded: bad input leaves no half-created run
     const data: TrainData = isImageRun(config) ? { images: await loadImageRunData(config) } : { points: loadRunData(config) };
     if (data.points) checkTrainingMemory(config, data.points.d, data.points.train.n);
@@ -152,11 +152,23 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       store.updateRun(runId, { backend, onnxruntimeVersion: ortVersion() });
     }
 
-    const session = await createTrainer(config, net, data, prep.resumeState, backend, prep.learned);
-    const learner = config.interpolant === 'learned' && data.points
-      ? new InterpolantLearner(store, config, net as MlpSpec, data.points.train, prep.learned ?? zeroCoefficients(), backend, session.state.step) : null;
+    let learned = prep.learned;
+    if (config.interpolant === 'learned' && data.points && !learned) {
+      // the path search (interpolantLearner.ts) on a session of its own; a run resumed from a
+      // checkpoint has its path already
+      store.markRunning(runId, process.pid, os.hostname());
+      const learner = new InterpolantLearner(store, config, net as MlpSpec, data.points.train, zeroCoefficients(), backend);
+      const search = (await createTrainer(config, net, data, null, backend, zeroCoefficients())) as TrainSession;
+      try {
+        learned = await learner.search(runId, search, () => !!opts.signal?.aborted);
+      } finally {
+        await search.release();
+        await learner.release();
+      }
+    }
+    const session = await createTrainer(config, net, data, prep.resumeState, backend, learned);
     store.markRunning(runId, process.pid, os.hostname());
-    return { backend, net, session, shape, images: !!data.images, learner };
+    return { backend, net, session, shape, images: !!data.images, learned };
   });
   emit({ type: 'started', runId, config, resumedFrom: session.state.step });
 
@@ -185,7 +197,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       ema: state.ema,
       optimizer: { m: state.m, v: state.v },
       rngState: { seed: config.train.seed, step: state.step },
-      extra: { dim: net.dim, shape, ...learner?.extra() },
+      extra: { dim: net.dim, shape, ...(learned ? { interpolant: { alpha: [...learned.alpha], beta: [...learned.beta] } } : {}) },
     });
     lastCheckpoint = performance.now();
   };
@@ -223,7 +235,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
         continue;
       }
       const before = session.state;
-      const k = Math.min(chunk, total - before.step, learner?.stepsToNext(before.step) ?? Infinity);
+      const k = Math.min(chunk, total - before.step);
       const t0 = performance.now();
       const { losses, gradNorms } = await session.advance(k);
       const ms = performance.now() - t0;
@@ -261,8 +273,6 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       }
       const stepsPerSec = (session.state.step - startStep) / ((performance.now() - trainStart) / 1000);
       emit({ type: 'progress', runId, step: session.state.step, steps: total, stepsPerSec, etaSeconds: (total - session.state.step) / Math.max(stepsPerSec, 1e-9) });
-      // a learner exists for point runs only, whose trainer is the fused MLP session
-      if (learner) await learner.afterChunk(runId, session as TrainSession, session.state);
       if (opts.onChunk) {
         const p0 = performance.now();
         await opts.onChunk(runId, session.state, config, net);
@@ -283,6 +293,5 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
     throw e;
   } finally {
     await session.release();
-    await learner?.release();
   }
 }
