@@ -11,7 +11,7 @@
  * interpolant's x_t as `eval --geometry` measures: an OT-coupled flow has other marginals.
  *
  * Then the quality-versus-NFE curve on the dense grid of nfeCurve.ts (every NFE from 1 to 32:
- * euler, midpoint, heun, rk4 where the stages divide it) and the acceptance's figure: the fewest
+ * euler, midpoint, rk4 where the stages divide it) and the acceptance's figure: the fewest
  * NFE from which a run's k-step solves reach the default run's rk4-50 KL gap within 0.02 nats,
  * i.e. (nfeCurve.within) the k-step figure is at most the default's rk4-50 figure + 0.02 and
  * within 0.02 of the run's own rk4-50 figure, at that NFE and every larger one of the method (a
@@ -27,9 +27,11 @@
  *               rk4-50 samples from the same base points.
  * Writes bench/results/paths.json.
  *
- *   node --import tsx bench/flowlab/paths.ts [steps] [--threads N]     (default 3000 steps, 2 threads)
+ *   node --import tsx bench/flowlab/paths.ts [steps] [--threads N] [--datasets 8gaussians,moons]
+ *   (default 3000 steps, 2 threads, both; a run for one dataset keeps the other's entry in the file
+ *   when it was measured with the same steps and grid, so the two can run side by side)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src-main/api/config.js';
@@ -47,10 +49,18 @@ import { nfeCurve, nfeGrid, nfeToReach, within, type NfePoint } from '../../src-
 import type { FixedMethod } from '../../src-main/engine/sample/rungeKutta.js';
 
 const args = process.argv.slice(2);
-const flag = args.indexOf('--threads');
-const THREADS = flag >= 0 ? Number(args[flag + 1]) : 2;
-const STEPS = Number(args.filter((_a, i) => flag < 0 || (i !== flag && i !== flag + 1))[0] ?? 3000);
-if (!Number.isInteger(THREADS) || THREADS < 1) throw new Error(`--threads must be a whole number of at least 1, got ${args[flag + 1]}`);
+/** `--name value` pairs; the rest are positional. */
+function option(name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+const positional = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
+const THREADS = Number(option('threads') ?? 2);
+const STEPS = Number(positional[0] ?? 3000);
+const DATASETS = (option('datasets') ?? '8gaussians,moons').split(',');
+if (!Number.isInteger(THREADS) || THREADS < 1) throw new Error(`--threads must be a whole number of at least 1, got ${option('threads')}`);
+if (!Number.isInteger(STEPS) || STEPS < 1) throw new Error(`steps must be a whole number of at least 1, got ${positional[0]}`);
+for (const d of DATASETS) if (!['8gaussians', 'moons'].includes(d)) throw new Error(`--datasets must list 8gaussians and/or moons, got '${d}'`);
 const BATCH = 256;
 const SEED = 1;
 /** Held-out points per figure. */
@@ -60,7 +70,8 @@ const KL_TOLERANCE = 0.02;
 const SAMPLE_TOLERANCE = 0.05;
 const REFERENCE = { method: 'rk4' as const, steps: 50 };
 const MAX_NFE = 32;
-const GRID = nfeGrid(MAX_NFE);
+/** heun has midpoint's order and cost: one second-order method keeps the run short on a loaded host. */
+const GRID = nfeGrid(MAX_NFE, ['euler', 'midpoint', 'rk4']);
 
 interface RunFigures {
   coupling: string;
@@ -100,7 +111,7 @@ async function likelihoodCurve(store: Store, runId: string): Promise<{ reference
 }
 
 /** Sample-based figures: rk4-50 energy distance to held-out data, and k-step samples' distance to the rk4-50 ones. */
-async function sampleFigures(store: Store, runId: string): Promise<{ energyDistance: number; sampleCurve: NfePoint[] }> {
+async function sampleFigures(store: Store, runId: string, withCurve: boolean): Promise<{ energyDistance: number; sampleCurve: NfePoint[] }> {
   const w = loadRunWeights(store, runId);
   const data = loadRunData(w.config);
   const d = w.net.dim;
@@ -110,7 +121,7 @@ async function sampleFigures(store: Store, runId: string): Promise<{ energyDista
     const x0 = new Rng(SEED, 7).fillNormal(new Float32Array(N * d)) as Float32Array;
     const solve = async (method: FixedMethod, steps: number) => sampler.solve(x0, N, { solver: method, steps, t0: 0, t1: 1 });
     const ref = (await solve(REFERENCE.method, REFERENCE.steps)).x;
-    const sampleCurve = await nfeCurve(solve, (x) => {
+    const sampleCurve = !withCurve ? [] : await nfeCurve(solve, (x) => {
       let sum = 0;
       for (let p = 0; p < N; p++) sum += Math.hypot(...Array.from({ length: d }, (_, j) => x[p * d + j] - ref[p * d + j]));
       return sum / N;
@@ -153,7 +164,7 @@ async function measure(store: Store, dataset: string, coupling: 'independent' | 
   const trainSeconds = (performance.now() - started) / 1000;
   const geo = await trajectoryGeometry(store, summary.runId);
   const lik = await likelihoodCurve(store, summary.runId);
-  const smp = await sampleFigures(store, summary.runId);
+  const smp = await sampleFigures(store, summary.runId, dataset === 'moons');
   console.error(`${config.name}: ${trainSeconds.toFixed(0)} s, rk4-50 ${lik.reference.toFixed(4)}, energy distance ${smp.energyDistance.toFixed(4)}`);
   return {
     coupling, interpolant, runId: summary.runId, trainSeconds, uniformLoss: summary.uniformLoss ?? null,
@@ -161,14 +172,25 @@ async function measure(store: Store, dataset: string, coupling: 'independent' | 
   };
 }
 
+const RESULTS = join(import.meta.dirname, '../results/paths.json');
+/** A run for some datasets keeps the others' entries from the file when they were measured the same way. */
+function earlier(): Record<string, unknown> {
+  if (!existsSync(RESULTS)) return {};
+  const old = JSON.parse(readFileSync(RESULTS, 'utf8'));
+  return old.maxNfe === MAX_NFE && old.steps === STEPS ? old.datasets : {};
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'flowlab-paths-'));
 const store = openStore(join(dir, 'store'));
+const datasets: Record<string, unknown> = {};
 const out: Record<string, unknown> = {
   date: new Date().toISOString(), steps: STEPS, batch: BATCH, seed: SEED, n: N, threads: THREADS, loadAverage: loadavg()[0],
-  maxNfe: MAX_NFE, methods: [...new Set(GRID.map((g) => g.method))], tolerance: KL_TOLERANCE, sampleTolerance: SAMPLE_TOLERANCE, datasets: {},
+  maxNfe: MAX_NFE, methods: [...new Set(GRID.map((g) => g.method))], tolerance: KL_TOLERANCE, sampleTolerance: SAMPLE_TOLERANCE, datasets,
 };
 try {
-  for (const dataset of ['8gaussians', 'moons']) {
+  for (const dataset of DATASETS) {
+    const loadAverage = loadavg()[0];
+    const date = new Date().toISOString();
     const runs = [
       await measure(store, dataset, 'independent', 'trig'),
       await measure(store, dataset, 'independent', 'linear'),
@@ -183,21 +205,24 @@ try {
     const sampleBar = def.energyDistance + floor;
     const entry = {
       figure: dataset === '8gaussians' ? 'KL gap (nats)' : 'held-out NLL (nats; the KL gap plus the unknown entropy)',
-      bar, floor, sampleBar,
+      date, loadAverage, threads: THREADS, bar, floor, sampleBar,
       runs: runs.map((r) => ({
         ...r,
         // the fewest NFE whose solves reach the default's rk4-50 figure within the tolerance (and have converged)
         nfeToTarget: nfeToReach(r.curve, within({ reference: r.reference, tolerance: KL_TOLERANCE, bar })),
         nfeByMethod: Object.fromEntries((out.methods as FixedMethod[]).map((m) => [m,
           nfeToReach(r.curve.filter((p) => p.method === m), within({ reference: r.reference, tolerance: KL_TOLERANCE, bar }))])),
-        nfeSamples: r.energyDistance <= sampleBar ? nfeToReach(r.sampleCurve, SAMPLE_TOLERANCE) : null,
+        nfeSamples: r.sampleCurve.length && r.energyDistance <= sampleBar ? nfeToReach(r.sampleCurve, SAMPLE_TOLERANCE) : null,
       })),
     };
-    (out.datasets as Record<string, unknown>)[dataset] = entry;
+    datasets[dataset] = entry;
     console.error(JSON.stringify(entry.runs.map((r) => [r.interpolant, r.coupling, r.reference, r.nfeToTarget, r.energyDistance, r.nfeSamples])));
   }
 } finally {
   store.close();
   rmSync(dir, { recursive: true, force: true });
 }
-writeFileSync(join(import.meta.dirname, '../results/paths.json'), JSON.stringify(out, (_k, v) => (v === Infinity ? null : v), 2) + '\n');
+// merged at the end, so that two runs side by side (one dataset each) both land in the file
+const merged = { ...earlier(), ...datasets };
+out.datasets = Object.fromEntries(['8gaussians', 'moons'].filter((d) => d in merged).map((d) => [d, merged[d]]));
+writeFileSync(RESULTS, JSON.stringify(out, (_k, v) => (v === Infinity ? null : v), 2) + '\n');
