@@ -111,7 +111,7 @@ async function likelihoodCurve(store: Store, runId: string): Promise<{ reference
 }
 
 /** Sample-based figures: rk4-50 energy distance to held-out data, and k-step samples' distance to the rk4-50 ones. */
-async function sampleFigures(store: Store, runId: string, withCurve: boolean): Promise<{ energyDistance: number; sampleCurve: NfePoint[] }> {
+async function sampleFigures(store: Store, runId: string): Promise<{ energyDistance: number; sampleCurve: NfePoint[] }> {
   const w = loadRunWeights(store, runId);
   const data = loadRunData(w.config);
   const d = w.net.dim;
@@ -121,7 +121,7 @@ async function sampleFigures(store: Store, runId: string, withCurve: boolean): P
     const x0 = new Rng(SEED, 7).fillNormal(new Float32Array(N * d)) as Float32Array;
     const solve = async (method: FixedMethod, steps: number) => sampler.solve(x0, N, { solver: method, steps, t0: 0, t1: 1 });
     const ref = (await solve(REFERENCE.method, REFERENCE.steps)).x;
-    const sampleCurve = !withCurve ? [] : await nfeCurve(solve, (x) => {
+    const sampleCurve = await nfeCurve(solve, (x) => {
       let sum = 0;
       for (let p = 0; p < N; p++) sum += Math.hypot(...Array.from({ length: d }, (_, j) => x[p * d + j] - ref[p * d + j]));
       return sum / N;
@@ -164,7 +164,7 @@ async function measure(store: Store, dataset: string, coupling: 'independent' | 
   const trainSeconds = (performance.now() - started) / 1000;
   const geo = await trajectoryGeometry(store, summary.runId);
   const lik = await likelihoodCurve(store, summary.runId);
-  const smp = await sampleFigures(store, summary.runId, dataset === 'moons');
+  const smp = await sampleFigures(store, summary.runId);
   console.error(`${config.name}: ${trainSeconds.toFixed(0)} s, rk4-50 ${lik.reference.toFixed(4)}, energy distance ${smp.energyDistance.toFixed(4)}`);
   return {
     coupling, interpolant, runId: summary.runId, trainSeconds, uniformLoss: summary.uniformLoss ?? null,
