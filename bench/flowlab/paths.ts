@@ -4,7 +4,8 @@
  * OT-coupled runs (train.coupling 'ot') with the linear interpolant (OT-CFM: a close pair moves in
  * a straight line) and with trig (whose arcs bulge out even for x1 = x0, so OT pairs alone do not
  * straighten them), the linear interpolant with independent pairs, and the learned interpolant
- * (trig plus a sine series fitted by the max-min); same net, steps, batch, seed.
+ * (trig plus a sine series fitted by the max-min in a path search, then a fresh velocity trained
+ * on the path found: service/interpolantLearner.ts); same net, steps, batch, seed.
  * For each run: the kinetic energy of the learned flow along its own trajectories (rk4, K steps of size h from base draws:
  * KE = E sum_k |X_{k+1} - X_k|^2 / h, which is integral E|v|^2 dt up to O(h)) and its straightness
  * E|X_1 - X_0|^2 / KE (1: straight lines at constant speed). Along the trajectories, not at the

@@ -108,6 +108,7 @@ describe('BENCHMARKS.md shorter-paths and SDE sections', () => {
     const md = renderMarkdown({ paths });
     assert.match(md, /8gaussians, linear interpolant with OT pairs .*NFE to reach the default's rk4-50 KL gap 8 vs 16 \(at most half\): met; on the sample-based figure 8 vs 8 NFE \(not at most half\)\./);
     assert.match(md, /8gaussians, learned interpolant .*12 vs 16 \(\*\*not at most half\*\*\): \*\*not met\*\*;/);
+    assert.match(md, /8gaussians, linear interpolant with OT pairs .*rk4-50 0\.1500 vs 0\.3400 \(within the bar\)/);
     assert.match(md, /8gaussians: the default itself comes within the tolerance of its rk4-50 figure at 16 NFE \(rk4 with 4 steps\), so a run needs 8 or fewer\./);
     assert.match(md, /\*\*not met\*\* for 8gaussians learned interpolant; met for 1 of 2/);
     assert.match(md, /load average 6\.5 at its start/);
