@@ -135,7 +135,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
   const prep = prepare(store, opts);
   const { config } = prep;
   let runId = prep.runId;
-  const { backend, net, session, shape, images, learner } = await releaseOnError(store, () => runId, async () => {
+  const { backend, net, session, shape, images, learned } = await releaseOnError(store, () => runId, async () => {
     // the data is read and checked before anything is recorded: bad input leaves no half-created run
     const data: TrainData = isImageRun(config) ? { images: await loadImageRunData(config) } : { points: loadRunData(config) };
     if (data.points) checkTrainingMemory(config, data.points.d, data.points.train.n);
@@ -158,11 +158,23 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       store.updateRun(runId, { backend, onnxruntimeVersion: ortVersion() });
     }
 
-    const session = await createTrainer(config, net, data, prep.resumeState, backend, runner, prep.learned);
-    const learner = config.interpolant === 'learned' && data.points
-      ? new InterpolantLearner(store, config, net as MlpSpec, data.points.train, prep.learned ?? zeroCoefficients(), backend, session.step) : null;
+    let learned = prep.learned;
+    if (config.interpolant === 'learned' && data.points && !learned) {
+      // the path search (interpolantLearner.ts) on a runner of its own; a run resumed from a
+      // checkpoint has its path already
+      store.markRunning(runId, process.pid, os.hostname());
+      const learner = new InterpolantLearner(store, config, net as MlpSpec, data.points.train, zeroCoefficients(), backend);
+      const search = await createTrainer(config, net, data, null, backend, runner, zeroCoefficients());
+      try {
+        learned = await learner.search(runId, search, () => !!opts.signal?.aborted);
+      } finally {
+        await search.dispose();
+        await learner.release();
+      }
+    }
+    const session = await createTrainer(config, net, data, prep.resumeState, backend, runner, learned);
     store.markRunning(runId, process.pid, os.hostname());
-    return { backend, net, session, shape, images: !!data.images, learner };
+    return { backend, net, session, shape, images: !!data.images, learned };
   });
   emit({ type: 'started', runId, config, resumedFrom: session.step });
 
@@ -191,7 +203,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       ema: state.ema,
       optimizer: { m: state.m, v: state.v },
       rngState: { seed: config.train.seed, step: state.step },
-      extra: { dim: net.dim, shape, ...learner?.extra() },
+      extra: { dim: net.dim, shape, ...(learned ? { interpolant: { alpha: [...learned.alpha], beta: [...learned.beta] } } : {}) },
     });
     lastCheckpoint = performance.now();
   };
@@ -230,7 +242,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
         continue;
       }
       const beforeStep = session.step;
-      const k = Math.min(chunk, total - beforeStep, learner?.stepsToNext(beforeStep) ?? Infinity);
+      const k = Math.min(chunk, total - beforeStep);
       const t0 = performance.now();
       const { losses, gradNorms } = await session.advance(k);
       const ms = performance.now() - t0;
@@ -268,8 +280,6 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
       }
       const stepsPerSec = (session.step - startStep) / ((performance.now() - trainStart) / 1000);
       emit({ type: 'progress', runId, step: session.step, steps: total, stepsPerSec, etaSeconds: (total - session.step) / Math.max(stepsPerSec, 1e-9) });
-      // a learner exists for point runs only, whose runner takes a learned interpolant's coefficients
-      if (learner) await learner.afterChunk(runId, session);
       if (opts.onChunk) {
         const p0 = performance.now();
         await opts.onChunk(runId, await session.readState(), config, net);
@@ -290,6 +300,5 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainSummary> {
     throw e;
   } finally {
     await session.dispose();
-    await learner?.release();
   }
 }

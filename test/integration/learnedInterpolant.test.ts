@@ -1,6 +1,7 @@
 /**
- * `interpolant: 'learned'` end to end: training fits the coefficients of a(t), b(t) by the
- * max-min beside the velocity, records them with the run, and the path they give from N(0, I) to
+ * `interpolant: 'learned'` end to end: a path search fits the coefficients of a(t), b(t) by the
+ * max-min beside a velocity of its own, the run's velocity then trains on the path found, and the
+ * run records them, and the path they give from N(0, I) to
  * N((2, 0), 0.25 I) has a kinetic energy (closed form, SCIENCE.md section 7) well below trig's
  * 5.55 and toward W2^2 = 4.5; the run samples (also by SDE, whose score needs the learned a, b)
  * and evaluates at a time T; combinations the max-min does not cover are refused at their field.
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { learnedInterpolant, type LearnedCoefficients } from '../../src-main/engine/interpolants/learned.js';
 import { coefficientsAt, trig, type Interpolant } from '../../src-main/engine/interpolants/schedules.js';
 import { openStore } from '../../src-main/store/index.js';
+import { searchSteps } from '../../src-main/service/interpolantLearner.js';
 import { cli, lastJson } from '../helpers/cli.js';
 
 const dataDir = join(mkdtempSync(join(tmpdir(), 'flowlab-learned-')), 'store');
@@ -38,7 +40,13 @@ test('a learned-interpolant run records its coefficients, whose path is shorter 
   let c: LearnedCoefficients;
   try {
     c = store.latestCheckpoint(runId)!.extra.interpolant as LearnedCoefficients;
-    assert.ok(store.metricsSeries(runId, 'interpolant_beta_1').steps.length > 50);
+    const beta1 = store.metricsSeries(runId, 'interpolant_beta_1');
+    assert.ok(beta1.steps.length > 50);
+    // the path search ends at half the steps; the run's velocity then trains on the path it found
+    assert.ok(beta1.steps.at(-1)! <= searchSteps(4000) && searchSteps(4000) === 2000, `last coefficient step ${beta1.steps.at(-1)}`);
+    assert.equal(c.beta[0], beta1.values.at(-1));
+    assert.equal(c.alpha[3], store.metricsSeries(runId, 'interpolant_alpha_4').values.at(-1));
+    assert.equal(store.latestCheckpoint(runId)!.step, 4000);
   } finally {
     store.close();
   }

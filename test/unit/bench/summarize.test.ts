@@ -158,3 +158,51 @@ describe('BENCHMARKS.md U-Net sections', () => {
     assert.match(md, /\| 5 min \| 800 \| 30\.0% \| 200 \| - \| - \| - \| - \|/);
   });
 });
+
+describe('BENCHMARKS.md shorter-paths and SDE sections', () => {
+  const run = (interpolant: string, coupling: string, kineticEnergy: number, reference: number, nfeToTarget: number | null) => ({
+    interpolant, coupling, kineticEnergy, straightness: 0.9, reference, nfeToTarget, nfeByMethod: { euler: null, midpoint: 12, rk4: nfeToTarget },
+    energyDistance: 0.01, nfeSamples: 8, curve: [], sampleCurve: [],
+  });
+  const paths = {
+    date: '2026-01-02T00:00:00.000Z', steps: 3000, batch: 256, seed: 1, n: 1000, threads: 1, loadAverage: 6.5, maxNfe: 32,
+    methods: ['euler', 'midpoint', 'rk4'], tolerance: 0.02, sampleTolerance: 0.05,
+    datasets: {
+      '8gaussians': { bar: 0.36, floor: 0.01, sampleBar: 0.02, runs: [run('trig', 'independent', 3.5, 0.34, 16), run('linear', 'ot', 2.7, 0.15, 8), run('learned', 'independent', 2.9, 0.3, 12)] },
+    },
+  };
+
+  test('judges each run by the acceptance: lower kinetic energy and at most half the NFE', () => {
+    const md = renderMarkdown({ paths });
+    assert.match(md, /8gaussians, linear interpolant with OT pairs .*NFE to reach the default's rk4-50 KL gap 8 vs 16 \(at most half\): met; on the sample-based figure 8 vs 8 NFE \(not at most half\)\./);
+    assert.match(md, /8gaussians, learned interpolant .*12 vs 16 \(\*\*not at most half\*\*\): \*\*not met\*\*;/);
+    assert.match(md, /8gaussians, linear interpolant with OT pairs .*rk4-50 0\.1500 vs 0\.3400 \(within the bar\)/);
+    assert.match(md, /8gaussians: the default itself comes within the tolerance of its rk4-50 figure at 16 NFE \(rk4 with 4 steps\), so a run needs 8 or fewer\./);
+    assert.match(md, /\*\*not met\*\* for 8gaussians learned interpolant; met for 1 of 2/);
+    assert.match(md, /load average 6\.5 at its start/);
+    assert.match(md, /\| 8gaussians \| linear \| ot \| 2\.70 \| 0\.900 \| 0\.1500 \| 0\.3600 \| 8 \| - \/ 12 \/ 8 \|/);
+  });
+
+  test('a run that never reaches the bar is not met, and an old results file asks for a rerun', () => {
+    const never = structuredClone(paths);
+    never.datasets['8gaussians'].runs[1].nfeToTarget = null;
+    assert.match(renderMarkdown({ paths: never }), /linear interpolant with OT pairs .*KL gap - vs 16 \(\*\*not at most half\*\*\): \*\*not met\*\*/);
+    assert.match(renderMarkdown({ paths: { ...paths, maxNfe: undefined } }), /predates the dense NFE grid/);
+  });
+
+  test('the SDE section puts each sampler beside the ODE and the floor', () => {
+    const row = (solver: string, eps: number | null, steps: number, ed: number, values: number[]) => ({ solver, eps, steps, nfe: steps, energyDistance: ed, energyDistanceStdErr: 0.001, inSquares: 0.94, seconds: 1, values });
+    const md = renderMarkdown({
+      sde: {
+        date: '2026-01-02T00:00:00.000Z', model: 'checkerboard', n: 2000, repeats: 3, threads: 1, loadAverage: 5, floor: 0.003, floorStdErr: 0.0005,
+        rows: [row('rk4', null, 50, 0.011, [0.01, 0.011, 0.012]), row('em', 0.5, 100, 0.02, [0.02, 0.01, 0.03]), row('em', 0.5, 500, 0.009, [0.008, 0.009, 0.0101])],
+      },
+    });
+    assert.match(md, /## SDE against ODE on the trained checkerboard/);
+    assert.match(md, /\| rk4 \| 0 \(ODE\) \| 50 \| 50 \| 11\.00 \+- 1\.00 \| 94\.0% \|/);
+    assert.match(md, /The floor: .*3\.00 \+- 0\.50/);
+    assert.match(md, /- em at eps 0\.5: 20\.00 \/ 9\.00 at 100 \/ 500 steps \(best 9\.00 \+- 1\.00, 500 NFE\); below the ODE at 500 steps\./);
+    assert.match(renderMarkdown({ sde: { date: '2026-01-02T00:00:00.000Z', model: 'm', n: 2, repeats: 3, threads: 1, loadAverage: 5, floor: 0.003, floorStdErr: 0.0005, rows: [row('rk4', null, 50, 0.011, [0.01, 0.011, 0.012]), row('em', 1, 50, 0.011, [0.02, 0.001, 0.012])] } }), /em at eps 1: .*; not apart from the ODE at any step count\./);
+    assert.match(md, /- The ODE: rk4 with 50 steps, 11\.00 \+- 1\.00/);
+  });
+});
