@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './harness.js';
 import { gridRgba } from '../../src-renderer/lib/images.js';
+import { DEFAULT_UNET } from '../../src-main/api/config.js';
 
 const TRAIN_WAIT_MS = 180_000;
 /** The tiny run: enough steps for two previews a couple of seconds apart. */
@@ -88,7 +89,7 @@ describe('image galleries in the browser', () => {
     assert.equal(await page.getByLabel('Base channels').inputValue(), '32');
     await page.getByRole('button', { name: 'MNIST in 15 minutes' }).click();
     assert.equal(await page.getByLabel('Base channels').inputValue(), '8');
-    assert.equal(await page.getByLabel('Channel multipliers').inputValue(), '1, 2');
+    assert.equal(await page.getByLabel('Channel multipliers').inputValue(), DEFAULT_UNET.channelMults.join(', '));
     await page.getByRole('button', { name: 'Measure a training step' }).click();
     await page.getByTestId('unet-params').waitFor({ timeout: 120_000 });
     const params = Number((await page.getByTestId('unet-params').textContent())!.replace(/,/g, ''));
