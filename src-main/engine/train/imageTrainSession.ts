@@ -19,6 +19,7 @@ import { buildImageTrainProgram } from './imageTrainProgram.js';
 import { SCHED_COLUMNS, stepKeys, stepSchedule } from './stepInputs.js';
 import { chunkFromOutputs, stateFeeds, type ChunkResult, type TrainState } from './trainSession.js';
 import type { StepRunner } from './stepRunner.js';
+import { HostStateRunner } from './hostStateRunner.js';
 
 /** Stream of the batch rows each step draws. */
 export const IMAGE_BATCH_STREAM = dataStream('image batch rows');
@@ -46,10 +47,8 @@ export function batchRows(seed: number, step: number, batch: number, n: number):
 }
 
 /** The 'image' step runner (stepRunner.ts): stepsPerCall U-Net steps per call on host-gathered batches. */
-export class ImageTrainSession implements StepRunner {
+export class ImageTrainSession extends HostStateRunner implements StepRunner {
   readonly kind = 'image' as const;
-  /** The state before the last `advance` (see `undo`). */
-  private previous: TrainState | null = null;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -57,8 +56,10 @@ export class ImageTrainSession implements StepRunner {
     private readonly images: ImageDataset,
     private readonly D: number,
     readonly stepsPerCall: number,
-    public state: TrainState,
-  ) {}
+    state: TrainState,
+  ) {
+    super(state);
+  }
 
   static async create(opts: {
     config: ExperimentConfig;
@@ -126,28 +127,6 @@ export class ImageTrainSession implements StepRunner {
     const { state, result } = chunkFromOutputs(out, s.step, K);
     this.state = state;
     return result;
-  }
-
-  get step(): number {
-    return this.state.step;
-  }
-
-  /** The state itself: each call replaces the arrays rather than writing into them. */
-  async readState(): Promise<TrainState> {
-    return this.state;
-  }
-
-  async writeState(s: TrainState): Promise<void> {
-    const P = this.state.params.length;
-    if (s.params.length !== P) throw new Error(`the state has ${s.params.length} parameters, the net needs ${P}`);
-    this.state = s;
-    this.previous = null;
-  }
-
-  async undo(): Promise<void> {
-    if (!this.previous) throw new Error('nothing to undo: no steps since the state was set');
-    this.state = this.previous;
-    this.previous = null;
   }
 
   async release(): Promise<void> {

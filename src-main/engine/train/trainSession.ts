@@ -17,6 +17,7 @@ import { buildTrainProgram, type LossAndGrads, type TrainProgramSpec } from './t
 import type { Coupling } from './otCoupling.js';
 import type { LearnedCoefficients } from '../interpolants/learned.js';
 import type { RunnerKind, StepRunner } from './stepRunner.js';
+import { HostStateRunner } from './hostStateRunner.js';
 
 function coefficientTensor(c: LearnedCoefficients): ort.Tensor {
   return new ort.Tensor('float32', Float32Array.from([...c.alpha, ...c.beta]), [c.alpha.length + c.beta.length]);
@@ -73,11 +74,9 @@ export function chunkFromOutputs(out: ort.InferenceSession.OnnxValueMapType, fro
 }
 
 /** The 'loop' and 'unrolled' step runners (stepRunner.ts): the state is fed from the host each call. */
-export class TrainSession implements StepRunner {
+export class TrainSession extends HostStateRunner implements StepRunner {
   /** Unrolled programs by step count (GPU backends). */
   private readonly pieces = new Map<number, Promise<ort.InferenceSession>>();
-  /** The state before the last `advance` (see `undo`). */
-  private previous: TrainState | null = null;
 
   private constructor(
     /** The Loop program, or the UNROLL_STEPS-step unrolled one. */
@@ -87,8 +86,9 @@ export class TrainSession implements StepRunner {
     private readonly build: (unroll: number) => Promise<ort.InferenceSession>,
     private readonly config: ExperimentConfig,
     private readonly fixedFeeds: Record<string, ort.Tensor>,
-    public state: TrainState,
+    state: TrainState,
   ) {
+    super(state);
     if (unrollSteps) this.pieces.set(unrollSteps, Promise.resolve(session));
   }
 
@@ -147,28 +147,6 @@ export class TrainSession implements StepRunner {
 
   get kind(): RunnerKind {
     return this.unrollSteps ? 'unrolled' : 'loop';
-  }
-
-  get step(): number {
-    return this.state.step;
-  }
-
-  /** The state itself: each call replaces the arrays rather than writing into them. */
-  async readState(): Promise<TrainState> {
-    return this.state;
-  }
-
-  async writeState(s: TrainState): Promise<void> {
-    const P = this.state.params.length;
-    if (s.params.length !== P) throw new Error(`the state has ${s.params.length} parameters, the net needs ${P}`);
-    this.state = s;
-    this.previous = null;
-  }
-
-  async undo(): Promise<void> {
-    if (!this.previous) throw new Error('nothing to undo: no steps since the state was set');
-    this.state = this.previous;
-    this.previous = null;
   }
 
   /** Runs k steps from the current state; the state moves to step + k. */
