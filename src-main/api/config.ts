@@ -246,15 +246,17 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, 'seed'> = (({ seed: _seed, ...rest
  * Training defaults of image datasets (with the U-Net), sized to the 2-core CPU. Measured on MNIST
  * by the samples' score (1,000 samples, rk4 50 steps, the shipped classifier: the share labelled
  * with confidence >= 0.9 and the classifier Frechet distance, real-vs-real floor 15.3), seed 1,
- * batch 16, EMA 0.998; trained at 1 thread side by side on the 2-core host, so the step counts are
- * what a quiet host's 2 threads run in about 13 minutes (base 8: 15.6 steps/s with two levels,
- * 12.9 with three; base 16 with three: 7.1):
+ * batch 16, EMA 0.998; trained at 1 thread side by side on the 2-core host, the step counts sized
+ * by 60-step runs at 2 threads on the quiet host (base 8: 15.6 steps/s with two levels, 12.9 with
+ * three; base 16 with three: 7.1; start-up included, so 13 minutes or less):
  *   base 8, levels [1, 2],    12,000 steps, lr 1e-3: 52.5%, Frechet 60
  *   base 8, levels [1, 2, 2], 10,000 steps, lr 1e-3: 64.9%, Frechet 39
  *   base 8, levels [1, 2, 2], 10,000 steps, lr 2e-3: 64.0%, Frechet 35
  *   base 16, levels [1, 2, 2], 6,000 steps, lr 1e-3: 62.8%, Frechet 38
  * The third level (7x7) is worth its 20% per step; doubling the channels is not, at this budget.
- * Before: base 8, [1, 2], 3,000 steps gave 46.5% and 108. The other fields keep the 2-D defaults.
+ * Before: base 8, [1, 2], 3,000 steps gave 46.5% and 108. The chosen default from a clean clone on
+ * the quiet host: 10,000 steps in 9 min 4 s (18.6 steps/s), 63.5% and 50 (another seed). The other
+ * fields keep the 2-D defaults.
  */
 export const IMAGE_TRAIN_DEFAULTS = { steps: 10_000, batch: 16, lr: 1e-3, warmupSteps: 200, emaDecay: 0.998 } as const;
 
