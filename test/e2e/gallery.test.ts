@@ -224,6 +224,24 @@ describe('image galleries in the browser', () => {
     assert.deepEqual(e.pageErrors, []);
   });
 
+  test('the shipped pretrained MNIST model opens with its gallery, its recorded curve and its figures', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../models/mnist.json', import.meta.url), 'utf8'));
+    await page.goto(`${e.server.url}#/runs`);
+    const open = page.getByRole('button', { name: 'Open pretrained mnist model' });
+    await open.waitFor();
+    await open.click();
+    await page.getByRole('heading', { name: `Pretrained: ${manifest.title}` }).waitFor();
+    await page.getByTestId('gallery').waitFor();
+    await page.getByText(new RegExp(`Samples at step ${manifest.training.steps}: .*shipped with models/mnist\\.json`)).waitFor();
+    const points = Number(((await page.getByTestId('loss-points').first().textContent()) ?? '').match(/\d+/)?.[0]);
+    assert.equal(points, manifest.curves.step.length, 'the recorded curve is the run\'s loss series');
+    await page.getByTestId('image-metrics-bitsPerDim').waitFor();
+    assert.match((await page.getByTestId('image-metrics-bitsPerDim').textContent())!, new RegExp(String(Number(manifest.metrics.bitsPerDim.toPrecision(4))).replace('.', '\\.')));
+    await page.getByRole('img', { name: /^Class histogram of samples/ }).waitFor();
+    assert.deepEqual(e.pageErrors, []);
+    await e.shot('gallery-10-pretrained-mnist');
+  });
+
   test('a 1,000-image 28 x 28 gallery draws in the browser (figure printed; the budget is in bench/flowlab/ui.ts)', async () => {
     const bench = await e.browser.newPage();
     const ms = await bench.evaluate(async (src) => {
