@@ -19,6 +19,8 @@ export interface SampleForm {
   sdeEps: number;
 }
 
+/** The number an image run's form starts at: a gallery's worth, drawn in seconds. */
+export const IMAGE_SAMPLE_N = 64;
 export const DEFAULT_SAMPLE_FORM: SampleForm = { n: 10_000, solver: 'rk4', steps: DEFAULT_SOLVER_STEPS, tolerance: 1e-5, direction: 'generate', seed: 0, sdeEps: SDE_EPS.default };
 
 function wholeIn(v: unknown, lo: number, hi: number): boolean {

@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './harness.js';
 import { gridRgba } from '../../src-renderer/lib/images.js';
 import { DEFAULT_UNET } from '../../src-main/api/config.js';
+import { IMAGE_SAMPLE_N } from '../../src-renderer/lib/sampleRequest.js';
 
 const TRAIN_WAIT_MS = 180_000;
 /** The tiny run: enough steps for two previews a couple of seconds apart. */
@@ -238,6 +239,7 @@ describe('image galleries in the browser', () => {
     await page.getByTestId('image-metrics-bitsPerDim').waitFor();
     assert.match((await page.getByTestId('image-metrics-bitsPerDim').textContent())!, new RegExp(String(Number(manifest.metrics.bitsPerDim.toPrecision(4))).replace('.', '\\.')));
     await page.getByRole('img', { name: /^Class histogram of samples/ }).waitFor();
+    assert.equal(await page.getByLabel('Number of samples').inputValue(), String(IMAGE_SAMPLE_N), 'an image run draws a gallery\'s worth, not 10,000 images');
     assert.deepEqual(e.pageErrors, []);
     await e.shot('gallery-10-pretrained-mnist');
   });
