@@ -18,7 +18,7 @@ const SUITES = [
   ['eval', 'Evaluation', 'How long `flowlab eval` takes on the shipped checkerboard model (imported as a run), on this machine.'],
   ['store', 'Store', 'Metrics logging rate into SQLite.'],
   ['layering', 'Training program across the layering change', 'The training benchmark at batch 1024 run alternately from the tree before the op registry, the solver tableaux and the layering change (94bf036) and after it, alternating on the same machine within a few minutes: the two programs must train at the same rate.'],
-  ['ui', 'Renderer', 'The run page in the real app (server mode, system Chromium, real engine): the time to draw 100k samples against the data, and frame times while a training streams its loss and previews to the page. No peer: the budget is 50 ms.'],
+  ['ui', 'Renderer', 'The run page in the real app (server mode, system Chromium, real engine): the time to draw 100k samples against the data and a 1,000-image gallery, and frame times (requestAnimationFrame intervals) while a 2-D training streams its loss and previews to the page and while an MNIST U-Net training (the wizard\'s preset) streams its gallery, redrawn every 3 s. No peer: the budget is 50 ms.'],
 ];
 
 function load(name) {

@@ -6,20 +6,24 @@
  *    (requestAnimationFrame intervals over a window: median, 95th percentile, worst, and the
  *    share of frames over 50 ms).
  *
- * usage: node --import tsx bench/flowlab/ui.ts --seconds 6 --reloads 5   (the window must end before the preset's training does)
+ *  - frame times while an MNIST U-Net training (the wizard's preset) streams its preview gallery,
+ *    redrawn every few seconds, and how many galleries arrived within the window.
+ * usage: node --import tsx bench/flowlab/ui.ts --seconds 6 --reloads 5 --image-seconds 20
+ *   (the windows must end before the presets' trainings do)
  *  - draw time of a 1,000-image 28 x 28 gallery (the run page's grid code, lib/images.ts, on a blank
  *    page: pixels into an ImageData, putImageData), median of 7, against GALLERY_DRAW_BUDGET_MS.
- * prints one JSON line: { draw100k_ms: { median, all }, gallery1000_ms: { median, budget, within }, frames: { ... } }
+ * prints one JSON line: { draw100k_ms: { median, all }, gallery1000_ms: { median, budget, within }, frames: { ... }, imageFrames: { ... } }
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { defaultConfig } from '../../src-main/api/config.js';
 import { openStore } from '../../src-main/store/index.js';
 import { trainRun } from '../../src-main/service/train.js';
 import { sampleRun } from '../../src-main/service/sample.js';
 import { startServer } from '../../src-main/server/startServer.js';
+import { PREVIEW_IMAGE_INTERVAL_ENV } from '../../src-main/service/previewSampler.js';
 import { CHROMIUM, ensureRendererBuilt } from '../../test/e2e/harness.js';
 import { emit, fail, parseArgs } from './common.js';
 import { gridRgba } from '../../src-renderer/lib/images.js';
@@ -29,14 +33,52 @@ const POINTS = 100_000;
 const SLOW_FRAME_MS = 50;
 /** A 1,000-image 28 x 28 gallery must draw within this (issue 15's acceptance). */
 const GALLERY_DRAW_BUDGET_MS = 50;
+/** Image previews during the image window: every 3 s instead of 30 s, so the window sees several redraws. */
+const IMAGE_PREVIEW_MS = 3000;
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+function frameStats(intervals: number[]): { count: number; median_ms: number; p95_ms: number; max_ms: number; over50ms: number } {
+  const frames = intervals.slice(1).sort((x, y) => x - y);
+  return {
+    count: frames.length,
+    median_ms: quantile(frames, 0.5),
+    p95_ms: quantile(frames, 0.95),
+    max_ms: frames[frames.length - 1],
+    over50ms: frames.filter((f) => f > SLOW_FRAME_MS).length / frames.length,
+  };
+}
+
+/**
+ * requestAnimationFrame intervals over a window of `ms`, and how many times a preview gallery's
+ * caption ("Preview at step N") changed within it, i.e. how many new galleries were drawn.
+ * A string, not a function: the TypeScript loader would decorate a function with helpers the
+ * page does not have.
+ */
+async function frameWindow(page: Page, ms: number): Promise<{ intervals: number[]; redraws: number }> {
+  return (await page.evaluate(`new Promise((resolve) => {
+    const caption = () => Array.from(document.querySelectorAll('figcaption')).find((f) => (f.textContent || '').startsWith('Preview at step'))?.textContent ?? null;
+    const intervals = [];
+    let seen = caption(), redraws = 0;
+    let last = performance.now();
+    const end = last + ${ms};
+    const tick = (now) => {
+      intervals.push(now - last);
+      last = now;
+      const c = caption();
+      if (c !== seen) { seen = c; redraws++; }
+      if (now < end) requestAnimationFrame(tick);
+      else resolve({ intervals, redraws });
+    };
+    requestAnimationFrame(tick);
+  })`)) as { intervals: number[]; redraws: number };
+}
+
 async function main(): Promise<void> {
-  const a = parseArgs(process.argv.slice(2), { seconds: '6', reloads: '5' });
+  const a = parseArgs(process.argv.slice(2), { seconds: '6', reloads: '5', 'image-seconds': '20' });
   await ensureRendererBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'flowlab-ui-bench-'));
 
@@ -50,6 +92,8 @@ async function main(): Promise<void> {
   await sampleRun({ store, runId: done.runId, n: POINTS, solver: 'euler', steps: 4 });
   store.close();
 
+  // The engine process is forked with the server and reads the preview interval from its env.
+  process.env[PREVIEW_IMAGE_INTERVAL_ENV] = String(IMAGE_PREVIEW_MS);
   const server = await startServer({ port: 0, dataDir, log: () => undefined });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
@@ -92,36 +136,38 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'Checkerboard in 2 minutes' }).click();
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.getByRole('progressbar', { name: 'Training progress' }).waitFor({ timeout: 60_000 });
-    // A string, not a function: the TypeScript loader would decorate a function with helpers
-    // the page does not have.
-    const intervals = (await page.evaluate(`new Promise((resolve) => {
-      const out = [];
-      let last = performance.now();
-      const end = last + ${Number(a.seconds) * 1000};
-      const tick = (now) => {
-        out.push(now - last);
-        last = now;
-        if (now < end) requestAnimationFrame(tick);
-        else resolve(out);
-      };
-      requestAnimationFrame(tick);
-    })`)) as number[];
+    const points = await frameWindow(page, Number(a.seconds) * 1000);
     const liveAtEnd = await page.getByRole('progressbar', { name: 'Training progress' }).isVisible();
     // The preset's run may already have finished within the window; stop it if it has not.
     await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2000 }).catch(() => undefined);
+    await page.getByTestId('run-status').filter({ hasText: /stopped|completed/ }).waitFor({ timeout: 60_000 });
+
+    // A live image training (the wizard's MNIST preset, the default U-Net on both cores) whose
+    // gallery of fixed-noise previews is redrawn every IMAGE_PREVIEW_MS during the window.
+    await page.goto(`${base}#/new`);
+    await page.getByRole('radio', { name: 'MNIST digits' }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'MNIST in 15 minutes' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.getByTestId('gallery').waitFor({ timeout: 180_000 });
+    const images = await frameWindow(page, Number(a['image-seconds']) * 1000);
+    const imageLiveAtEnd = await page.getByRole('progressbar', { name: 'Training progress' }).isVisible();
+    await page.getByRole('button', { name: 'Stop' }).click({ timeout: 2000 }).catch(() => undefined);
+    await page.getByTestId('run-status').filter({ hasText: /stopped|completed/ }).waitFor({ timeout: 60_000 });
     const sortedDraws = [...draws].sort((x, y) => x - y);
-    const frames = intervals.slice(1).sort((x, y) => x - y);
     emit({
       points: POINTS,
       draw100k_ms: { median: quantile(sortedDraws, 0.5), all: draws },
       gallery1000_ms: { median: gallery, budget: GALLERY_DRAW_BUDGET_MS, within: gallery <= GALLERY_DRAW_BUDGET_MS },
-      frames: {
-        trainingLiveAtEnd: liveAtEnd,
-        count: frames.length,
-        median_ms: quantile(frames, 0.5),
-        p95_ms: quantile(frames, 0.95),
-        max_ms: frames[frames.length - 1],
-        over50ms: frames.filter((f) => f > SLOW_FRAME_MS).length / frames.length,
+      frames: { trainingLiveAtEnd: liveAtEnd, ...frameStats(points.intervals) },
+      imageFrames: {
+        trainingLiveAtEnd: imageLiveAtEnd,
+        previewIntervalMs: IMAGE_PREVIEW_MS,
+        galleryRedraws: images.redraws,
+        ...frameStats(images.intervals),
       },
     });
   } finally {
