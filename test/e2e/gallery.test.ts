@@ -131,6 +131,22 @@ describe('image galleries in the browser', () => {
     await page.getByText('Regenerated: euler, 8 steps, seed 0').waitFor({ timeout: 120_000 });
     assert.match((await page.getByTestId('sampler-cost').textContent())!, /^8 net evaluations, [\d.]+ s$/);
     await e.shot('gallery-05-euler-8');
+    const euler = await galleryPixels(page);
+    // the SDE sampler, with its diffusion eps, from the same seed: other pixels, one net evaluation a step
+    await page.locator('#gallery-solver').selectOption('em');
+    await page.getByLabel('Diffusion eps').fill('1');
+    await page.getByRole('button', { name: 'Regenerate gallery' }).click();
+    await page.getByText('Regenerated: em, 8 steps, eps 1, seed 0').waitFor({ timeout: 120_000 });
+    assert.match((await page.getByTestId('sampler-cost').textContent())!, /^8 net evaluations, [\d.]+ s$/);
+    assert.notEqual(await galleryPixels(page), euler, 'the SDE draws other images than the ODE from the same seed');
+    await page.getByLabel('Diffusion eps').fill('-1');
+    await page.getByRole('button', { name: 'Regenerate gallery' }).click();
+    await page.getByText('Diffusion eps must lie in [0, 10] (0 is the ODE).').waitFor();
+    // back to 8 Euler steps: the same seed redraws the same gallery, pixel for pixel
+    await page.locator('#gallery-solver').selectOption('euler');
+    await page.getByRole('button', { name: 'Regenerate gallery' }).click();
+    await page.getByText('Regenerated: euler, 8 steps, seed 0').waitFor({ timeout: 120_000 });
+    assert.equal(await galleryPixels(page), euler, 'one seed, one solver: one gallery');
   });
 
   test('the gallery exports as a PNG grid and the samples as NPY [16, 1, 28, 28]', async () => {
