@@ -4,6 +4,8 @@
  * lr 1e-3, constant rate, no warm-up, no clipping, uniform t), a training session for it,
  * and the checkerboard in-square fraction.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultMlpConfig, type MlpExperimentConfig } from '../../src-main/api/config.js';
 import { checkerboard } from '../../src-main/engine/data/toys/checkerboard.js';
 import { getInterpolant } from '../../src-main/engine/interpolants/schedules.js';
@@ -83,4 +85,35 @@ export function emit(value: unknown): void {
 export function fail(err: unknown): never {
   process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
+}
+
+interface ProfileEvent {
+  cat: string;
+  name: string;
+  dur: number;
+  ts: number;
+  args?: { op_name?: string };
+}
+
+/** One kernel's time in an ONNX Runtime profile: its node, its op type, microseconds. */
+export interface KernelTime {
+  node: string;
+  op: string;
+  us: number;
+}
+
+/**
+ * The kernels of the last run in the profile ONNX Runtime wrote into `dir` (a session created
+ * with profiling on, then endProfiling): the earlier runs are warm-up.
+ */
+export function lastRunKernels(dir: string): KernelTime[] {
+  const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+  if (!file) throw new Error('ONNX Runtime wrote no profile');
+  const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
+  const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((x, y) => x.ts - y.ts);
+  if (runs.length < 2) throw new Error('the profile does not show two runs (a warm-up and the one measured)');
+  const from = runs[runs.length - 1].ts;
+  return events
+    .filter((e) => e.ts >= from && e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.args?.op_name)
+    .map((e) => ({ node: e.name.replace(/_kernel_time$/, ''), op: e.args!.op_name!, us: e.dur }));
 }

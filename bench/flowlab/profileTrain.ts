@@ -7,25 +7,17 @@
  * usage: node --import tsx bench/flowlab/profileTrain.ts --batch 1024 --steps 40 --threads 2
  * prints one JSON line: { batch, steps, wall_ms_per_step, node_ms_per_step, ops: [{ op, share, ms_per_step }] }
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkerboard } from '../../src-main/engine/data/toys/checkerboard.js';
 import { getInterpolant } from '../../src-main/engine/interpolants/schedules.js';
 import { initialState, TrainSession } from '../../src-main/engine/train/trainSession.js';
-import { benchConfig, benchNet, DATA_POINTS, emit, fail, parseArgs } from './common.js';
+import { benchConfig, benchNet, DATA_POINTS, emit, fail, lastRunKernels, parseArgs } from './common.js';
 
 const SEED = 1234;
 /** Op types below this share of node time are summed into "other". */
 const MIN_SHARE = 0.01;
-
-interface ProfileEvent {
-  cat: string;
-  name: string;
-  dur: number;
-  ts: number;
-  args?: { op_name?: string };
-}
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2), { batch: '1024', steps: '40', threads: '2' });
@@ -46,18 +38,12 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - start;
     session.endProfiling();
     await session.release();
-    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
-    if (!file) throw new Error('ONNX Runtime wrote no profile');
-    const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
-    const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((x, y) => x.ts - y.ts);
-    if (runs.length < 2) throw new Error('the profile does not show two runs');
-    const from = runs[runs.length - 1].ts;
     const byOp = new Map<string, number>();
     let total = 0;
-    for (const e of events) {
-      if (e.ts < from || e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name || e.args.op_name === 'Loop') continue;
-      byOp.set(e.args.op_name, (byOp.get(e.args.op_name) ?? 0) + e.dur);
-      total += e.dur;
+    // the Loop node's time is the sum of the nodes it runs
+    for (const k of lastRunKernels(dir).filter((k) => k.op !== 'Loop')) {
+      byOp.set(k.op, (byOp.get(k.op) ?? 0) + k.us);
+      total += k.us;
     }
     const ops: { op: string; share: number; ms_per_step: number }[] = [];
     let other = 0;

@@ -6,23 +6,15 @@
  * (--net: a net of unetRecipe.ts laid over the MNIST defaults; without it, MNIST_UNET)
  * prints one JSON line: { batch, threads, wall_ms, node_ms, ops: [{ op, ms, share, nodes }], top: [{ node, op, ms }] }
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { UnetSpec } from '../../src-main/engine/nets/unet.js';
 import { cpuChannelBlock, createSession } from '../../src-main/engine/onnx/runtime.js';
-import { emit, fail, parseArgs } from './common.js';
+import { emit, fail, lastRunKernels, parseArgs } from './common.js';
 import { MNIST_UNET, unetStepFeeds, unetStepModel } from './unetStepModel.js';
 import { mnistNet, parseNetArg, unetBenchConfig } from './unetRecipe.js';
-
-interface ProfileEvent {
-  cat: string;
-  name: string;
-  dur: number;
-  ts: number;
-  args?: { op_name?: string };
-}
 
 export interface UnetProfile {
   batch: number;
@@ -49,22 +41,16 @@ export async function profileUnetStep(o: { spec: UnetSpec; batch: number; thread
     }
     session.endProfiling();
     await session.release();
-    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
-    if (!file) throw new Error('ONNX Runtime wrote no profile');
-    const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
-    const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((x, y) => x.ts - y.ts);
-    const from = runs[runs.length - 1].ts;
     const byOp = new Map<string, { us: number; nodes: number }>();
     const nodes: { node: string; op: string; ms: number }[] = [];
     let total = 0;
-    for (const e of events) {
-      if (e.ts < from || e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name) continue;
-      const s = byOp.get(e.args.op_name) ?? { us: 0, nodes: 0 };
-      s.us += e.dur;
+    for (const k of lastRunKernels(dir)) {
+      const s = byOp.get(k.op) ?? { us: 0, nodes: 0 };
+      s.us += k.us;
       s.nodes++;
-      byOp.set(e.args.op_name, s);
-      nodes.push({ node: e.name.replace(/_kernel_time$/, ''), op: e.args.op_name, ms: e.dur / 1000 });
-      total += e.dur;
+      byOp.set(k.op, s);
+      nodes.push({ node: k.node, op: k.op, ms: k.us / 1000 });
+      total += k.us;
     }
     const ops = [...byOp.entries()].sort((x, y) => y[1].us - x[1].us).map(([op, s]) => ({ op, ms: s.us / 1000, share: +(s.us / total).toFixed(3), nodes: s.nodes }));
     const top = nodes.sort((x, y) => y.ms - x.ms).slice(0, o.top);

@@ -136,6 +136,17 @@ describe('FlowLab in the browser', () => {
     await page.getByLabel('Time t').fill('20');
     await page.getByRole('img', { name: /Particles at t = 0\.5/ }).waitFor();
     await e.shot('10-run-flow');
+    // Play runs on from t = 0.5 to the last snapshot and stops there; Play again starts over at 0
+    const flow = page.getByRole('region', { name: /^Flow from/ });
+    await flow.getByRole('button', { name: 'Play' }).click();
+    await flow.getByRole('button', { name: 'Pause' }).waitFor();
+    await page.getByRole('img', { name: 'Particles at t = 1.00' }).waitFor({ timeout: 30_000 });
+    await flow.getByRole('button', { name: 'Play' }).waitFor();
+    await flow.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('img', { name: /Particles at t = 0\.[0-4]/ }).waitFor();
+    await flow.getByRole('button', { name: 'Pause' }).click();
+    const t = Number(await page.getByLabel('Time t').inputValue());
+    assert.ok(t < 40, `paused before the end (snapshot ${t})`);
   });
 
   test('samples export as CSV with a header and one row per sample', async () => {
