@@ -4,11 +4,12 @@ import { errorCode, UserError } from '../errors.js';
 import { writeCsv, writeNpy, writeNpyArray } from '../engine/data/index.js';
 import { toUnitScale, writeImageGrid, writeImagesNpy } from '../engine/data/images/index.js';
 import {
-  DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_INTERPOLATION_POINTS, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type NoiseSpec, type SolverName,
+  DEFAULT_SOLVER_STEPS, IMAGE_SAMPLER, isSdeSolver, MAX_INTERPOLATION_POINTS, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type NoiseSpec, type SolverName,
 } from '../api/schemas.js';
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
-import { sampleRun } from '../service/sample.js';
+import { defaultSampler, sampleRun } from '../service/sample.js';
+import { loadRunWeights } from '../service/runModel.js';
 import { CHUNK_ROWS } from '../engine/sample/netSampler.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
 
@@ -24,7 +25,8 @@ export const SAMPLE_HELP = `flowlab sample --run RUN_ID [options]
 Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to data (t = 1).
   --run RUN_ID          the run (see \`flowlab runs\`)
   --n N                 number of samples, at most ${MAX_SAMPLE_POINTS} (default ${DEFAULT_CLI_SAMPLES}; images ${DEFAULT_CLI_IMAGES})
-  --solver NAME         ${SOLVERS.join(' | ')} (default rk4)
+  --solver NAME         ${SOLVERS.join(' | ')} (default rk4; an image run's samples:
+                        ${IMAGE_SAMPLER.solver} with --sde-eps ${IMAGE_SAMPLER.sdeEps} in ${IMAGE_SAMPLER.steps} steps, which drew more recognisable digits)
   --steps K             steps of a fixed-step solver, at most ${MAX_SOLVER_STEPS} (default ${DEFAULT_SOLVER_STEPS})
   --rtol X --atol X     tolerances of dopri5 (default 1e-5)
   --sde-eps E           diffusion of the SDE samplers em and sde-heun, ${SDE_EPS.min} to ${SDE_EPS.max}
@@ -43,6 +45,11 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
                         first (euler, heun, rk4; t runs in equal steps)
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
+
+/** "rk4, 50 steps", "em (eps 1), 100 steps", "dopri5". */
+function samplerText(s: { solver: SolverName; steps: number | null; sdeEps?: number }): string {
+  return `${s.solver}${s.sdeEps !== undefined ? ` (eps ${s.sdeEps})` : ''}${s.steps !== null ? `, ${s.steps} steps` : ''}`;
+}
 
 /** Does the run's latest checkpoint record images (a sample shape [C, H, W])? False for no such run: sampling says so. */
 function isImageRun(store: ReturnType<typeof openStore>, runId: string): boolean {
@@ -73,10 +80,10 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   }
   const runId = str(v, 'run');
   if (!runId) throw new UserError('no run given; pass --run RUN_ID (list runs with `flowlab runs`)');
-  const solver = (str(v, 'solver') ?? 'rk4') as SolverName;
-  if (!(SOLVERS as readonly string[]).includes(solver)) throw new UserError(`unknown solver '${solver}'; choose one of ${SOLVERS.join(', ')}`);
-  const sdeEps = num(v, 'sde-eps', { min: SDE_EPS.min, max: SDE_EPS.max });
-  if (sdeEps !== undefined && !isSdeSolver(solver)) throw new UserError(`--sde-eps applies to --solver em or sde-heun, not ${solver}`);
+  const named = str(v, 'solver') as SolverName | undefined;
+  if (named !== undefined && !(SOLVERS as readonly string[]).includes(named)) throw new UserError(`unknown solver '${named}'; choose one of ${SOLVERS.join(', ')}`);
+  const givenEps = num(v, 'sde-eps', { min: SDE_EPS.min, max: SDE_EPS.max });
+  if (givenEps !== undefined && named !== undefined && !isSdeSolver(named)) throw new UserError(`--sde-eps applies to --solver em or sde-heun, not ${named}`);
   const out = str(v, 'out');
   if (out && !['.csv', '.npy', '.png'].includes(extname(out).toLowerCase())) {
     throw new UserError(`--out must end in .csv or .npy (or .png for an image run), got '${out}'`);
@@ -84,7 +91,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const trajectory = str(v, 'trajectory');
   if (trajectory !== undefined) {
     if (extname(trajectory).toLowerCase() !== '.npy') throw new UserError(`--trajectory must end in .npy, got '${trajectory}'`);
-    if (solver === 'dopri5') throw new UserError('--trajectory needs a fixed-step solver; pass --solver euler, heun or rk4 (dopri5 picks its own times)');
+    if (named === 'dopri5') throw new UserError('--trajectory needs a fixed-step solver; pass --solver euler, heun or rk4 (dopri5 picks its own times)');
   }
   const noise = interpolationSpec(str(v, 'interpolate'), !!v.reverse, str(v, 'seed') !== undefined);
   const path = out ? resolve(out) : null;
@@ -101,6 +108,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
   const store = openStore(dataDir(v));
   const n = num(v, 'n', { integer: true, ...(noise ? { min: 2, max: MAX_INTERPOLATION_POINTS } : {}) })
     ?? (noise ? DEFAULT_INTERPOLATION_POINTS : isImageRun(store, runId) ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES);
+  // Left unnamed, the service picks the solver (an image run's plain samples: IMAGE_SAMPLER; else rk4): named here for the messages.
+  const solver = named ?? defaultSampler(loadRunWeights(store, runId), !noise && !v.reverse && trajectory === undefined).solver;
   // Nothing is written until every sample is drawn, so Ctrl-C loses only this solve: say so.
   const onSigint = () => {
     process.stderr.write(`\nstopped: the ${n} samples from run ${runId} (${solver}) were not finished; nothing was written${path ? ` to ${path}` : ''}\n`);
@@ -114,11 +123,11 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       runId,
       n,
       onRows: (done, total) => progress.update(done, total),
-      solver,
+      solver: named,
       steps: num(v, 'steps', { integer: true }),
       rtol: num(v, 'rtol', { positive: true }),
       atol: num(v, 'atol', { positive: true }),
-      sdeEps,
+      sdeEps: givenEps,
       reverse: !!v.reverse,
       seed: num(v, 'seed', { integer: true, min: 0, max: 0xffffffff }),
       threads: threads(v),
@@ -126,15 +135,15 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       snapshots: trajectoryPath !== null,
       noise,
     });
-    const images = r.shape.length === 3;
+    const imageShaped = r.shape.length === 3;
     const ext = path ? extname(path).toLowerCase() : '';
-    if (path && ext === '.png' && !images) throw new UserError(`--out ${path}: a .png grid needs an image run; run ${r.runId} samples ${r.d}-D points (use .csv or .npy)`);
+    if (path && ext === '.png' && !imageShaped) throw new UserError(`--out ${path}: a .png grid needs an image run; run ${r.runId} samples ${r.d}-D points (use .csv or .npy)`);
     if (path) {
       const imageShape = [r.n, ...r.shape] as [number, number, number, number];
       try {
         if (ext === '.csv') writeCsv(path, r.x, r.n, r.d);
         else if (ext === '.png') await writeImageGrid(path, toUnitScale(r.x), imageShape, noise ? { columns: r.n } : {});
-        else if (images) writeImagesNpy(path, v.reverse ? r.x : toUnitScale(r.x), imageShape);
+        else if (imageShaped) writeImagesNpy(path, v.reverse ? r.x : toUnitScale(r.x), imageShape);
         else writeNpy(path, r.x, r.n, r.d);
       } catch (e) {
         if (e instanceof UserError) throw e;
@@ -153,8 +162,8 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       }
       store.addArtifact(r.runId, 'trajectory', trajectoryPath);
     }
-    if (v.json) console.log(JSON.stringify({ runId: r.runId, n: r.n, nfe: r.nfe, seconds: r.seconds, out: path, ...(trajectoryPath ? { trajectory: trajectoryPath } : {}) }));
-    else console.log(`${r.n} samples from run ${r.runId} with ${solver}${isSdeSolver(solver) ? ` (eps ${sdeEps ?? SDE_EPS.default})` : ''} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}${trajectoryPath ? `; trajectory -> ${trajectoryPath}` : ''}`);
+    if (v.json) console.log(JSON.stringify({ runId: r.runId, n: r.n, sampler: r.sampler, nfe: r.nfe, seconds: r.seconds, out: path, ...(trajectoryPath ? { trajectory: trajectoryPath } : {}) }));
+    else console.log(`${r.n} samples from run ${r.runId} with ${samplerText(r.sampler)} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}${trajectoryPath ? `; trajectory -> ${trajectoryPath}` : ''}`);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

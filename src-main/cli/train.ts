@@ -2,7 +2,7 @@
  * `flowlab train`: train a new run (or resume one) and report it. The run is the one the app
  * would start from the same config: the same checks, previews while it trains, final samples.
  */
-import { IMAGE_TRAIN_DEFAULTS, type ExperimentConfig } from '../api/config.js';
+import { IMAGE_INTERPOLANT, IMAGE_TRAIN_DEFAULTS, type ExperimentConfig } from '../api/config.js';
 import { UserError } from '../errors.js';
 import { randomSeed } from '../engine/random.js';
 import { openStore } from '../store/index.js';
@@ -22,8 +22,9 @@ Trains a velocity net by the stochastic-interpolant regression loss and stores t
                         or a .csv / .npy file of numeric columns; images: mnist, a folder of
                         .png/.jpg pictures, cifar-10-python.tar.gz (or a data_batch_N file), or
                         an .npy of images [N, H, W] / [N, C, H, W]. Image datasets train a U-Net
-                        with image defaults (--net mlp flattens them instead): --steps
-                        ${IMAGE_TRAIN_DEFAULTS.steps}, --batch ${IMAGE_TRAIN_DEFAULTS.batch}, --lr ${IMAGE_TRAIN_DEFAULTS.lr}, and the U-Net defaults below
+                        with image defaults (--net mlp flattens them instead): --interpolant
+                        ${IMAGE_INTERPOLANT}, --steps ${IMAGE_TRAIN_DEFAULTS.steps}, --batch ${IMAGE_TRAIN_DEFAULTS.batch}, --lr ${IMAGE_TRAIN_DEFAULTS.lr}, --ema ${IMAGE_TRAIN_DEFAULTS.emaDecay},
+                        --time-sampling ${IMAGE_TRAIN_DEFAULTS.timeSampling}, and the U-Net defaults below
 ${configFlagsHelp(['threads'])}
   --resume RUN_ID       continue an interrupted or stopped run from its last checkpoint
   --checkpoint-seconds S

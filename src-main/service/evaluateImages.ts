@@ -19,6 +19,7 @@ import { netDivergence } from '../engine/sample/netDivergence.js';
 import { NetSampler, type SolverName } from '../engine/sample/netSampler.js';
 import type { Evaluation, EvaluateOptions } from './evaluate.js';
 import { loadImageRunData } from './imageRunData.js';
+import { defaultSampler } from './sample.js';
 import { digitMetrics } from './digitMetrics.js';
 import type { RunWeights } from './runModel.js';
 
@@ -33,8 +34,6 @@ export const BITS_PER_DIM_OFFSET = 7;
 /** Counter of the evaluation's dequantisation noise (a fixed pass number, apart from training steps). */
 const EVAL_DEQUANTIZE_COUNTER = 0xe7a1;
 const EVAL_STREAM = 0x4556414c; // "EVAL"
-/** Fixed-step settings of the sampler for sample metrics. */
-const SAMPLE_SOLVER = { solver: 'rk4' as const, steps: 50 };
 
 /** Model samples and held-out images, both [n, C, H, W] in the training scale [-1, 1]. */
 export interface ImageSampleSet {
@@ -112,7 +111,13 @@ export async function evaluateImageRun(o: EvaluateOptions, w: RunWeights, want: 
     const sampler = new NetSampler(w.net, w.params, backend, threads);
     try {
       const x0 = new Rng(seed, 1).fillNormal(new Float32Array(n * D)) as Float32Array;
-      const gen = await sampler.solve(x0, n, { ...SAMPLE_SOLVER, t0: 0, t1: tMax });
+      // the samples a user draws: the run's default sampler (IMAGE_SAMPLER where it applies)
+      const how = defaultSampler(w, true);
+      const gen = await sampler.solve(x0, n, {
+        solver: how.solver, steps: how.steps, t0: 0, t1: tMax,
+        ...(how.sdeEps !== undefined ? { sde: { eps: how.sdeEps, interpolant: w.interpolant, seed } } : {}),
+      });
+      out.sampler = `${how.solver}${how.sdeEps !== undefined ? ` eps ${how.sdeEps}` : ''}, ${how.steps} steps`;
       for (const m of IMAGE_SAMPLE_METRICS) Object.assign(out, await m.compute({ samples: gen.x, heldOut, n, shape: w.shape, train: data.train, seed, dataset: w.config.dataset }));
     } finally {
       await sampler.release();

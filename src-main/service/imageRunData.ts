@@ -3,7 +3,7 @@
  * dataset read (a folder at `images.size` in `images.color`), split into train / held-out images
  * by the run's seed, and checked against the net before anything is recorded.
  */
-import { ConfigError, defaultConfig, IMAGE_TRAIN_DEFAULTS, unetLevelsProblem, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
+import { ConfigError, defaultConfig, IMAGE_INTERPOLANT, IMAGE_TRAIN_DEFAULTS, unetLevelsProblem, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
 import { imageShape, isImageDatasetSpec, loadImageDataset, splitImages, type ImageDataset } from '../engine/data/images/index.js';
 
 export interface ImageRunData {
@@ -25,11 +25,16 @@ export function defaultConfigFor(dataset: string, seed: number): ExperimentConfi
 
 /**
  * A config as a door sent it, with the image defaults where it leaves the net's kind or training
- * fields out and its dataset is images: a U-Net, IMAGE_TRAIN_DEFAULTS. Fields it gives stay.
+ * fields out and its dataset is images: a U-Net, IMAGE_INTERPOLANT, IMAGE_TRAIN_DEFAULTS. Fields it gives stay.
  */
 export function withImageDefaults(input: ExperimentConfigInput): ExperimentConfigInput {
   if (typeof input.dataset !== 'string' || (input.net as { kind?: unknown } | undefined)?.kind !== undefined || !isImageDatasetSpec(input.dataset)) return input;
-  return { ...input, net: { ...(input.net ?? {}), kind: 'unet' } as ExperimentConfigInput['net'], train: { ...IMAGE_TRAIN_DEFAULTS, ...(input.train ?? {}) } as ExperimentConfigInput['train'] };
+  return {
+    ...input,
+    interpolant: input.interpolant ?? IMAGE_INTERPOLANT,
+    net: { ...(input.net ?? {}), kind: 'unet' } as ExperimentConfigInput['net'],
+    train: { ...IMAGE_TRAIN_DEFAULTS, ...(input.train ?? {}) } as ExperimentConfigInput['train'],
+  };
 }
 
 export async function loadImageRunData(config: ExperimentConfig): Promise<ImageRunData> {

@@ -13,9 +13,8 @@ import { UNIFORM_LOSS_METRIC, uniformTimeLoss } from './uniformLoss.js';
 
 /** Points drawn for the final samples of a training (what the run page shows when it ends). */
 export const FINAL_SAMPLE_POINTS = 2000;
-/** Images drawn at the end of an image training (an 8 x 8 gallery) and their RK4 steps: seconds, not minutes, on a CPU. */
+/** Images drawn at the end of an image training (an 8 x 8 gallery) by the run's default sampler: seconds, not minutes, on a CPU. */
 export const FINAL_SAMPLE_IMAGES = 64;
-export const FINAL_IMAGE_STEPS = 20;
 
 export async function runTraining(opts: TrainRunOptions): Promise<TrainSummary> {
   const previews = new PreviewSampler(opts.store, (e) => opts.onEvent?.(e));
@@ -42,8 +41,8 @@ export async function runTraining(opts: TrainRunOptions): Promise<TrainSummary> 
       try {
         const images = opts.store.latestCheckpoint(summary.runId)?.extra.shape;
         const many = Array.isArray(images) && images.length > 1;
-        const [n, steps] = many ? [FINAL_SAMPLE_IMAGES, FINAL_IMAGE_STEPS] : [FINAL_SAMPLE_POINTS, DEFAULT_SOLVER_STEPS];
-        const r = await sampleRun({ store: opts.store, runId: summary.runId, n, solver: 'rk4', steps });
+        // images: the run's default sampler (IMAGE_SAMPLER), what `sample` draws
+        const r = await sampleRun({ store: opts.store, runId: summary.runId, ...(many ? { n: FINAL_SAMPLE_IMAGES } : { n: FINAL_SAMPLE_POINTS, solver: 'rk4', steps: DEFAULT_SOLVER_STEPS }) });
         opts.onEvent?.({ type: 'samples', runId: summary.runId, step: summary.steps, n: r.n, d: r.d, data: r.x });
       } catch {
         // Samples are a view of the run, not part of it: a run without final samples is still whole.

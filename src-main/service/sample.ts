@@ -10,7 +10,7 @@ import { baseNoise, noiseFromSpec, SAMPLE_STREAM } from './baseNoise.js';
 import { drawRows } from '../engine/data/index.js';
 import { NetSampler } from '../engine/sample/netSampler.js';
 import { checkMemory, sampleMemory } from '../engine/memoryEstimate.js';
-import { DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type NoiseSpec, type SolverName } from '../api/schemas.js';
+import { DEFAULT_SOLVER_STEPS, IMAGE_SAMPLER, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SOLVER_STEPS, SDE_EPS, SOLVERS, type NoiseSpec, type SolverName } from '../api/schemas.js';
 import type { Store } from '../store/index.js';
 import { dequantizeRows } from '../engine/data/images/index.js';
 import { loadImageRunData } from './imageRunData.js';
@@ -19,6 +19,7 @@ import { loadRunWeights, type RunWeights } from './runModel.js';
 import { solvePlacement } from './calibration.js';
 import { sizeBucket } from '../engine/calibration.js';
 import { netParamCount } from '../engine/nets/velocityNet.js';
+import { scoreDenominatorVanishes } from '../engine/sample/score.js';
 
 export { SAMPLE_STREAM };
 
@@ -26,7 +27,11 @@ export interface SampleRunOptions {
   store: Store;
   runId: string;
   n: number;
-  solver: SolverName;
+  /**
+   * The solver; left out, a plain generation of an image run uses IMAGE_SAMPLER (where the run's
+   * interpolant gives a score), everything else rk4, each with its steps unless `steps` is given.
+   */
+  solver?: SolverName;
   steps?: number;
   rtol?: number;
   atol?: number;
@@ -61,6 +66,8 @@ export interface SampleRunResult {
   nfe: number;
   seconds: number;
   trajectory?: Float32Array[];
+  /** The sampler that drew them (the defaults resolved): solver, steps (null for dopri5), and eps of an SDE sampler. */
+  sampler: { solver: SolverName; steps: number | null; sdeEps?: number };
 }
 
 /**
@@ -85,8 +92,19 @@ export function startingPoints(w: RunWeights, n: number, reverse: boolean, seed:
   return drawRows(src.data, src.n, d, n, new Rng(seed, SAMPLE_STREAM));
 }
 
-export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
+/**
+ * The sampler of a run's samples when the caller names none: IMAGE_SAMPLER for a plain generation
+ * of an image run whose interpolant gives the score (its SDE needs it), else rk4.
+ */
+export function defaultSampler(w: Pick<RunWeights, 'shape' | 'interpolant' | 'config'>, plain: boolean): { solver: SolverName; steps: number; sdeEps?: number } {
+  const sde = plain && w.shape.length > 1 && w.config.base === 'gaussian' && !scoreDenominatorVanishes(w.interpolant);
+  return sde ? { ...IMAGE_SAMPLER } : { solver: 'rk4', steps: DEFAULT_SOLVER_STEPS };
+}
+
+export async function sampleRun(options: SampleRunOptions): Promise<SampleRunResult> {
   const started = performance.now();
+  const w = loadRunWeights(options.store, options.runId);
+  const o = withSampler(options, w);
   if (!Number.isInteger(o.n) || o.n < 1 || o.n > MAX_SAMPLE_POINTS) {
     throw new UserError(`n must be a whole number from 1 to ${MAX_SAMPLE_POINTS}, got ${o.n}`, 'n');
   }
@@ -97,7 +115,6 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
   if (o.snapshots && o.solver === 'dopri5') {
     throw new UserError('solver must be a fixed-step one (euler, heun or rk4) to record the states along t; dopri5 chooses its own steps', 'solver');
   }
-  const w = loadRunWeights(o.store, o.runId);
   const sdeEps = checkSde(o, w);
   const d = w.net.dim;
   checkMemory('this sampling', sampleMemory({ n: o.n, d, steps: o.steps ?? DEFAULT_SOLVER_STEPS, trajectory: !!o.snapshots }),
@@ -139,10 +156,18 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
         },
       });
     }
-    return { runId: w.run.id, x: r.x, x0, n: o.n, d, shape: w.shape, nfe: r.nfe, seconds: (performance.now() - started) / 1000, trajectory: r.trajectory };
+    const used = { solver: o.solver, steps: o.solver === 'dopri5' ? null : o.steps ?? DEFAULT_SOLVER_STEPS, ...(sdeEps !== null ? { sdeEps } : {}) };
+    return { runId: w.run.id, x: r.x, x0, n: o.n, d, shape: w.shape, nfe: r.nfe, seconds: (performance.now() - started) / 1000, trajectory: r.trajectory, sampler: used };
   } finally {
     await sampler.release();
   }
+}
+
+/** The options with the solver (and, when it was left out, the default's steps and eps) filled in. */
+function withSampler(o: SampleRunOptions, w: RunWeights): SampleRunOptions & { solver: SolverName } {
+  if (o.solver !== undefined) return { ...o, solver: o.solver };
+  const d = defaultSampler(w, !o.reverse && !o.noise && !o.input && !o.snapshots);
+  return { ...o, solver: d.solver, steps: o.steps ?? d.steps, ...(d.sdeEps !== undefined ? { sdeEps: o.sdeEps ?? d.sdeEps } : {}) };
 }
 
 /**
@@ -150,7 +175,7 @@ export async function sampleRun(o: SampleRunOptions): Promise<SampleRunResult> {
  * only with a Gaussian base and an interpolant whose score denominator b a' - a b' never vanishes
  * (encdec's does: checked by the engine), and they run forward (generation) only.
  */
-function checkSde(o: SampleRunOptions, w: RunWeights): number | null {
+function checkSde(o: SampleRunOptions & { solver: SolverName }, w: RunWeights): number | null {
   if (!isSdeSolver(o.solver)) {
     if (o.sdeEps !== undefined) throw new UserError(`sdeEps applies to the SDE samplers (em, sde-heun), not to ${o.solver}`, 'sdeEps');
     return null;

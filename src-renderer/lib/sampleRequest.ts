@@ -3,7 +3,7 @@
  * one-line message at the field, then the `sample.run` arguments.
  */
 import {
-  DEFAULT_SOLVER_STEPS, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, SDE_EPS, SOLVER_TOLERANCE,
+  DEFAULT_SOLVER_STEPS, IMAGE_SAMPLER, isSdeSolver, MAX_SAMPLE_POINTS, MAX_SEED, MAX_SOLVER_STEPS, SDE_EPS, SOLVER_TOLERANCE,
   type SampleDirection, type SolverName,
 } from '../../src-main/api/schemas.js';
 import type { ArgsOf } from '../../src-main/api/contract.js';
@@ -22,6 +22,8 @@ export interface SampleForm {
 /** The number an image run's form starts at: a gallery's worth, drawn in seconds. */
 export const IMAGE_SAMPLE_N = 64;
 export const DEFAULT_SAMPLE_FORM: SampleForm = { n: 10_000, solver: 'rk4', steps: DEFAULT_SOLVER_STEPS, tolerance: 1e-5, direction: 'generate', seed: 0, sdeEps: SDE_EPS.default };
+/** An image run's form: a gallery's worth from the image sampler (the CLI's default for images). */
+export const IMAGE_SAMPLE_FORM: SampleForm = { ...DEFAULT_SAMPLE_FORM, n: IMAGE_SAMPLE_N, solver: IMAGE_SAMPLER.solver, steps: IMAGE_SAMPLER.steps, sdeEps: IMAGE_SAMPLER.sdeEps };
 
 function wholeIn(v: unknown, lo: number, hi: number): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;

@@ -14,6 +14,7 @@ import { startE2E, type E2E } from './harness.js';
 import { gridRgba } from '../../src-renderer/lib/images.js';
 import { DEFAULT_UNET } from '../../src-main/api/config.js';
 import { IMAGE_SAMPLE_N } from '../../src-renderer/lib/sampleRequest.js';
+import { IMAGE_SAMPLER } from '../../src-main/api/schemas.js';
 
 const TRAIN_WAIT_MS = 180_000;
 /** The tiny run: enough steps for two previews a couple of seconds apart. */
@@ -134,12 +135,12 @@ describe('image galleries in the browser', () => {
     const euler = await galleryPixels(page);
     // the SDE sampler, with its diffusion eps, from the same seed: other pixels, one net evaluation a step
     await page.locator('#gallery-solver').selectOption('em');
-    await page.getByLabel('Diffusion eps').fill('1');
+    await page.locator('#gallery-sde-eps').fill('1');
     await page.getByRole('button', { name: 'Regenerate gallery' }).click();
     await page.getByText('Regenerated: em, 8 steps, eps 1, seed 0').waitFor({ timeout: 120_000 });
     assert.match((await page.getByTestId('sampler-cost').textContent())!, /^8 net evaluations, [\d.]+ s$/);
     assert.notEqual(await galleryPixels(page), euler, 'the SDE draws other images than the ODE from the same seed');
-    await page.getByLabel('Diffusion eps').fill('-1');
+    await page.locator('#gallery-sde-eps').fill('-1');
     await page.getByRole('button', { name: 'Regenerate gallery' }).click();
     await page.getByText('Diffusion eps must lie in [0, 10] (0 is the ODE).').waitFor();
     // back to 8 Euler steps: the same seed redraws the same gallery, pixel for pixel
@@ -256,6 +257,10 @@ describe('image galleries in the browser', () => {
     assert.match((await page.getByTestId('image-metrics-bitsPerDim').textContent())!, new RegExp(String(Number(manifest.metrics.bitsPerDim.toPrecision(4))).replace('.', '\\.')));
     await page.getByRole('img', { name: /^Class histogram of samples/ }).waitFor();
     assert.equal(await page.getByLabel('Number of samples').inputValue(), String(IMAGE_SAMPLE_N), 'an image run draws a gallery\'s worth, not 10,000 images');
+    // ... with the image sampler the CLI uses for images
+    assert.equal(await page.locator('#draw-solver').inputValue(), IMAGE_SAMPLER.solver);
+    assert.equal(await page.getByLabel('Solver steps').inputValue(), String(IMAGE_SAMPLER.steps));
+    assert.equal(await page.locator('#draw-sde-eps').inputValue(), String(IMAGE_SAMPLER.sdeEps));
     assert.deepEqual(e.pageErrors, []);
     await e.shot('gallery-10-pretrained-mnist');
   });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { openStore } from '../../src-main/store/index.js';
+import { DEFAULT_SOLVER_STEPS, IMAGE_SAMPLER } from '../../src-main/api/schemas.js';
 import { velocityModelBytes } from '../../src-main/service/export.js';
 import { evaluateRun } from '../../src-main/service/evaluate.js';
 import { bitsPerDim } from '../../src-main/service/evaluateImages.js';
@@ -84,8 +85,14 @@ test('flowlab train on a folder of 64 PNGs, then sample --out s.npy ([n, C, H, W
   assert.ok(kinds.some((k) => k.kind === 'final' && k.n === 64 && JSON.stringify(k.shape) === '[1,8,8]'), JSON.stringify(kinds));
 
   const npy = join(dir, 's.npy');
-  const s = cli(['sample', '--run', run.runId, '--n', '6', '--steps', '2', '--out', npy, '--data-dir', data]);
+  const s = cli(['sample', '--run', run.runId, '--n', '6', '--steps', '2', '--out', npy, '--data-dir', data, '--json']);
   assert.equal(s.code, 0, s.stderr);
+  // no solver named: an image run's plain samples come from the image sampler (the SDE), with the steps given
+  const drawn = JSON.parse(s.stdout.trim().split('\n').at(-1)!);
+  assert.deepEqual([drawn.sampler, drawn.nfe], [{ solver: IMAGE_SAMPLER.solver, steps: 2, sdeEps: IMAGE_SAMPLER.sdeEps }, 2]);
+  // a slerp row follows one deterministic path: rk4, its default steps
+  const row = JSON.parse(cli(['sample', '--run', run.runId, '--n', '2', '--interpolate', '0,1', '--data-dir', data, '--json']).stdout.trim().split('\n').at(-1)!);
+  assert.deepEqual([row.sampler, row.nfe], [{ solver: 'rk4', steps: DEFAULT_SOLVER_STEPS }, 4 * DEFAULT_SOLVER_STEPS]);
   const { shape, values } = readNpyFile(npy);
   assert.deepEqual(shape, [6, 1, 8, 8]);
   assert.equal(values.length, 6 * 64);

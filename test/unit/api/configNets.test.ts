@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkConfig, defaultConfig, fieldDefault, fieldHelp, parseConfig, recordedConfig, unetLevelsProblem } from '../../../src-main/api/config.js';
+import {
+  checkConfig, DEFAULT_INTERPOLANT, defaultConfig, fieldDefault, fieldHelp, IMAGE_INTERPOLANT, IMAGE_TRAIN_DEFAULTS, parseConfig, recordedConfig, unetLevelsProblem,
+} from '../../../src-main/api/config.js';
+import { withImageDefaults } from '../../../src-main/service/imageRunData.js';
 
 const issues = (input: unknown) => {
   const r = checkConfig(input);
@@ -46,6 +49,14 @@ test('an MLP on images is allowed (it flattens them); image datasets default to 
   assert.equal(c.net.kind, 'unet');
   assert.ok(c.train.batch < defaultConfig('checkerboard', 3).train.batch);
   assert.equal(defaultConfig('checkerboard', 3).net.kind, 'mlp');
+  // images train the linear interpolant at uniform t; points keep trig at late t
+  assert.deepEqual([c.interpolant, c.train.timeSampling], [IMAGE_INTERPOLANT, 'uniform']);
+  assert.deepEqual([defaultConfig('checkerboard', 3).interpolant, defaultConfig('checkerboard', 3).train.timeSampling], [DEFAULT_INTERPOLANT, 'late']);
+  const filled = parseConfig(withImageDefaults({ dataset: 'mnist', train: { seed: 0 } }));
+  assert.deepEqual([filled.net.kind, filled.interpolant, filled.train.steps, filled.train.timeSampling], ['unet', 'linear', IMAGE_TRAIN_DEFAULTS.steps, 'uniform']);
+  const chosen = parseConfig(withImageDefaults({ dataset: 'mnist', interpolant: 'vp', train: { seed: 0, timeSampling: 'late' } }));
+  assert.deepEqual([chosen.interpolant, chosen.train.timeSampling], ['vp', 'late'], 'fields the caller gives stay');
+  assert.equal(parseConfig(withImageDefaults({ dataset: 'moons', train: { seed: 0 } })).interpolant, DEFAULT_INTERPOLANT);
   assert.deepEqual(parseConfig({ dataset: 'pics', images: { size: 16, color: 'gray' }, train: { seed: 0 } }).images, { size: 16, color: 'gray' });
   assert.deepEqual(issues({ dataset: 'pics', images: { color: 'sepia' }, train: { seed: 0 } }), ["images.color must be one of gray, rgb, got 'sepia'"]);
 });

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultConfig, defaultMlpConfig, INTERPOLANTS } from '../../../src-main/api/config.js';
+import { DEFAULT_INTERPOLANT, defaultConfig, defaultMlpConfig, IMAGE_INTERPOLANT, IMAGE_TRAIN_DEFAULTS, INTERPOLANTS } from '../../../src-main/api/config.js';
+import { chooseDataset } from '../../../src-renderer/lib/wizard/imagePresets.js';
 import { coefficientsAt, getInterpolant } from '../../../src-main/engine/interpolants/schedules.js';
 import { checkConfig, checkStep, stepOfField } from '../../../src-renderer/lib/wizard/configFields.js';
 import { PRESETS } from '../../../src-renderer/lib/wizard/presets.js';
@@ -136,5 +137,20 @@ describe('interpolant plot curves', () => {
       const r = curveAt('learned', t, learned);
       assert.ok(Math.abs(e.a - r.a) < 1e-12 && Math.abs(e.b - r.b) < 1e-12, `learned at ${t}`);
     }
+  });
+});
+
+describe('choosing image or point data in the wizard', () => {
+  test('MNIST brings the U-Net, the image interpolant and training; a toy brings the MLP and trig back; the seed stays', () => {
+    const c = defaultConfig('moons', 42);
+    chooseDataset(c, 'mnist', true);
+    assert.deepEqual([c.net.kind, c.interpolant, c.train.steps, c.train.timeSampling, c.train.seed], ['unet', IMAGE_INTERPOLANT, IMAGE_TRAIN_DEFAULTS.steps, 'uniform', 42]);
+    assert.deepEqual(c, { ...defaultConfig('mnist', 42), base: 'gaussian' }, 'the same experiment as the CLI\'s `train --dataset mnist`');
+    chooseDataset(c, 'checkerboard', false);
+    assert.deepEqual([c.net.kind, c.interpolant, c.train.timeSampling, c.train.seed], ['mlp', DEFAULT_INTERPOLANT, 'late', 42]);
+    // the same kind of data again keeps what the user set
+    c.interpolant = 'vp';
+    chooseDataset(c, 'moons', false);
+    assert.equal(c.interpolant, 'vp');
   });
 });
