@@ -225,6 +225,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 /** How drawn samples were made, from what their record keeps: "rk4, 50 steps, shipped with models/mnist.json". */
 function drawnText(meta: Record<string, unknown>): string {
   const parts = [typeof meta.solver === 'string' ? meta.solver : 'drawn'];
+  if (typeof meta.sdeEps === 'number') parts.push(`eps ${meta.sdeEps}`);
   if (typeof meta.steps === 'number') parts.push(`${meta.steps} steps`);
   if (typeof meta.seed === 'number') parts.push(`seed ${meta.seed}`);
   if (typeof meta.source === 'string') parts.push(`shipped with ${meta.source}`);

@@ -124,7 +124,7 @@ function recordHistory(store: Store, runId: string, m: PretrainedManifest): void
   if (s && 'pixels' in s) {
     const d = s.shape.reduce((a, b) => a * b, 1);
     if (s.pixels.length !== s.n * d) throw new UserError(`models/${m.name}.json: samples.pixels holds ${s.pixels.length} levels, expected n * C * H * W = ${s.n * d}`);
-    store.saveSamples(runId, { kind: 'final', n: s.n, d, data: fromPixelLevels(s.pixels), meta: { solver: s.solver, steps: s.steps, seed: s.seed, step: m.training.steps, source: `models/${m.name}.json` } });
+    store.saveSamples(runId, { kind: 'final', n: s.n, d, data: fromPixelLevels(s.pixels), meta: { solver: s.solver, steps: s.steps, ...(s.sdeEps !== undefined ? { sdeEps: s.sdeEps } : {}), seed: s.seed, step: m.training.steps, source: `models/${m.name}.json` } });
   } else if (s) {
     store.saveSamples(runId, { kind: 'final', n: s.n, d: s.d, data: Float32Array.from(s.data), meta: { solver: s.solver, steps: s.steps, step: m.training.steps, source: `models/${m.name}.json` } });
   }

@@ -19,7 +19,7 @@ import { downsampleCurves, round, SHIPPED_IMAGES, SHIPPED_SAMPLES, toPixelLevels
 import { loadRunWeights } from './runModel.js';
 import { sampleRun } from './sample.js';
 
-/** Fixed-step settings of the shipped samples: rk4 with 50 steps, the evaluation's own. */
+/** Fixed-step settings of a 2-D model's shipped samples: rk4 with 50 steps, the evaluation's own. Images: the run's default sampler. */
 const SHIPPED_SOLVER = { solver: 'rk4' as const, steps: 50 };
 /** Points drawn for a 2-D model's in-support fraction. */
 const SUPPORT_POINTS = 10_000;
@@ -57,13 +57,13 @@ export async function buildPretrainedFromRun(o: BuildFromRunOptions): Promise<Pr
 
   const count = o.samples ?? (image ? SHIPPED_IMAGES : SHIPPED_SAMPLES);
   const drawn = image ? count : Math.max(count, isToyName(w.config.dataset) ? SUPPORT_POINTS : count);
-  const r = await sampleRun({ store: o.store, runId: run.id, n: drawn, ...SHIPPED_SOLVER, seed: image ? SHIPPED_IMAGE_SEED : undefined, save: false });
+  const r = await sampleRun({ store: o.store, runId: run.id, n: drawn, ...(image ? { seed: SHIPPED_IMAGE_SEED } : SHIPPED_SOLVER), save: false });
   if (!image && isToyName(w.config.dataset)) {
     const toy = getToy(w.config.dataset);
     if (toy.logDensity) metrics.inSupport = toy.logDensity(r.x, r.n).filter((l) => l > -Infinity).length / r.n;
   }
   const samples = image
-    ? { n: count, shape: w.shape, pixels: toPixelLevels(r.x.subarray(0, count * r.d)), ...SHIPPED_SOLVER, seed: SHIPPED_IMAGE_SEED }
+    ? { n: count, shape: w.shape, pixels: toPixelLevels(r.x.subarray(0, count * r.d)), solver: r.sampler.solver, steps: r.sampler.steps ?? 0, ...(r.sampler.sdeEps !== undefined ? { sdeEps: r.sampler.sdeEps } : {}), seed: SHIPPED_IMAGE_SEED }
     : { n: count, d: r.d, data: Array.from(r.x.subarray(0, count * r.d), round), ...SHIPPED_SOLVER };
 
   const series = Object.fromEntries(['loss', 'grad_norm', 'wall_s'].map((m) => [m, o.store.metricsSeries(run.id, m)]));

@@ -38,6 +38,8 @@ export interface ShippedImageSamples {
   pixels: number[];
   solver: string;
   steps: number;
+  /** The SDE sampler's eps (em, sde-heun), absent for an ODE solver. */
+  sdeEps?: number;
   /** The noise seed they were drawn from. */
   seed: number;
 }

@@ -6,6 +6,7 @@
  * into a temporary models folder, opened with its gallery, curve and figures.
  * Screenshots go to test-artifacts/e2e/imgcmp-*.png.
  */
+import { IMAGE_SAMPLER } from '../../src-main/api/schemas.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -150,7 +151,7 @@ describe('image runs compared, measured, exported and shipped', () => {
     await page.getByTestId('gallery').waitFor();
     const size = await page.getByTestId('gallery').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
     assert.deepEqual(size, [4 * (28 * 3 + 1) - 1, 4 * (28 * 3 + 1) - 1], 'the 16 shipped samples, 4 x 4 at scale 3');
-    await page.getByText(`Samples at step ${manifest.training.steps}: rk4, 50 steps, seed 0, shipped with models/tiny-mnist.json`).waitFor();
+    await page.getByText(`Samples at step ${manifest.training.steps}: ${IMAGE_SAMPLER.solver}, eps ${IMAGE_SAMPLER.sdeEps}, ${IMAGE_SAMPLER.steps} steps, seed 0, shipped with models/tiny-mnist.json`).waitFor();
     const points = Number(((await page.getByTestId('loss-points').first().textContent()) ?? '').match(/\d+/)?.[0]);
     assert.equal(points, manifest.curves.step.length, 'the recorded curve is the run\'s loss series');
     await page.getByTestId('image-metrics-bitsPerDim').waitFor();

@@ -5,6 +5,7 @@
  * figures and class histogram, and the same samples for a seed as the run it came from. The
  * nearest-training search finds a training image itself, and an image run's NPY is [n, C, H, W].
  */
+import { IMAGE_SAMPLER } from '../../src-main/api/schemas.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,6 +64,8 @@ test('a trained image run ships as a manifest with its shape, image figures, cla
   assert.equal(s.n, 6);
   assert.equal(s.pixels.length, 6 * 784);
   assert.ok(s.pixels.every((k) => Number.isInteger(k) && k >= 0 && k <= 255));
+  // drawn as a user draws them: the image sampler, recorded with its eps
+  assert.deepEqual([s.solver, s.steps, s.sdeEps], [IMAGE_SAMPLER.solver, IMAGE_SAMPLER.steps, IMAGE_SAMPLER.sdeEps]);
   assert.deepEqual(m.curves!.step.at(-1), 8 - 1);
   const onDisk = JSON.parse(readFileSync(join(models, 'tiny-mnist.json'), 'utf8'));
   assert.deepEqual(onDisk.shape, [1, 28, 28]);
@@ -78,6 +81,7 @@ test('importing it creates an image run with the recorded curve, shipped samples
     assert.deepEqual(Array.from(fresh.metricsSeries(run.id, 'loss').steps), m.curves!.step);
     const samples = fresh.latestSamples(run.id, 'final')!;
     assert.equal(samples.n, 6);
+    assert.equal(samples.meta.sdeEps, IMAGE_SAMPLER.sdeEps);
     assert.equal(samples.d, 784);
     assert.deepEqual(toPixelLevels(samples.data.subarray(0, 6 * 784)), (m.samples as ShippedImageSamples).pixels);
     const ev = splitEvaluation(fresh.listEvaluations(run.id)[0].results as Evaluation);
