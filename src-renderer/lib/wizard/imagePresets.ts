@@ -16,12 +16,12 @@ export interface UnetPreset {
 
 /**
  * "MNIST in 15 minutes": the CLI's image defaults (a base-8, three-level U-Net at batch 16), whose
- * 14,000 steps fit 15 minutes on the quiet 2-core host (10,000 took 9 minutes, 18.6 steps/s).
+ * 12,000 steps fit 15 minutes on the quiet 2-core host.
  */
 export const MNIST_QUICK: UnetPreset = {
   id: 'mnist-15min',
   title: 'MNIST in 15 minutes',
-  description: 'A small U-Net (8 base channels, 3 levels) for 14,000 steps at batch 16: recognisable digits on a laptop CPU.',
+  description: 'A small U-Net (8 base channels, 3 levels) for 12,000 steps at batch 16: recognisable digits on a laptop CPU.',
   net: structuredClone(DEFAULT_UNET),
   train: { ...IMAGE_TRAIN_DEFAULTS },
 };
