@@ -96,6 +96,25 @@ function defaultsSection(d) {
   return out;
 }
 
+/** The sweep behind the image defaults and the acceptance run (bench/results/image-defaults.json). */
+function imageDefaultsSection(d) {
+  if (!d) return [];
+  const pct = (v) => `${(v * 100).toFixed(1)}%`;
+  const same = (r) => ['interpolant', 'timeSampling', 'baseChannels', 'steps', 'lr', 'sampler'].every((k) => r[k] === d.chosen[k]) && r.channelMults.join() === d.chosen.channelMults.join();
+  const out = ['## Image training defaults (MNIST)', '', `Measured ${d.date.slice(0, 10)} on ${d.machine.description}. ${d.about}`, ''];
+  out.push('| Interpolant, t | Base channels | Levels | Steps | lr | Sampler | Confident | Class shares | Frechet (floor) |', '|---|---|---|---|---|---|---|---|---|');
+  for (const r of d.runs) {
+    const row = `${r.interpolant}, ${r.timeSampling} | ${r.baseChannels} | ${r.channelMults.join(', ')} | ${r.steps.toLocaleString('en-US')} | ${r.lr} | ${r.sampler} | ${pct(r.confidentFraction)} | ${pct(Math.min(...r.classFractions))} to ${pct(Math.max(...r.classFractions))} | ${r.classifierFrechet.toFixed(1)} (${r.classifierFrechetFloor.toFixed(1)})`;
+    out.push(`| ${same(r) ? `**${row.replace(/ \| /g, '** | **')}** (the defaults now)` : row} |`);
+  }
+  const a = d.acceptance;
+  if (a) {
+    out.push('', `The defaults end to end (${a.command}; ${a.host}, ${a.date}): training ${Math.floor(a.trainSeconds / 60)} min ${Math.round(a.trainSeconds % 60)} s (${a.stepsPerSec.toFixed(1)} steps/s, seed ${a.seed}), sampling ${a.sampleSeconds} s; ${pct(a.confidentFraction)} of the samples confident, classes ${pct(Math.min(...a.classFractions))} to ${pct(Math.max(...a.classFractions))}, classifier Frechet distance ${a.classifierFrechet.toFixed(1)} (floor ${a.classifierFrechetFloor.toFixed(1)}).`);
+  }
+  out.push('');
+  return out;
+}
+
 /** The GPU section from `scripts/backendCheck.ts --out bench/results/gpu.json`, run on a GPU machine. */
 function gpuSection(g) {
   const out = ['## GPU', ''];
@@ -367,6 +386,7 @@ export function renderMarkdown(results) {
   out.push(...unetTrainSection(results['unet-train'] ?? null));
   out.push(...unetTtqSection(results['unet-ttq'] ?? null));
   out.push(...defaultsSection(results.defaults ?? null));
+  out.push(...imageDefaultsSection(results['image-defaults'] ?? null));
   out.push(...gpuSection(results.gpu ?? null));
   out.push(...gpuSpeedSection(results['gpu-speed'] ?? null));
   out.push(...pathsSection(results.paths ?? null));
@@ -384,7 +404,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'paths', 'unet-train', 'unet-ttq', 'sde'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'image-defaults', 'paths', 'unet-train', 'unet-ttq', 'sde'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;
