@@ -265,7 +265,9 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, 'seed'> = (({ seed: _seed, ...rest
  *   base 8, levels [1, 2, 2], 14,000 steps: 74.6%, Frechet 29.8
  *   base 8, levels [1, 2, 4], 12,000 steps: 77.5%, Frechet 27.0   <- the default
  * (the trigonometric runs by em eps 1, 100 steps: [1, 2, 2] 64.4%, 35.5; [1, 2, 4] 69.3%, 28.8).
- * The other fields keep the 2-D defaults.
+ * The default from a clean clone on the quiet host: 12,000 steps in 13 min 13 s (15.3 steps/s);
+ * by the image sampler at eps 1.5, 82.3% confident, Frechet 30.4 (another seed). The other fields
+ * keep the 2-D defaults.
  */
 export const IMAGE_TRAIN_DEFAULTS = { steps: 12_000, batch: 16, lr: 1e-3, warmupSteps: 200, emaDecay: 0.998, timeSampling: 'uniform' } as const;
 /** The interpolant of image datasets: linear (rectified flow), measured against trig above. */
