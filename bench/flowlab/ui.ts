@@ -6,12 +6,13 @@
  *    (requestAnimationFrame intervals over a window: median, 95th percentile, worst, and the
  *    share of frames over 50 ms).
  *
+ *  - draw time of a 1,000-image 28 x 28 gallery (the run page's grid code, lib/images.ts, on a blank
+ *    page: pixels into an ImageData, putImageData), median of 7, against GALLERY_DRAW_BUDGET_MS;
  *  - frame times while an MNIST U-Net training (the wizard's preset) streams its preview gallery,
  *    redrawn every few seconds, and how many galleries arrived within the window.
+ *
  * usage: node --import tsx bench/flowlab/ui.ts --seconds 6 --reloads 5 --image-seconds 20
  *   (the windows must end before the presets' trainings do)
- *  - draw time of a 1,000-image 28 x 28 gallery (the run page's grid code, lib/images.ts, on a blank
- *    page: pixels into an ImageData, putImageData), median of 7, against GALLERY_DRAW_BUDGET_MS.
  * prints one JSON line: { draw100k_ms: { median, all }, gallery1000_ms: { median, budget, within }, frames: { ... }, imageFrames: { ... } }
  */
 import { mkdtempSync } from 'node:fs';
