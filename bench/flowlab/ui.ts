@@ -4,8 +4,7 @@
  *    itself reports: histogram or points into a pixel buffer, putImageData), median of reloads;
  *  - frame times while a training runs and streams its loss and preview samples to the page
  *    (requestAnimationFrame intervals over a window: median, 95th percentile, worst, and the
- *    share of frames over 50 ms).
- *
+ *    share of frames over 50 ms);
  *  - draw time of a 1,000-image 28 x 28 gallery (the run page's grid code, lib/images.ts, on a blank
  *    page: pixels into an ImageData, putImageData), median of 7, against GALLERY_DRAW_BUDGET_MS;
  *  - frame times while an MNIST U-Net training (the wizard's preset) streams its preview gallery,
