@@ -93,6 +93,13 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     if (extname(trajectory).toLowerCase() !== '.npy') throw new UserError(`--trajectory must end in .npy, got '${trajectory}'`);
     if (named === 'dopri5') throw new UserError('--trajectory needs a fixed-step solver; pass --solver euler, heun or rk4 (dopri5 picks its own times)');
   }
+  // every flag is checked before the run is looked up, so a bad flag is named first
+  const backend = backendArg(v);
+  const threadCount = threads(v);
+  const steps = num(v, 'steps', { integer: true });
+  const rtol = num(v, 'rtol', { positive: true });
+  const atol = num(v, 'atol', { positive: true });
+  const seed = num(v, 'seed', { integer: true, min: 0, max: 0xffffffff });
   const noise = interpolationSpec(str(v, 'interpolate'), !!v.reverse, str(v, 'seed') !== undefined);
   const path = out ? resolve(out) : null;
   const trajectoryPath = trajectory ? resolve(trajectory) : null;
@@ -124,14 +131,14 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       n,
       onRows: (done, total) => progress.update(done, total),
       solver: named,
-      steps: num(v, 'steps', { integer: true }),
-      rtol: num(v, 'rtol', { positive: true }),
-      atol: num(v, 'atol', { positive: true }),
+      steps,
+      rtol,
+      atol,
       sdeEps: givenEps,
       reverse: !!v.reverse,
-      seed: num(v, 'seed', { integer: true, min: 0, max: 0xffffffff }),
-      threads: threads(v),
-      backend: backendArg(v),
+      seed,
+      threads: threadCount,
+      backend,
       snapshots: trajectoryPath !== null,
       noise,
     });
