@@ -8,7 +8,7 @@ import {
 } from '../api/schemas.js';
 import { makeFolders } from '../paths.js';
 import { openStore } from '../store/index.js';
-import { defaultSampler, sampleRun } from '../service/sample.js';
+import { defaultSampler, sampleRun, samplerLabel } from '../service/sample.js';
 import { loadRunWeights } from '../service/runModel.js';
 import { CHUNK_ROWS } from '../engine/sample/netSampler.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';
@@ -46,17 +46,6 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
 
-/** "rk4, 50 steps", "em (eps 1), 100 steps", "dopri5". */
-function samplerText(s: { solver: SolverName; steps: number | null; sdeEps?: number }): string {
-  return `${s.solver}${s.sdeEps !== undefined ? ` (eps ${s.sdeEps})` : ''}${s.steps !== null ? `, ${s.steps} steps` : ''}`;
-}
-
-/** Does the run's latest checkpoint record images (a sample shape [C, H, W])? False for no such run: sampling says so. */
-function isImageRun(store: ReturnType<typeof openStore>, runId: string): boolean {
-  const run = store.findRun(runId);
-  const shape = run && store.latestCheckpoint(run.id)?.extra.shape;
-  return Array.isArray(shape) && shape.length > 1;
-}
 
 export async function sampleCommand(argv: string[]): Promise<number> {
   const v = parse('sample', argv, {
@@ -112,11 +101,14 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       throw new UserError(`cannot create the folder of ${p} (${errorCode(e)}); choose another ${flag}`);
     }
   }
+  const givenN = num(v, 'n', { integer: true, ...(noise ? { min: 2, max: MAX_INTERPOLATION_POINTS } : {}) });
   const store = openStore(dataDir(v));
-  const n = num(v, 'n', { integer: true, ...(noise ? { min: 2, max: MAX_INTERPOLATION_POINTS } : {}) })
-    ?? (noise ? DEFAULT_INTERPOLATION_POINTS : isImageRun(store, runId) ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES);
+  // One read of the run's checkpoint serves the defaults below and the solve itself.
+  const weights = loadRunWeights(store, runId);
+  const images = weights.shape.length > 1;
+  const n = givenN ?? (noise ? DEFAULT_INTERPOLATION_POINTS : images ? DEFAULT_CLI_IMAGES : DEFAULT_CLI_SAMPLES);
   // Left unnamed, the service picks the solver (an image run's plain samples: IMAGE_SAMPLER; else rk4): named here for the messages.
-  const solver = named ?? defaultSampler(loadRunWeights(store, runId), !noise && !v.reverse && trajectory === undefined).solver;
+  const solver = named ?? defaultSampler(weights, !noise && !v.reverse && trajectory === undefined).solver;
   // Nothing is written until every sample is drawn, so Ctrl-C loses only this solve: say so.
   const onSigint = () => {
     process.stderr.write(`\nstopped: the ${n} samples from run ${runId} (${solver}) were not finished; nothing was written${path ? ` to ${path}` : ''}\n`);
@@ -128,6 +120,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
     const r = await sampleRun({
       store,
       runId,
+      weights,
       n,
       onRows: (done, total) => progress.update(done, total),
       solver: named,
@@ -142,15 +135,14 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       snapshots: trajectoryPath !== null,
       noise,
     });
-    const imageShaped = r.shape.length === 3;
     const ext = path ? extname(path).toLowerCase() : '';
-    if (path && ext === '.png' && !imageShaped) throw new UserError(`--out ${path}: a .png grid needs an image run; run ${r.runId} samples ${r.d}-D points (use .csv or .npy)`);
+    if (path && ext === '.png' && !images) throw new UserError(`--out ${path}: a .png grid needs an image run; run ${r.runId} samples ${r.d}-D points (use .csv or .npy)`);
     if (path) {
       const imageShape = [r.n, ...r.shape] as [number, number, number, number];
       try {
         if (ext === '.csv') writeCsv(path, r.x, r.n, r.d);
         else if (ext === '.png') await writeImageGrid(path, toUnitScale(r.x), imageShape, noise ? { columns: r.n } : {});
-        else if (imageShaped) writeImagesNpy(path, v.reverse ? r.x : toUnitScale(r.x), imageShape);
+        else if (images) writeImagesNpy(path, v.reverse ? r.x : toUnitScale(r.x), imageShape);
         else writeNpy(path, r.x, r.n, r.d);
       } catch (e) {
         if (e instanceof UserError) throw e;
@@ -170,7 +162,7 @@ export async function sampleCommand(argv: string[]): Promise<number> {
       store.addArtifact(r.runId, 'trajectory', trajectoryPath);
     }
     if (v.json) console.log(JSON.stringify({ runId: r.runId, n: r.n, sampler: r.sampler, nfe: r.nfe, seconds: r.seconds, out: path, ...(trajectoryPath ? { trajectory: trajectoryPath } : {}) }));
-    else console.log(`${r.n} samples from run ${r.runId} with ${samplerText(r.sampler)} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}${trajectoryPath ? `; trajectory -> ${trajectoryPath}` : ''}`);
+    else console.log(`${r.n} samples from run ${r.runId} with ${samplerLabel(r.sampler)} (${r.nfe} NFE) in ${r.seconds.toFixed(2)} s${path ? ` -> ${path}` : ''}${trajectoryPath ? `; trajectory -> ${trajectoryPath}` : ''}`);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

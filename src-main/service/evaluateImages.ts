@@ -19,7 +19,7 @@ import { netDivergence } from '../engine/sample/netDivergence.js';
 import { NetSampler, type SolverName } from '../engine/sample/netSampler.js';
 import type { Evaluation, EvaluateOptions } from './evaluate.js';
 import { loadImageRunData } from './imageRunData.js';
-import { defaultSampler } from './sample.js';
+import { defaultSampler, samplerLabel } from './sample.js';
 import { digitMetrics } from './digitMetrics.js';
 import type { RunWeights } from './runModel.js';
 
@@ -117,7 +117,7 @@ export async function evaluateImageRun(o: EvaluateOptions, w: RunWeights, want: 
         solver: how.solver, steps: how.steps, t0: 0, t1: tMax,
         ...(how.sdeEps !== undefined ? { sde: { eps: how.sdeEps, interpolant: w.interpolant, seed } } : {}),
       });
-      out.sampler = `${how.solver}${how.sdeEps !== undefined ? ` eps ${how.sdeEps}` : ''}, ${how.steps} steps`;
+      out.sampler = samplerLabel(how);
       for (const m of IMAGE_SAMPLE_METRICS) Object.assign(out, await m.compute({ samples: gen.x, heldOut, n, shape: w.shape, train: data.train, seed, dataset: w.config.dataset }));
     } finally {
       await sampler.release();

@@ -26,6 +26,8 @@ export { SAMPLE_STREAM };
 export interface SampleRunOptions {
   store: Store;
   runId: string;
+  /** The run's weights, when the caller has already loaded them (loadRunWeights(store, runId)). */
+  weights?: RunWeights;
   n: number;
   /**
    * The solver; left out, a plain generation of an image run uses IMAGE_SAMPLER (where the run's
@@ -101,9 +103,14 @@ export function defaultSampler(w: Pick<RunWeights, 'shape' | 'interpolant' | 'co
   return sde ? { ...IMAGE_SAMPLER } : { solver: 'rk4', steps: DEFAULT_SOLVER_STEPS };
 }
 
+/** "rk4, 50 steps", "em (eps 1.5), 100 steps", "dopri5": a sampler as people read it. */
+export function samplerLabel(s: { solver: SolverName; steps: number | null; sdeEps?: number }): string {
+  return `${s.solver}${s.sdeEps !== undefined ? ` (eps ${s.sdeEps})` : ''}${s.steps !== null ? `, ${s.steps} steps` : ''}`;
+}
+
 export async function sampleRun(options: SampleRunOptions): Promise<SampleRunResult> {
   const started = performance.now();
-  const w = loadRunWeights(options.store, options.runId);
+  const w = options.weights ?? loadRunWeights(options.store, options.runId);
   const o = withSampler(options, w);
   if (!Number.isInteger(o.n) || o.n < 1 || o.n > MAX_SAMPLE_POINTS) {
     throw new UserError(`n must be a whole number from 1 to ${MAX_SAMPLE_POINTS}, got ${o.n}`, 'n');

@@ -3,7 +3,7 @@
  * The settings are named constants so the docs, the tests and the buttons agree.
  */
 import {
-  DEFAULT_INTERPOLANT, DEFAULT_NET, DEFAULT_TRAIN, DEFAULT_UNET, IMAGE_INTERPOLANT, IMAGE_TRAIN_DEFAULTS, type ExperimentConfig, type UnetNetConfig,
+  defaultConfig, DEFAULT_UNET, IMAGE_TRAIN_DEFAULTS, type ExperimentConfig, type UnetNetConfig,
 } from '../../../src-main/api/config.js';
 
 export interface UnetPreset {
@@ -51,15 +51,10 @@ export function chooseDataset(config: ExperimentConfig, dataset: string, image: 
   const wasImage = config.net.kind === 'unet';
   config.dataset = dataset;
   if (image === wasImage) return;
-  const seed = config.train.seed;
-  if (image) {
-    config.base = 'gaussian';
-    config.interpolant = IMAGE_INTERPOLANT;
-    config.net = structuredClone(DEFAULT_UNET);
-    config.train = { ...structuredClone(DEFAULT_TRAIN), ...IMAGE_TRAIN_DEFAULTS, seed };
-  } else {
-    config.interpolant = DEFAULT_INTERPOLANT;
-    config.net = structuredClone(DEFAULT_NET);
-    config.train = { ...structuredClone(DEFAULT_TRAIN), seed };
-  }
+  // the net, interpolant and training of `defaultConfig`, which the CLI's `train --dataset` uses too
+  const d = defaultConfig(dataset, config.train.seed, image);
+  if (image) config.base = 'gaussian';
+  config.interpolant = d.interpolant;
+  config.net = d.net;
+  config.train = d.train;
 }
