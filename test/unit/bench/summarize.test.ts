@@ -152,6 +152,24 @@ describe('BENCHMARKS.md U-Net sections', () => {
     assert.match(md, /99\.99% of the parameter changes and 99\.98% of the EMA's agree/);
   });
 
+  test('lists the U-Net figures PyTorch won among the shortfalls, worst first, and says when the snapshots were scored again', () => {
+    const behindTtq = {
+      ...unetTtq,
+      rescored: { date: '2026-01-03', classifier: 'the classifier shipped now', why: 'the race ran under an earlier one' },
+      torch: { ...unetTtq.torch, steps: 4000, snapshots: [shot(300, 500, 100, 0.2), ...unetTtq.torch.snapshots.slice(1)] },
+    };
+    const md = renderMarkdown({ 'unet-train': unetTrain, 'unet-ttq': behindTtq });
+    const short = md.slice(md.indexOf('## Where FlowLab falls short'), md.indexOf('\n## ', md.indexOf('## Where FlowLab falls short') + 5));
+    const lines = short.split('\n').filter((l) => l.startsWith('- '));
+    assert.deepEqual(lines, [
+      '- U-Net training (2 threads): large net: FlowLab 2000 vs PyTorch eager 600 ms/step (0.30x)',
+      '- Time to quality (images): classifier Frechet distance after 5 min (lower is better): FlowLab 200 vs PyTorch eager 100 (0.50x)',
+      '- Time to quality (images): training steps in 20 min at 1 thread each: FlowLab 3000 vs PyTorch eager 4000 (0.75x)',
+    ]);
+    assert.match(md, /Every snapshot was scored again on 2026-01-03 by the classifier shipped now; the race ran under an earlier one\./);
+    assert.doesNotMatch(renderMarkdown({ 'unet-ttq': unetTtq }), /scored again/);
+  });
+
   test('reports a side that could not run as missing with its reason', () => {
     const md = renderMarkdown({ 'unet-ttq': { ...unetTtq, torch: { missing: 'torch not importable' } } });
     assert.match(md, /PyTorch: missing \(torch not importable\)\./);

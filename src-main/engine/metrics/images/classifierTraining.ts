@@ -11,8 +11,11 @@
  * the step (dequantize.ts), so the classifier reads the values flow samples take. `noiseRows`
  * more rows per batch hold uniform noise images with the uniform target 1/10 for every class
  * (outlier exposure): the loss then asks for low confidence away from digits, so the
- * confident-fraction metric does not credit noise. Everything random follows from the seed: the
- * same seed gives the same weights on the same backend.
+ * confident-fraction metric does not credit noise. With `shift` S > 0 each digit is moved by a
+ * whole number of pixels dx, dy uniform in [-S, S] (the uncovered border is background, -1), so
+ * the 9,000 training digits stand for many more and the net does not learn their exact places.
+ * Everything random follows from the seed: the same seed gives the same weights on the same
+ * backend.
  */
 import { grad } from '../../onnx/autodiff.js';
 import { Graph } from '../../onnx/graph.js';
@@ -36,6 +39,8 @@ import {
 const SHUFFLE_STREAM = 0xc1a5_0002;
 /** Stream of the noise images of outlier exposure. */
 const NOISE_STREAM = 0xc1a5_0004;
+/** Stream of the shifts of the translation augmentation. */
+const SHIFT_STREAM = 0xc1a5_0006;
 /** Adam's moment decays and denominator floor (the usual defaults). */
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -48,6 +53,8 @@ export interface ClassifierTrainOptions {
   batch: number;
   /** Uniform-noise images per batch, each with the uniform target (default 0). */
   noiseRows?: number;
+  /** Largest translation in pixels of the augmentation (default 0: none). */
+  shift?: number;
   lr: number;
   seed: number;
   threads: number;
@@ -113,6 +120,7 @@ export async function trainClassifier(train: ImageDataset, o: ClassifierTrainOpt
       rows[b] = order[cursor++];
     }
     dequantizeRows(train, rows, { seed: o.seed, counter: t }, x.subarray(0, o.batch * CLASSIFIER_PIXELS));
+    if (o.shift) shiftImages(x.subarray(0, o.batch * CLASSIFIER_PIXELS), o.shift, new Rng(o.seed, SHIFT_STREAM, t));
     if (noiseRows > 0) new Rng(o.seed, NOISE_STREAM, t).fillUniform(x.subarray(o.batch * CLASSIFIER_PIXELS)).forEach((u, j, a) => (a[j] = 2 * u - 1));
     target.fill(0, 0, o.batch * CLASSIFIER_CLASSES);
     for (let b = 0; b < o.batch; b++) target[b * CLASSIFIER_CLASSES + train.labels[rows[b]]] = 1;
@@ -139,6 +147,27 @@ export async function trainClassifier(train: ImageDataset, o: ClassifierTrainOpt
   }
   await session.release();
   return { params: Float32Array.from(params), seconds: (performance.now() - start) / 1000, losses };
+}
+
+/**
+ * Moves each 28 x 28 image of `x` (rows of CLASSIFIER_PIXELS, training scale) by dx, dy drawn
+ * uniformly from [-maxShift, maxShift]: out[i][j] = in[i - dy][j - dx], background (-1) where that
+ * falls outside.
+ */
+export function shiftImages(x: Float32Array, maxShift: number, rng: Rng): void {
+  const side = CLASSIFIER_SIDE;
+  const tmp = new Float32Array(CLASSIFIER_PIXELS);
+  for (let r = 0; r < x.length / CLASSIFIER_PIXELS; r++) {
+    const dx = rng.int(2 * maxShift + 1) - maxShift;
+    const dy = rng.int(2 * maxShift + 1) - maxShift;
+    if (dx === 0 && dy === 0) continue;
+    const img = x.subarray(r * CLASSIFIER_PIXELS, (r + 1) * CLASSIFIER_PIXELS);
+    tmp.fill(-1);
+    for (let i = Math.max(0, dy); i < Math.min(side, side + dy); i++) {
+      for (let j = Math.max(0, dx); j < Math.min(side, side + dx); j++) tmp[i * side + j] = img[(i - dy) * side + (j - dx)];
+    }
+    img.set(tmp);
+  }
 }
 
 /** Fisher-Yates shuffle of 0..n-1 into `order`. */

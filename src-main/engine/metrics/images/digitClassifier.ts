@@ -35,6 +35,8 @@ export interface ClassifierManifest {
     batch: number;
     /** Uniform-noise images per batch with the uniform target (outlier exposure). */
     noiseRows: number;
+    /** Largest translation in pixels of the training augmentation (absent: none). */
+    shift?: number;
     lr: number;
     seconds: number;
     threads: number;

@@ -8,8 +8,9 @@ import * as op from '../../../../../src-main/engine/onnx/ops/index.js';
 import { createSession, ort } from '../../../../../src-main/engine/onnx/runtime.js';
 import { serializeModel } from '../../../../../src-main/engine/onnx/serialize.js';
 import { classifierLayout, featureDim, type ClassifierSpec } from '../../../../../src-main/engine/metrics/images/classifierNet.js';
-import { trainClassifier } from '../../../../../src-main/engine/metrics/images/classifierTraining.js';
+import { shiftImages, trainClassifier } from '../../../../../src-main/engine/metrics/images/classifierTraining.js';
 import { CLASSIFIER_NAME, type ClassifierManifest } from '../../../../../src-main/engine/metrics/images/digitClassifier.js';
+import { Rng } from '../../../../../src-main/engine/random.js';
 import { modelsDir } from '../../../../../src-main/service/pretrained.js';
 
 test('softmax cross-entropy stays finite and exact for logits far beyond exp overflow', async () => {
@@ -26,6 +27,35 @@ test('softmax cross-entropy stays finite and exact for logits far beyond exp ove
   // row 1: -log softmax = 0; row 2: log(1 + e^-1); mean over the 2 rows
   const exact = Math.log(1 + Math.exp(-1)) / 2;
   assert.ok(Math.abs((out.loss.data as Float32Array)[0] - exact) < 1e-6);
+});
+
+test('the translation augmentation moves each digit by a whole shift within the bound, the border filled with background', () => {
+  const S = 2;
+  const rows = 400;
+  const x = new Float32Array(rows * 784).fill(-1);
+  // one lit pixel per row at (10, 12), and a second at (27, 27) that every shift but (0, 0) and
+  // the leftward/upward ones pushes out of the frame
+  for (let r = 0; r < rows; r++) {
+    x[r * 784 + 10 * 28 + 12] = 1;
+    x[r * 784 + 27 * 28 + 27] = 0.5;
+  }
+  shiftImages(x, S, new Rng(9, 1));
+  const seen = new Set<string>();
+  for (let r = 0; r < rows; r++) {
+    const img = x.subarray(r * 784, (r + 1) * 784);
+    const lit = [...img.keys()].filter((k) => img[k] === 1);
+    assert.equal(lit.length, 1, `row ${r}: the digit pixel is kept once`);
+    const dy = Math.floor(lit[0] / 28) - 10;
+    const dx = (lit[0] % 28) - 12;
+    assert.ok(Math.abs(dx) <= S && Math.abs(dy) <= S, `row ${r}: shift ${dx}, ${dy}`);
+    seen.add(`${dx},${dy}`);
+    const corner = [...img.keys()].filter((k) => img[k] === 0.5);
+    if (dx <= 0 && dy <= 0) assert.deepEqual(corner, [(27 + dy) * 28 + 27 + dx], `row ${r}: the corner pixel moves with it`);
+    else assert.equal(corner.length, 0, `row ${r}: the corner pixel leaves the frame`);
+    const background = img.filter((v) => v === -1).length;
+    assert.equal(background, 784 - 1 - corner.length, `row ${r}: everything else is background`);
+  }
+  assert.equal(seen.size, (2 * S + 1) ** 2, 'every shift in the square is drawn');
 });
 
 test('classifier training lowers the cross-entropy and is reproducible from its seed', async () => {
