@@ -19,9 +19,9 @@
  * Adding 16 uniform-noise images per batch with the uniform target (--noise 16, outlier exposure)
  * kept the accuracy and took the fraction of noise images labelled with confidence >= 0.9 from
  * 17.9% to 0%. --shift 2 moves each training digit by up to 2 pixels (the usual translation
- * augmentation; not measured alone here). A classifier short of ~99% is no instrument for the confident
- * fraction: the earlier one (cnn:16,32:128, 1500 steps, no shift: 97.5%) was confident on only
- * 94.3% of real held-out digits.
+ * augmentation; not measured alone here). A classifier short of ~99% is no instrument for the
+ * confident fraction: the earlier one (cnn:16,32:128, 1500 steps, no shift: 97.5%) was confident
+ * on only 94.3% of real held-out digits.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
