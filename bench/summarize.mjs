@@ -105,7 +105,7 @@ function imageDefaultsSection(d) {
   out.push('| Interpolant, t | Base channels | Levels | Steps | lr | Sampler | Confident | Class shares | Frechet (floor) |', '|---|---|---|---|---|---|---|---|---|');
   for (const r of d.runs) {
     const row = `${r.interpolant}, ${r.timeSampling} | ${r.baseChannels} | ${r.channelMults.join(', ')} | ${r.steps.toLocaleString('en-US')} | ${r.lr} | ${r.sampler} | ${pct(r.confidentFraction)} | ${pct(Math.min(...r.classFractions))} to ${pct(Math.max(...r.classFractions))} | ${r.classifierFrechet.toFixed(1)} (${r.classifierFrechetFloor.toFixed(1)})`;
-    out.push(`| ${same(r) ? `**${row.replace(/ \| /g, '** | **')}** (the defaults now)` : row} |`);
+    out.push(`| ${same(r) ? `**${row.replace(/ \| /g, '** | **')}** (the defaults now)` : r.note ? `${row} (${r.note})` : row} |`);
   }
   const a = d.acceptance;
   if (a) {

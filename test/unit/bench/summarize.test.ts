@@ -224,3 +224,22 @@ describe('BENCHMARKS.md shorter-paths and SDE sections', () => {
     assert.match(md, /- The ODE: rk4 with 50 steps, 11\.00 \+- 1\.00/);
   });
 });
+
+describe('BENCHMARKS.md image defaults section', () => {
+  const run = (steps: number, sampler: string, confident: number, note?: string) => ({
+    baseChannels: 8, interpolant: 'linear', timeSampling: 'uniform', channelMults: [1, 2, 4], steps, lr: 0.001, sampler, seed: 1,
+    confidentFraction: confident, classFractions: [0.08, 0.12], classifierFrechet: 160.04, classifierFrechetFloor: 80.4, ...(note ? { note } : {}),
+  });
+  const d = {
+    suite: 'image-defaults', date: '2026-01-02T00:00:00.000Z', machine: { description: 'the test host' }, about: 'About the sweep.',
+    chosen: { interpolant: 'linear', timeSampling: 'uniform', baseChannels: 8, channelMults: [1, 2, 4], steps: 12000, lr: 0.001, sampler: 'em eps 1.5, 100 steps' },
+    runs: [run(10000, 'rk4, 50 steps', 0.786), run(12000, 'em eps 1.5, 100 steps', 0.892), run(32000, 'em eps 1.5, 100 steps', 0.906, 'beyond the 15 minutes')],
+  };
+
+  test('bolds the chosen row, marks a noted row, and leaves the others plain', () => {
+    const md = renderMarkdown({ 'image-defaults': d });
+    assert.match(md, /\n\| linear, uniform \| 8 \| 1, 2, 4 \| 10,000 \| 0\.001 \| rk4, 50 steps \| 78\.6% \| 8\.0% to 12\.0% \| 160\.0 \(80\.4\) \|\n/);
+    assert.match(md, /\| \*\*linear, uniform\*\* \| \*\*8\*\* [^\n]*\*\*89\.2%\*\*[^\n]*\(the defaults now\) \|\n/);
+    assert.match(md, /\| 32,000 \| 0\.001 \| em eps 1\.5, 100 steps \| 90\.6% \| 8\.0% to 12\.0% \| 160\.0 \(80\.4\) \(beyond the 15 minutes\) \|\n/);
+  });
+});
