@@ -248,26 +248,26 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, 'seed'> = (({ seed: _seed, ...rest
  * Training defaults of image datasets (with the U-Net), sized to the 2-core CPU. Measured on MNIST
  * by the samples' score (1,000 samples, the shipped classifier: the share labelled with confidence
  * >= 0.9, real held-out digits 98.2%, and the classifier Frechet distance, real-vs-real floor
- * 80.4), seed 1, batch 16, EMA 0.998; trained at 1 thread side by side on the 2-core host, the
+ * 101.5), seed 1, batch 16, EMA 0.998; trained at 1 thread side by side on the 2-core host, the
  * step counts sized by 60-step runs at 2 threads on the quiet host (base 8: 15.6 steps/s with two
  * levels, 12.9 with three; base 16 with three: 7.1; start-up included). Trigonometric
  * interpolant, 'late' t, sampled by rk4 50:
- *   base 8, levels [1, 2],    12,000 steps, lr 1e-3: 72.2%, Frechet 427
- *   base 8, levels [1, 2, 2], 10,000 steps, lr 1e-3: 78.3%, Frechet 277
- *   base 8, levels [1, 2, 2], 10,000 steps, lr 2e-3: 76.2%, Frechet 252
- *   base 8, levels [1, 2, 4], 10,000 steps, lr 1e-3: 79.2%, Frechet 232
- *   base 16, levels [1, 2, 2], 6,000 steps, lr 1e-3: 76.4%, Frechet 283
+ *   base 8, levels [1, 2],    12,000 steps, lr 1e-3: 72.2%, Frechet 409
+ *   base 8, levels [1, 2, 2], 10,000 steps, lr 1e-3: 78.3%, Frechet 267
+ *   base 8, levels [1, 2, 2], 10,000 steps, lr 2e-3: 76.2%, Frechet 240
+ *   base 8, levels [1, 2, 4], 10,000 steps, lr 1e-3: 79.2%, Frechet 228
+ *   base 16, levels [1, 2, 2], 6,000 steps, lr 1e-3: 76.4%, Frechet 272
  * The third level (7x7) is worth its 20% per step; doubling the channels is not, at this budget.
  * Then the linear interpolant at uniform t, sampled by the image sampler (IMAGE_SAMPLER: em, eps 1,
  * 100 steps), the steps sized to the 15 minutes from the 1-thread rates side by side (levels
  * [1, 2, 4] take 17% longer a step than [1, 2, 2]; 10,000 steps of [1, 2, 2] took 9 min 4 s at
  * 18.6 steps/s on the quiet host):
- *   base 8, levels [1, 2, 2], 10,000 steps: 85.6%, Frechet 198 (78.6%, 230 by rk4 50)
- *   base 8, levels [1, 2, 2], 14,000 steps: 87.3%, Frechet 179
- *   base 8, levels [1, 2, 4], 12,000 steps: 88.9%, Frechet 164   <- the default
- * (the trigonometric runs by em eps 1, 100 steps: [1, 2, 2] 83.4%, 236; [1, 2, 4] 83.4%, 186).
+ *   base 8, levels [1, 2, 2], 10,000 steps: 85.6%, Frechet 186 (78.6%, 221 by rk4 50)
+ *   base 8, levels [1, 2, 2], 14,000 steps: 87.3%, Frechet 167
+ *   base 8, levels [1, 2, 4], 12,000 steps: 88.9%, Frechet 151   <- the default
+ * (the trigonometric runs by em eps 1, 100 steps: [1, 2, 2] 83.4%, 223; [1, 2, 4] 83.4%, 178).
  * The default from a clean clone on the quiet host: 12,000 steps in 13 min 13 s (15.3 steps/s);
- * by the image sampler at eps 1.5, 91.5% confident, Frechet 160 (another seed). The other fields
+ * by the image sampler at eps 1.5, 91.5% confident, Frechet 139 (another seed). The other fields
  * keep the 2-D defaults.
  */
 export const IMAGE_TRAIN_DEFAULTS = { steps: 12_000, batch: 16, lr: 1e-3, warmupSteps: 200, emaDecay: 0.998, timeSampling: 'uniform' } as const;

@@ -31,7 +31,7 @@ export const METRIC_INFO: readonly MetricInfo[] = [
   { key: 'bitsPerDim', name: 'Bits per dimension', unit: 'bits/dim', stdErr: 'bitsPerDimStdErr',
     explain: 'The negative log-likelihood divided by d ln 2, comparable across dimensions; lower is better' },
   { key: 'classifierFrechet', name: 'Classifier Frechet distance', unit: '', floor: 'classifierFrechetFloor',
-    explain: 'Frechet distance between held-out digits and samples in the digit classifier\'s feature space (as FID); lower is better, the floor is two halves of real digits' },
+    explain: 'Frechet distance between held-out digits and samples in the digit classifier\'s feature space (as FID); lower is better, the floor is two halves of real digits (both averaged over 8 cuts of the held-out digits)' },
   { key: 'confidentFraction', name: 'Samples labelled with confidence', unit: 'fraction', stdErr: 'confidentFractionStdErr',
     explain: 'Fraction of samples the digit classifier labels with probability >= 0.9: recognisable digits; higher is better' },
   { key: 'classFractionMin', name: 'Rarest class among samples', unit: 'fraction',

@@ -92,14 +92,14 @@ export const SDE_EPS = { min: 0, max: 10, default: 0.5 } as const;
  * How an image run's samples are drawn when no solver is named: Euler-Maruyama with eps 1.5 in
  * 100 steps (100 net evaluations). Measured on MNIST, 1,000 samples each scored by the shipped
  * classifier (the share labelled with confidence >= 0.9, real held-out digits 98.2%; the
- * classifier Frechet distance, floor 80.4). A linear-interpolant U-Net ([1, 2, 2]) trained 10,000
+ * classifier Frechet distance, floor 101.5). A linear-interpolant U-Net ([1, 2, 2]) trained 10,000
  * steps:
- *   rk4, 50 steps (200 NFE)   78.6%, 230
- *   em eps 1, 100 steps       85.6%, 198
- *   em eps 1, 200 steps       84.8%, 216
- *   em eps 2, 100 steps       86.2%, 204
- * The image default (levels [1, 2, 4], 12,000 steps): em eps 1, 100 steps 88.9%, 164; eps 1.5
- * 89.2%, 169 (a tie at this sample size). The injected noise, corrected by the score, undoes part
+ *   rk4, 50 steps (200 NFE)   78.6%, 221
+ *   em eps 1, 100 steps       85.6%, 186
+ *   em eps 1, 200 steps       84.8%, 198
+ *   em eps 2, 100 steps       86.2%, 188
+ * The image default (levels [1, 2, 4], 12,000 steps): em eps 1, 100 steps 88.9%, 151; eps 1.5
+ * 89.2%, 155 (a tie at this sample size). The injected noise, corrected by the score, undoes part
  * of the net's error that the ODE carries to the end. Generation only: encoding, slerp rows and
  * trajectories keep an ODE solver.
  */

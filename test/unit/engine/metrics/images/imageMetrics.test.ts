@@ -68,6 +68,11 @@ test('the real-vs-real floor is small next to the distance to noise; real traini
   console.log(`Frechet distance, 500 vs 500: real-vs-real floor ${noise.floor.toFixed(2)}, training digits ${real.value.toFixed(2)}, uniform noise ${noise.value.toFixed(1)}`);
   assert.ok(noise.value > 20 * noise.floor, `noise ${noise.value} vs floor ${noise.floor}`);
   assert.ok(real.value < 2 * real.floor, `real training digits ${real.value} vs floor ${real.floor}`);
+  // the floor averages several cuts of the held-out digits, which differ from one another
+  const [lo, hi] = noise.floorRange;
+  assert.ok(lo < noise.floor && noise.floor < hi, `floor ${noise.floor} inside the single-cut range [${lo}, ${hi}]`);
+  assert.deepEqual(frechetWithFloor(ch, realSamples), real, 'the same seed gives the same cuts');
+  assert.notEqual(frechetWithFloor(ch, realSamples, 1).floor, real.floor, 'another seed, other cuts');
 });
 
 test('a training image is at distance 0 from the training set; held-out digits are not', async () => {
