@@ -175,7 +175,7 @@ const netText = (n) => `base ${n.baseChannels}, [${n.channelMults.join(', ')}], 
 /** The targets of the U-Net step against PyTorch eager (bench/results/unet-train.json): >= 1.0x, goal 1.3x. */
 export function unetTargets(r) {
   return (r?.nets ?? []).map((n) => ({
-    name: `U-Net train steps/s vs PyTorch eager, ${n.name} net (${netText(n.net)}), batch ${n.batch}`,
+    name: `U-Net train steps/s vs PyTorch eager, ${n.name} net (${netText(n.net)}), batch ${n.batch}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`,
     goal: '>= 1.0x (goal 1.3x)',
     value: n.ratio ?? null,
     met: n.ratio === null || n.ratio === undefined ? null : n.ratio >= 1,
@@ -183,8 +183,8 @@ export function unetTargets(r) {
 }
 
 /** U-Net training and sampling throughput against PyTorch eager (bench/flowlab/unetTrainVsTorch.ts). */
-export function unetTrainSection(r) {
-  const out = ['## U-Net training and sampling against PyTorch', ''];
+export function unetTrainSection(r, title = 'U-Net training and sampling against PyTorch') {
+  const out = [`## ${title}`, ''];
   out.push("The service's full image training step (ImageTrainSession: host batch and dequantisation, t and x0 drawn in the program, loss, gradient, clipping, Adam and the EMA) against the same step in PyTorch eager (`bench/peers/unet_train_torch.py`: same net in FlowLab's parameter layout, same batch, digits, interpolant, loss, Adam, clipping and EMA), and generation from the EMA net with euler and rk4, alternating in one run on the same threads.", '');
   if (!r) {
     out.push(`Not run yet (\`${UNET_TRAIN_CMD}\`).`, '');
@@ -215,11 +215,12 @@ export function unetTrainSection(r) {
 /** The U-Net figures where PyTorch did better: training and sampling speed, and the time-to-quality race. */
 export function imageShortfalls(train, ttq) {
   const out = [];
+  const threads = train ? `${train.threads} thread${train.threads > 1 ? 's' : ''}` : '';
   for (const n of train?.nets ?? []) {
-    if (n.ratio < 1) out.push({ line: `U-Net training (${train.threads} threads): ${n.name} net: FlowLab ${num(n.flowlab_ms)} vs PyTorch eager ${num(n.torch_ms)} ms/step`, ratio: n.ratio });
+    if (n.ratio < 1) out.push({ line: `U-Net training (${threads}): ${n.name} net: FlowLab ${num(n.flowlab_ms)} vs PyTorch eager ${num(n.torch_ms)} ms/step`, ratio: n.ratio });
   }
   for (const x of train?.sampling ?? []) {
-    if (x.ratio < 1) out.push({ line: `U-Net sampling: ${x.net} net, ${x.method} ${x.steps} steps: FlowLab ${num(x.flowlab_images_per_s)} vs PyTorch eager ${num(x.torch_images_per_s)} images/s`, ratio: x.ratio });
+    if (x.ratio < 1) out.push({ line: `U-Net sampling (${threads}): ${x.net} net, ${x.method} ${x.steps} steps: FlowLab ${num(x.flowlab_images_per_s)} vs PyTorch eager ${num(x.torch_images_per_s)} images/s`, ratio: x.ratio });
   }
   if (ttq && !ttq.flowlab.missing && !ttq.torch.missing) {
     const each = `${ttq.threads} thread${ttq.threads > 1 ? 's' : ''} each`;
@@ -369,7 +370,7 @@ export function renderMarkdown(results) {
   out.push('Run: `npm run bench` (full, about 40 minutes), `npm run bench -- --quick` (under 2 minutes; writes `bench/results/quick/`),');
   out.push('`npm run bench -- --only train,matmul`. Results: `bench/results/<suite>.json`; this file is rendered by `bench/summarize.mjs`.', '');
 
-  const targets = [...loaded.flatMap(({ r }) => r?.targets ?? []), ...unetTargets(results['unet-train'] ?? null)];
+  const targets = [...loaded.flatMap(({ r }) => r?.targets ?? []), ...unetTargets(results['unet-train'] ?? null), ...unetTargets(results['unet-train-1t'] ?? null)];
   out.push('## Targets', '');
   if (targets.length === 0) out.push('No results yet.', '');
   else {
@@ -384,6 +385,7 @@ export function renderMarkdown(results) {
   const behind = [
     ...loaded.flatMap(({ title, r }) => (r?.figures ?? []).filter((f) => f.ratio !== null && f.ratio < 1 && !f.limit).map((f) => ({ line: `${title}: ${f.name}: FlowLab ${num(f.flowlab)} vs ${f.peerName} ${num(f.peer)} ${f.unit}`, ratio: f.ratio }))),
     ...imageShortfalls(results['unet-train'] ?? null, results['unet-ttq'] ?? null),
+    ...imageShortfalls(results['unet-train-1t'] ?? null, null),
   ];
   if (behind.length) {
     out.push('## Where FlowLab falls short', '');
@@ -409,6 +411,7 @@ export function renderMarkdown(results) {
   }
 
   out.push(...unetTrainSection(results['unet-train'] ?? null));
+  if (results['unet-train-1t']) out.push(...unetTrainSection(results['unet-train-1t'], 'U-Net training and sampling against PyTorch, 1 thread'));
   out.push(...unetTtqSection(results['unet-ttq'] ?? null));
   out.push(...defaultsSection(results.defaults ?? null));
   out.push(...imageDefaultsSection(results['image-defaults'] ?? null));
@@ -429,7 +432,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'image-defaults', 'paths', 'unet-train', 'unet-ttq', 'sde'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'image-defaults', 'paths', 'unet-train', 'unet-train-1t', 'unet-ttq', 'sde'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;

@@ -137,8 +137,18 @@ describe('BENCHMARKS.md U-Net sections', () => {
     const md = renderMarkdown({ 'unet-train': unetTrain });
     assert.match(md, /Where FlowLab's time goes in the large net's step[^\n]*\n\n\| Op type \| Share of node time \| ms \| Nodes \|\n\|---\|---\|---\|---\|\n\| Conv \| 47\.7% \| 650 \| 103 \|\n\| FusedMatMul \| 15\.4% \| 209 \| 43 \|/);
     assert.doesNotMatch(md, /time goes in the default net's step/);
-    assert.match(md, /\| U-Net train steps\/s vs PyTorch eager, default net \(base 8, \[1, 2\], 1 block a level\), batch 16 \| >= 1\.0x \(goal 1\.3x\) \| 1\.600x \| yes \|/);
+    assert.match(md, /\| U-Net train steps\/s vs PyTorch eager, default net \(base 8, \[1, 2\], 1 block a level\), batch 16, 2 threads \| >= 1\.0x \(goal 1\.3x\) \| 1\.600x \| yes \|/);
     assert.match(md, /\| U-Net train steps\/s vs PyTorch eager, large net [^|]*\| >= 1\.0x \(goal 1\.3x\) \| 0\.300x \| \*\*no\*\* \|/);
+  });
+
+  test('a 1-thread result gets its own section, its own targets and its shortfalls named by thread count', () => {
+    const one = { ...unetTrain, threads: 1, nets: [{ ...unetTrain.nets[0], ratio: 0.7, flowlab_ms: 95, torch_ms: 66.5 }], sampling: [] };
+    const md = renderMarkdown({ 'unet-train': unetTrain, 'unet-train-1t': one });
+    assert.match(md, /## U-Net training and sampling against PyTorch, 1 thread\n/);
+    assert.match(md, /batch 16, 1 thread \| >= 1\.0x \(goal 1\.3x\) \| 0\.700x \| \*\*no\*\* \|/);
+    assert.match(md, /- U-Net training \(1 thread\): default net: FlowLab 95\.0 vs PyTorch eager 66\.5 ms\/step \(0\.70x\)/);
+    assert.match(md, /- U-Net training \(2 threads\): large net: FlowLab 2000 vs PyTorch eager 600 ms\/step \(0\.30x\)/);
+    assert.doesNotMatch(renderMarkdown({ 'unet-train': unetTrain }), /against PyTorch, 1 thread/);
   });
 
   test('shows each horizon\'s steps and scores for both sides, the Frechet ratio, the floor, the schedule and a score that failed', () => {
