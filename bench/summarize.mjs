@@ -73,7 +73,7 @@ function profileSection(train) {
   const rows = [`Where FlowLab's training time goes (ONNX Runtime profile of one fused call, batch ${p.batch}, ${p.steps} steps: ` +
     `${p.wall_ms_per_step.toFixed(1)} ms wall and ${p.node_ms_per_step.toFixed(1)} ms of node time per step):`, '',
     '| Op type | Share of node time | ms per step |', '|---|---|---|'];
-  for (const o of p.ops) rows.push(`| ${o.op} | ${(o.share * 100).toFixed(1)}% | ${o.ms_per_step.toFixed(2)} |`);
+  for (const o of p.ops) rows.push(`| ${o.op} | ${pct(o.share)} | ${o.ms_per_step.toFixed(2)} |`);
   return rows.join('\n');
 }
 
@@ -99,7 +99,6 @@ function defaultsSection(d) {
 /** The sweep behind the image defaults and the acceptance run (bench/results/image-defaults.json). */
 function imageDefaultsSection(d) {
   if (!d) return [];
-  const pct = (v) => `${(v * 100).toFixed(1)}%`;
   const same = (r) => ['interpolant', 'timeSampling', 'baseChannels', 'steps', 'lr', 'sampler'].every((k) => r[k] === d.chosen[k]) && r.channelMults.join() === d.chosen.channelMults.join();
   const out = ['## Image training defaults (MNIST)', '', `Measured ${d.date.slice(0, 10)} on ${d.machine.description}. ${d.about}`, ''];
   out.push('| Interpolant, t | Base channels | Levels | Steps | lr | Sampler | Confident | Class shares | Frechet (floor) |', '|---|---|---|---|---|---|---|---|---|');
@@ -170,12 +169,16 @@ function gpuSpeedSection(r) {
 const UNET_TRAIN_CMD = 'node --import tsx bench/flowlab/unetTrainVsTorch.ts';
 const UNET_TTQ_CMD = 'node --import tsx bench/flowlab/unetTtq.ts';
 const loadText = (l) => (l ? l.join(' ') : '-');
+/** 0.823 -> "82.3%". */
+const pct = (v) => `${(v * 100).toFixed(1)}%`;
+/** 1 -> "1 thread", 2 -> "2 threads". */
+const threadsText = (n) => `${n} thread${n > 1 ? 's' : ''}`;
 const netText = (n) => `base ${n.baseChannels}, [${n.channelMults.join(', ')}], ${n.blocksPerLevel} block${n.blocksPerLevel > 1 ? 's' : ''} a level${n.attention ? ', attention' : ''}`;
 
 /** The targets of the U-Net step against PyTorch eager (bench/results/unet-train.json): >= 1.0x, goal 1.3x. */
 export function unetTargets(r) {
   return (r?.nets ?? []).map((n) => ({
-    name: `U-Net train steps/s vs PyTorch eager, ${n.name} net (${netText(n.net)}), batch ${n.batch}, ${r.threads} thread${r.threads > 1 ? 's' : ''}`,
+    name: `U-Net train steps/s vs PyTorch eager, ${n.name} net (${netText(n.net)}), batch ${n.batch}, ${threadsText(r.threads)}`,
     goal: '>= 1.0x (goal 1.3x)',
     value: n.ratio ?? null,
     met: n.ratio === null || n.ratio === undefined ? null : n.ratio >= 1,
@@ -204,9 +207,9 @@ export function unetTrainSection(r, title = 'U-Net training and sampling against
   }
   for (const n of r.nets.filter((x) => x.profile)) {
     const p = n.profile;
-    out.push(`Where FlowLab's time goes in the ${n.name} net's step (below 1.0x; ONNX Runtime's profiler on the loss-and-gradient step of \`bench/flowlab/unetProfile.ts\`, batch ${p.batch}, ${p.threads} thread${p.threads > 1 ? 's' : ''}: ${num(p.wall_ms)} ms wall, ${num(p.node_ms)} ms of node time):`, '');
+    out.push(`Where FlowLab's time goes in the ${n.name} net's step (below 1.0x; ONNX Runtime's profiler on the loss-and-gradient step of \`bench/flowlab/unetProfile.ts\`, batch ${p.batch}, ${threadsText(p.threads)}: ${num(p.wall_ms)} ms wall, ${num(p.node_ms)} ms of node time):`, '');
     out.push('| Op type | Share of node time | ms | Nodes |', '|---|---|---|---|');
-    for (const o of p.ops.slice(0, 10)) out.push(`| ${o.op} | ${(o.share * 100).toFixed(1)}% | ${num(o.ms)} | ${o.nodes} |`);
+    for (const o of p.ops.slice(0, 10)) out.push(`| ${o.op} | ${pct(o.share)} | ${num(o.ms)} | ${o.nodes} |`);
     out.push('');
   }
   return out;
@@ -215,7 +218,7 @@ export function unetTrainSection(r, title = 'U-Net training and sampling against
 /** The U-Net figures where PyTorch did better: training and sampling speed, and the time-to-quality race. */
 export function imageShortfalls(train, ttq) {
   const out = [];
-  const threads = train ? `${train.threads} thread${train.threads > 1 ? 's' : ''}` : '';
+  const threads = train ? threadsText(train.threads) : '';
   for (const n of train?.nets ?? []) {
     if (n.ratio < 1) out.push({ line: `U-Net training (${threads}): ${n.name} net: FlowLab ${num(n.flowlab_ms)} vs PyTorch eager ${num(n.torch_ms)} ms/step`, ratio: n.ratio });
   }
@@ -223,7 +226,7 @@ export function imageShortfalls(train, ttq) {
     if (x.ratio < 1) out.push({ line: `U-Net sampling (${threads}): ${x.net} net, ${x.method} ${x.steps} steps: FlowLab ${num(x.flowlab_images_per_s)} vs PyTorch eager ${num(x.torch_images_per_s)} images/s`, ratio: x.ratio });
   }
   if (ttq && !ttq.flowlab.missing && !ttq.torch.missing) {
-    const each = `${ttq.threads} thread${ttq.threads > 1 ? 's' : ''} each`;
+    const each = `${threadsText(ttq.threads)} each`;
     if (ttq.flowlab.steps < ttq.torch.steps) out.push({ line: `Time to quality (images): training steps in ${+(Math.max(...ttq.horizons) / 60).toFixed(2)} min at ${each}: FlowLab ${ttq.flowlab.steps} vs PyTorch eager ${ttq.torch.steps}`, ratio: ttq.flowlab.steps / ttq.torch.steps });
     for (const h of ttq.horizons) {
       const a = ttq.flowlab.snapshots.find((x) => x.seconds === h)?.score;
@@ -246,7 +249,7 @@ export function unetTtqSection(r) {
   }
   const t = r.config.train;
   const schedule = t.schedule === 'constant' ? `constant rate after ${r.recipe.warmup} warmup steps on both sides` : `cosine over the same ${t.steps} steps on both sides (warmup ${r.recipe.warmup})`;
-  out.push(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${machineLine(r)}, ${loadText(r.load_after)} at the end. ${r.concurrent ? `The two sides trained at the same time, ${r.threads} thread${r.threads > 1 ? 's' : ''} each` : `Threads: ${r.threads}`}; only training counts toward the budget (sampling the snapshots does not). Net: ${netText(r.config.net)}; ${r.config.interpolant} interpolant, ${t.timeSampling} t; batch ${t.batch}, Adam lr ${t.lr} (betas ${t.beta1}, ${t.beta2}, eps ${t.eps}), ${schedule}, clip ${t.clipNorm}, EMA ${t.emaDecay}; ${r.trainImages} training digits; ${r.samples} samples per snapshot, rk4 ${r.sampleSteps} steps.`, '');
+  out.push(`Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${machineLine(r)}, ${loadText(r.load_after)} at the end. ${r.concurrent ? `The two sides trained at the same time, ${threadsText(r.threads)} each` : `Threads: ${r.threads}`}; only training counts toward the budget (sampling the snapshots does not). Net: ${netText(r.config.net)}; ${r.config.interpolant} interpolant, ${t.timeSampling} t; batch ${t.batch}, Adam lr ${t.lr} (betas ${t.beta1}, ${t.beta2}, eps ${t.eps}), ${schedule}, clip ${t.clipNorm}, EMA ${t.emaDecay}; ${r.trainImages} training digits; ${r.samples} samples per snapshot, rk4 ${r.sampleSteps} steps.`, '');
   const sides = [['FlowLab', r.flowlab], ['PyTorch', r.torch]];
   const missingSides = sides.filter(([, s]) => s.missing);
   for (const [name, s] of missingSides) out.push(`${name}: missing (${esc(s.missing)}).`, '');
@@ -260,7 +263,7 @@ export function unetTtqSection(r) {
     floor ??= a?.score?.classifierFrechetFloor ?? b?.score?.classifierFrechetFloor ?? null;
     const ratio = a?.score && b?.score ? `${(b.score.classifierFrechet / a.score.classifierFrechet).toFixed(2)}x` : '-';
     const minutes = h >= 60 ? `${+(h / 60).toFixed(2)} min` : `${h} s`;
-    out.push(`| ${minutes} | ${a ? a.steps : '-'} | ${cell(a, (s) => `${(s.confidentFraction * 100).toFixed(1)}%`)} | ${cell(a, (s) => num(s.classifierFrechet))} | ${b ? b.steps : '-'} | ${cell(b, (s) => `${(s.confidentFraction * 100).toFixed(1)}%`)} | ${cell(b, (s) => num(s.classifierFrechet))} | ${ratio} |`);
+    out.push(`| ${minutes} | ${a ? a.steps : '-'} | ${cell(a, (s) => pct(s.confidentFraction))} | ${cell(a, (s) => num(s.classifierFrechet))} | ${b ? b.steps : '-'} | ${cell(b, (s) => pct(s.confidentFraction))} | ${cell(b, (s) => num(s.classifierFrechet))} | ${ratio} |`);
   }
   out.push('');
   if (floor !== null) out.push(`Classifier Frechet distance between two sets of real held-out digits of the same size (the floor): ${num(floor)}.`, '');
@@ -330,7 +333,7 @@ function sdeSection(s) {
   const e = (x) => (x * 1000).toFixed(2);
   out.push(`Measured ${s.date.slice(0, 16).replace('T', ' ')} UTC by \`node --import tsx bench/flowlab/sdeCheckerboard.ts --threads ${s.threads}\` (load average ${s.loadAverage.toFixed(1)} on the 2-core host at start, other work running): the ${s.model}, ${s.n} samples against ${s.n} held-out points, mean of ${s.repeats} seeds (base draws and noise) with its standard error; energy distance in units of 10^-3. The floor: ${s.n} training points against the same held-out points, ${e(s.floor)} +- ${e(s.floorStdErr)}. The ODE is rk4; em and sde-heun run dX = [v + eps s] dt + sqrt(2 eps) dW with the score s from the velocity (SCIENCE.md section 6). In squares: the fraction of samples on the checkerboard's squares. Below or above the ODE: the per-seed difference from rk4 at its largest step count (same base draws, same held-out points) has a mean beyond twice its standard error.`, '');
   out.push('| Sampler | eps | Steps | NFE | Energy distance (10^-3) | In squares | Seconds per solve |', '|---|---|---|---|---|---|---|');
-  for (const r of s.rows) out.push(`| ${r.solver} | ${r.eps ?? '0 (ODE)'} | ${r.steps} | ${r.nfe} | ${e(r.energyDistance)} +- ${e(r.energyDistanceStdErr)} | ${(r.inSquares * 100).toFixed(1)}% | ${r.seconds.toFixed(2)} |`);
+  for (const r of s.rows) out.push(`| ${r.solver} | ${r.eps ?? '0 (ODE)'} | ${r.steps} | ${r.nfe} | ${e(r.energyDistance)} +- ${e(r.energyDistanceStdErr)} | ${pct(r.inSquares)} | ${r.seconds.toFixed(2)} |`);
   out.push('');
   const ode = s.rows.filter((r) => r.eps === null);
   const best = (rows) => rows.reduce((a, b) => (b.energyDistance < a.energyDistance ? b : a));
@@ -370,13 +373,13 @@ export function renderMarkdown(results) {
   out.push('Run: `npm run bench` (full, about 40 minutes), `npm run bench -- --quick` (under 2 minutes; writes `bench/results/quick/`),');
   out.push('`npm run bench -- --only train,matmul`. Results: `bench/results/<suite>.json`; this file is rendered by `bench/summarize.mjs`.', '');
 
-  const targets = [...loaded.flatMap(({ r }) => r?.targets ?? []), ...unetTargets(results['unet-train'] ?? null), ...unetTargets(results['unet-train-1t'] ?? null)];
+  const targets = [...loaded.flatMap(({ r }) => r?.targets ?? []), ...['unet-train', 'unet-train-1t'].flatMap((k) => unetTargets(results[k] ?? null))];
   out.push('## Targets', '');
   if (targets.length === 0) out.push('No results yet.', '');
   else {
     out.push('| Target | Goal | Measured | Met |', '|---|---|---|---|');
     for (const t of targets) {
-      const measured = t.value === null ? 'missing' : t.goal.includes('%') ? `${(t.value * 100).toFixed(1)}%` : t.goal.includes('x') ? `${t.value.toFixed(3)}x` : t.value.toFixed(1);
+      const measured = t.value === null ? 'missing' : t.goal.includes('%') ? pct(t.value) : t.goal.includes('x') ? `${t.value.toFixed(3)}x` : t.value.toFixed(1);
       out.push(`| ${t.name} | ${t.goal} | ${measured} | ${t.met === null ? '-' : t.met ? 'yes' : '**no**'} |`);
     }
     out.push('');

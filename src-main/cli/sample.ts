@@ -46,7 +46,6 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
 ${SOLVE_BACKEND_HELP}
 ${COMMON_HELP}`;
 
-
 export async function sampleCommand(argv: string[]): Promise<number> {
   const v = parse('sample', argv, {
     run: { type: 'string' },
