@@ -7,7 +7,8 @@
  *                (Rademacher or Gaussian), one batched product over K copies; the per-probe
  *                estimates come back too, for standard errors.
  * Inputs: params [P], x [n, d], t (float32 scalar); Hutchinson also probes [K, n, d].
- * Outputs: v [n, d], div [n]; Hutchinson also div_probes [K, n].
+ * Outputs: v [n, d], div [n]; Hutchinson also div_probes [K, n]; exact with `jacobian` also
+ * jac [n, d, d], jac[i][k][j] = dv_k/dx_j at point i (the d products are its rows).
  */
 import { vjp } from '../onnx/autodiff.js';
 import { Graph, type Value } from '../onnx/graph.js';
@@ -20,11 +21,14 @@ export interface DivergenceProgramSpec {
   n: number;
   /** 0: exact divergence; K > 0: Hutchinson with K probes. */
   probes: number;
+  /** Also output the whole Jacobian (exact only). */
+  jacobian?: boolean;
 }
 
 export function buildDivergenceGraph(spec: DivergenceProgramSpec): Graph {
   const { net, n } = spec;
   const d = netDim(net);
+  if (spec.jacobian && spec.probes > 0) throw new Error('the Jacobian output needs the exact divergence (probes 0)');
   const g = new Graph('divergence');
   const params = g.input('params', 'float32', [netParamCount(net)]);
   const x = g.input('x', 'float32', [n, d]);
@@ -52,6 +56,8 @@ export function buildDivergenceGraph(spec: DivergenceProgramSpec): Graph {
     div: spec.probes > 0 ? op.reduceMean(perCopy, [0]) : op.reduceSum(perCopy, [0]),
   };
   if (spec.probes > 0) outs.div_probes = perCopy;
+  // row c * n + i of the products is e_c^T (dv/dx) at point i: row c of its Jacobian
+  if (spec.jacobian) outs.jac = op.transpose(op.reshape(rows, [d, n, d]), [1, 0, 2]);
   return g.setNamedOutputs(outs);
 }
 

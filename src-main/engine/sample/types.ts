@@ -21,6 +21,14 @@ export type VelocityDivFn = (
   d: number,
 ) => Promise<{ v: Float64Array | Float32Array; div: Float64Array | Float32Array }>;
 
+/** v and its Jacobian for a batch: v is [n, d], jac is [n, d, d] with jac[i][k][j] = dv_k/dx_j at point i. */
+export type VelocityJacFn = (
+  t: number,
+  x: Float64Array | Float32Array,
+  n: number,
+  d: number,
+) => Promise<{ v: Float64Array | Float32Array; jac: Float64Array | Float32Array }>;
+
 /** States recorded along a solve: xs[k] (row-major [n, d]) is the state at time t[k]. */
 export interface Snapshots {
   t: number[];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initParams, type MlpSpec } from '../../../../src-main/engine/nets/mlp.js';
-import { netDivergence } from '../../../../src-main/engine/sample/netDivergence.js';
+import { netDivergence, netJacobian } from '../../../../src-main/engine/sample/netDivergence.js';
 import { NetSampler } from '../../../../src-main/engine/sample/netSampler.js';
 import { integrateFixed } from '../../../../src-main/engine/sample/integrateFixed.js';
 import { FIXED_METHODS } from '../../../../src-main/engine/sample/rungeKutta.js';
@@ -63,6 +63,21 @@ test('the exact divergence of the net equals the trace of its finite-difference 
     for (let i = 0; i < n * net.dim; i++) assert.ok(Math.abs(r.v[i] - v[i]) < 1e-5);
   }
   await div.release();
+});
+
+test("the net's Jacobian program equals its finite-difference Jacobian, entry by entry", async () => {
+  const jac = await netJacobian(net, params, { backend: 'cpu', threads: 1 });
+  const d = net.dim;
+  for (const t of [0.2, 0.9]) {
+    const r = await jac.fn(t, x, n, d);
+    const fd = fdJacobians(t);
+    const v = referenceVelocity(net, params, x, new Float64Array(n).fill(t), n);
+    for (let i = 0; i < n; i++) {
+      for (let e = 0; e < d * d; e++) assert.ok(Math.abs(r.jac[i * d * d + e] - fd[i][e]) < 1e-4, `point ${i}, entry ${e}: ${r.jac[i * d * d + e]} vs ${fd[i][e]}`);
+    }
+    for (let i = 0; i < n * d; i++) assert.ok(Math.abs(r.v[i] - v[i]) < 1e-5);
+  }
+  await jac.release();
 });
 
 test('the Hutchinson estimate (2000 Rademacher probes) lies within 3 standard errors of the exact divergence', async () => {
