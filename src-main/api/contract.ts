@@ -17,8 +17,8 @@ const byRun = z.object({ runId }).strict();
 const evaluationResults = z.record(z.string(), z.number().nullable());
 /** Why each null figure is undefined (e.g. points outside a bounded target's support). */
 const undefinedReasons = z.record(z.string(), z.string());
-/** Figures that are lists (api/metricInfo.ts LIST_INFO: the class histogram), by key. */
-const evaluationLists = z.record(z.string(), z.array(z.number()));
+/** Figures that are lists (api/metricInfo.ts LIST_INFO: the class histogram, the sampler-steps curves), by key; null entries are undefined figures. */
+const evaluationLists = z.record(z.string(), z.array(z.number().nullable()));
 /** Images the nearest-training search takes at once: a gallery, not a data set. */
 export const MAX_NEAREST_IMAGES = 256;
 const importedDataset = z.object({ path: z.string(), n: z.number(), d: z.number(), columns: z.array(columnStats), preview: pointCloud });
@@ -208,10 +208,11 @@ export const METHODS = {
     'The learned velocity v(t, x) at n points, for the arrow field.',
   ),
   'evaluate.run': method(
-    z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional(), at: z.number().min(0).max(1).optional() }).strict(),
+    z.object({ runId, n: z.number().int().min(EVAL_POINTS.min).max(EVAL_POINTS.max).optional(), at: z.number().min(0).max(1).optional(), nfe: z.boolean().optional() }).strict(),
     z.object({ results: evaluationResults, reasons: undefinedReasons, lists: evaluationLists }),
     'Measures the run (distances to held-out data, NLL where available) and records it; a figure that is undefined for the run is null, with its reason. '
-      + 'With at = T, only the NLL (nats) of held-out points pushed to time T along the interpolant (an upper bound on the entropy of rho_T).',
+      + 'With at = T, only the NLL (nats) of held-out points pushed to time T along the interpolant (an upper bound on the entropy of rho_T). '
+      + 'With nfe, only the steps its samplers need: euler and rk4 at 2 to 32 steps, each sampler\'s KL gap by its exact density and its energy distance.',
   ),
   'images.nearest': method(
     z.object({ runId, n: z.number().int().min(1).max(MAX_NEAREST_IMAGES), x: float32Array }).strict(),

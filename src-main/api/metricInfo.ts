@@ -66,6 +66,14 @@ export const METRIC_INFO: readonly MetricInfo[] = [
     explain: 'Mean distance between a point and its image after encoding and decoding again: solver and net error' },
   { key: 'cycleErrorMax', name: 'Cycle-consistency error (worst)', unit: 'data units',
     explain: 'The largest encode-then-decode distance over the points' },
+  { key: 'stepsNfeConverged', name: 'Function evaluations the sampler needs', unit: 'calls', integer: true,
+    explain: 'The fewest net evaluations (euler or rk4 at 2 to 32 steps) from which the sampler\'s KL gap stays within 0.02 nats of the rk4-50 sampler\'s; straighter paths need fewer' },
+  { key: 'stepsReferenceKl', name: 'KL gap of the rk4-50 sampler', unit: 'nats',
+    explain: 'Held-out NLL under the exact density of the samples rk4 with 50 steps gives, minus the true entropy; the figure the step counts are measured against' },
+  { key: 'stepsReferenceNll', name: 'NLL under the rk4-50 sampler', unit: 'nats',
+    explain: 'Held-out NLL under the exact density of the samples rk4 with 50 steps gives (the target\'s entropy is unknown, so no KL gap)' },
+  { key: 'stepsReferenceEnergy', name: 'Energy distance of the rk4-50 sampler', unit: '',
+    explain: 'Energy distance between rk4-50 samples and held-out data, beside which the step counts\' distances read' },
   { key: 'n', name: 'Points evaluated', unit: 'points', integer: true, explain: 'Held-out points used for every figure' },
   { key: 'd', name: 'Dimension', unit: '', integer: true, explain: 'The dimension of the data' },
   { key: 'nfe', name: 'Function evaluations', unit: 'calls', integer: true,
@@ -74,12 +82,21 @@ export const METRIC_INFO: readonly MetricInfo[] = [
 ];
 
 /**
- * Figures that are lists, not numbers (an evaluation records them as JSON text): shown as charts,
- * described here as the numbers are.
+ * Figures that are lists, not numbers (an evaluation records them as JSON text): shown as charts
+ * and tables, described here as the numbers are. An entry is null where that figure is undefined.
  */
 export const LIST_INFO: readonly MetricInfo[] = [
   { key: 'classFractions', name: 'Class histogram of samples', unit: 'fraction',
     explain: 'Share of the samples the digit classifier labels as each digit 0 to 9; 0.1 each when the model draws all digits equally' },
+  { key: 'stepCounts', name: 'Sampler steps', unit: 'steps', explain: 'The step counts of the sampler figures below' },
+  ...(['euler', 'rk4'] as const).flatMap((m) => [
+    { key: `steps${m[0].toUpperCase()}${m.slice(1)}Kl`, name: `KL gap of the ${m} sampler by steps`, unit: 'nats',
+      explain: `Held-out NLL under the exact density of ${m}'s samples at each step count, minus the true entropy; null where the sampler leaves a hole (infinite)` },
+    { key: `steps${m[0].toUpperCase()}${m.slice(1)}Nll`, name: `NLL under the ${m} sampler by steps`, unit: 'nats',
+      explain: `Held-out NLL under the exact density of ${m}'s samples at each step count; null where the sampler leaves a hole (infinite)` },
+    { key: `steps${m[0].toUpperCase()}${m.slice(1)}Energy`, name: `Energy distance of the ${m} sampler by steps`, unit: '',
+      explain: `Energy distance between ${m}'s samples at each step count and held-out data` },
+  ]),
 ];
 
 /** The standard error of a fraction p of n independent draws: sqrt(p (1 - p) / n). */

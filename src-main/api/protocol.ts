@@ -21,7 +21,7 @@ export type JobRequest =
   | { kind: 'velocity'; runId: string; t: number; points: Float32Array; n: number }
   /** The nearest training image of each of n images of an image run. */
   | { kind: 'nearest'; runId: string; x: Float32Array; n: number }
-  | { kind: 'evaluate'; runId: string; n?: number; at?: number }
+  | { kind: 'evaluate'; runId: string; n?: number; at?: number; nfe?: boolean }
   | { kind: 'export'; runId: string; format: ExportFormat; out: string }
   | { kind: 'backends' }
   /** Reads a data file off the door's thread: its size, first rows, (stats) column stats, hash. */

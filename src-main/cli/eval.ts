@@ -1,7 +1,8 @@
 /** `flowlab eval`: measure a trained run and store the figures with it. */
 import { UserError } from '../errors.js';
 import { openStore } from '../store/index.js';
-import { evaluateRun, splitEvaluation, DEFAULT_EVAL_N } from '../service/evaluate.js';
+import { evaluateRun, splitEvaluation, DEFAULT_EVAL_N, DEFAULT_STEPS_EVAL_N } from '../service/evaluate.js';
+import { STEP_METHODS, stepsKey } from '../service/evaluateSteps.js';
 import { formatFigure, floorNote, metricInfo, metricRows } from '../api/metricInfo.js';
 import { DEFAULT_IMAGE_EVAL_N, IMAGE_EVAL_TOL } from '../service/evaluateImages.js';
 import { EVAL_POINTS } from '../api/schemas.js';
@@ -17,6 +18,10 @@ Measures a run on its held-out data (all three groups unless some are named):
   --geometry            kinetic energy of the learned path, straightness, cycle-consistency error
   --at T                only the NLL (nats) of held-out points pushed to time T along the run's
                         interpolant, T in [0, tMax]: an upper bound on the entropy of rho_T
+  --nfe                 only the steps the run's samplers need: euler and rk4 at 2, 4, 8, 16, 32
+                        steps, each sampler's KL gap by the exact density of its samples (point
+                        data; ${DEFAULT_STEPS_EVAL_N} held-out points unless --n says) and the energy distance of its
+                        samples, and the fewest evaluations within 0.02 nats of the rk4-50 sampler
   --n N                 held-out points to use, ${EVAL_POINTS.min} to ${EVAL_POINTS.max} (default ${DEFAULT_EVAL_N})
   --solver NAME         dopri5 (default) or rk4, for the likelihood
   --rtol X --atol X     dopri5 tolerances (default 1e-5; image runs ${IMAGE_EVAL_TOL})
@@ -43,6 +48,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     hutchinson: { type: 'string' },
     'max-steps': { type: 'string' },
     at: { type: 'string' },
+    nfe: { type: 'boolean' },
   });
   if (v.help) {
     console.log(EVAL_HELP);
@@ -68,6 +74,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
       hutchinson: num(v, 'hutchinson', { integer: true }),
       maxSteps: num(v, 'max-steps', { integer: true, positive: true }),
       at: num(v, 'at'),
+      nfe: !!v.nfe,
       threads: threads(v),
       backend: backendArg(v),
       onNote: (m) => process.stderr.write(`note: ${m}\n`),
@@ -101,6 +108,26 @@ export function evaluationText(e: Parameters<typeof splitEvaluation>[0]): string
     if (typeof floor === 'number') text += `   floor ${formatFigure(info, floor)}`;
     const note = floorNote(info, value, floor);
     lines.push(`${label} ${text}${note ? `   (${note})` : ''}`);
+  }
+  return [...lines, ...stepsTable(splitEvaluation(e).lists)];
+}
+
+/** The sampler-steps curves as a table: one row per method and figure, one column per step count. */
+function stepsTable(lists: Record<string, (number | null)[]>): string[] {
+  const counts = lists.stepCounts;
+  if (!counts) return [];
+  const cell = (v: number | null) => (v === null ? 'hole' : v.toPrecision(3)).padStart(9);
+  const lines = ['', `${'Sampler steps'.padEnd(44)} ${counts.map((c) => String(c).padStart(9)).join('')}`];
+  for (const figure of ['Kl', 'Nll', 'Energy'] as const) {
+    for (const method of STEP_METHODS) {
+      const row = lists[stepsKey(method, figure)];
+      if (!row) continue;
+      const name = { Kl: 'KL gap (nats)', Nll: 'NLL (nats)', Energy: 'energy distance' }[figure];
+      lines.push(`${`${method} sampler, ${name}`.padEnd(44)} ${row.map(cell).join('')}`);
+    }
+  }
+  if (Object.values(lists).some((row) => row.includes(null))) {
+    lines.push('(hole: some held-out point has no preimage under that sampler: its density there is 0, the figure infinite)');
   }
   return lines;
 }

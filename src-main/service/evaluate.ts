@@ -29,8 +29,11 @@ import { checkEvaluationMemory } from './jobLimits.js';
 import { loadRunWeights, type RunWeights } from './runModel.js';
 import { evaluateImageRun } from './evaluateImages.js';
 import { checkAtTime, likelihoodAtTimeFigures } from './evaluateAtTime.js';
+import { stepsFigures } from './evaluateSteps.js';
 
 export const DEFAULT_EVAL_N = 2000;
+/** Held-out points for the steps a sampler needs (each of 11 samplers inverted step by step). */
+export const DEFAULT_STEPS_EVAL_N = 1000;
 const EVAL_STREAM = 0x4556414c; // "EVAL"
 /** Fixed-step settings of the sampler used for distances and geometry. */
 const SAMPLE_SOLVER = { solver: 'rk4' as const, steps: 50 };
@@ -58,6 +61,11 @@ export interface EvaluateOptions {
    * (evaluateAtTime.ts): an upper bound on the entropy of rho_T.
    */
   at?: number;
+  /**
+   * Measure only the steps the run's samplers need (evaluateSteps.ts): euler and rk4 at 2 to 32
+   * steps, each sampler's KL gap by its exact density and its energy distance.
+   */
+  nfe?: boolean;
   /** Messages worth telling the user (e.g. n reduced to the held-out size). */
   onNote?: (message: string) => void;
 }
@@ -72,10 +80,10 @@ export type Evaluation = Record<string, number | string | boolean | null>;
 export const WHY = 'Why';
 
 /** Numeric figures (null where undefined), for each undefined one why, and the list figures (LIST_INFO) parsed. */
-export function splitEvaluation(e: Evaluation): { results: Record<string, number | null>; reasons: Record<string, string>; lists: Record<string, number[]> } {
+export function splitEvaluation(e: Evaluation): { results: Record<string, number | null>; reasons: Record<string, string>; lists: Record<string, (number | null)[]> } {
   const results: Record<string, number | null> = {};
   const reasons: Record<string, string> = {};
-  const lists: Record<string, number[]> = {};
+  const lists: Record<string, (number | null)[]> = {};
   for (const [k, v] of Object.entries(e)) {
     if (typeof v === 'number' || v === null) results[k] = v;
     else if (typeof v === 'string' && k.endsWith(WHY) && k.length > WHY.length) reasons[k.slice(0, -WHY.length)] = v;
@@ -89,10 +97,10 @@ export function splitEvaluation(e: Evaluation): { results: Record<string, number
 
 const LIST_KEYS = new Set(LIST_INFO.map((m) => m.key));
 
-function parseList(text: string): number[] | null {
+function parseList(text: string): (number | null)[] | null {
   try {
     const v: unknown = JSON.parse(text);
-    return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? v : null;
+    return Array.isArray(v) && v.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x))) ? v : null;
   } catch {
     return null;
   }
@@ -120,6 +128,8 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   }
   const w = loadRunWeights(o.store, run.id);
   if (o.at !== undefined) checkAtTime(w, o.at);
+  if (o.at !== undefined && o.nfe) throw new UserError('measure the NLL at a time T and the steps a sampler needs one at a time (pass at or nfe, not both)');
+  if (o.nfe && w.shape.length > 1) throw new UserError('the steps a sampler needs are measured for point data (each step\'s Jacobian is exact); image runs are measured by `sample` and `eval`');
   const all = !o.nll && !o.distances && !o.geometry;
   const want = { nll: all || !!o.nll, distances: all || !!o.distances, geometry: all || !!o.geometry };
   if (w.shape.length > 1) return evaluateImageRun(o, w, want);
@@ -130,7 +140,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   if (o.n !== undefined && !(Number.isInteger(o.n) && o.n >= EVAL_POINTS.min && o.n <= EVAL_POINTS.max)) {
     throw new UserError(`n must be a whole number from ${EVAL_POINTS.min} to ${EVAL_POINTS.max}, got ${o.n}`, 'n');
   }
-  let n = o.n ?? Math.min(DEFAULT_EVAL_N, data.test.n);
+  let n = o.n ?? Math.min(o.nfe ? DEFAULT_STEPS_EVAL_N : DEFAULT_EVAL_N, data.test.n);
   if (n > data.test.n) {
     o.onNote?.(`n = ${n} is larger than the ${data.test.n} held-out points; using all ${data.test.n}`);
     n = data.test.n;
@@ -148,6 +158,13 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
     out.seconds = (performance.now() - started) / 1000;
     nullNonFinite(out);
     o.store.saveEvaluation(run.id, { n, at: o.at, solver: o.solver ?? 'dopri5', rtol: o.rtol ?? null, hutchinson: o.hutchinson ?? null, checkpointStep: w.step, nll: true }, out);
+    return out;
+  }
+  if (o.nfe) {
+    Object.assign(out, await stepsFigures(w, data, test, n, baseDraws(w, data, n, seed), backend, threads));
+    out.seconds = (performance.now() - started) / 1000;
+    nullNonFinite(out);
+    o.store.saveEvaluation(run.id, { n, nfe: true, checkpointStep: w.step }, out);
     return out;
   }
   if (want.nll) Object.assign(out, await likelihoodFigures(w, data, test, n, o, backend, threads, seed));

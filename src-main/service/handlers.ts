@@ -193,9 +193,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       }
       return (await job({ kind: 'velocity', ...args }, `velocity ${args.runId}`)) as ResultOf<'sample.velocity'>;
     },
-    'evaluate.run': async ({ runId, n, at }) => {
+    'evaluate.run': async ({ runId, n, at, nfe }) => {
       store.requireRun(runId);
-      return (await job({ kind: 'evaluate', runId, n, at }, `evaluate ${runId}`)) as ResultOf<'evaluate.run'>;
+      return (await job({ kind: 'evaluate', runId, n, at, nfe }, `evaluate ${runId}`)) as ResultOf<'evaluate.run'>;
     },
     'images.nearest': async ({ runId, n, x }) => {
       store.requireRun(runId);

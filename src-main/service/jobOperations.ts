@@ -62,8 +62,8 @@ export async function sampleWithSnapshots(o: SampleRequest) {
  * The full evaluation (likelihood and KL gap, calibrated distances, transport geometry), recorded
  * with the run; the numeric figures go back to the app.
  */
-export async function evaluationFigures(o: { store: Store; runId: string; n?: number; at?: number }): Promise<ReturnType<typeof splitEvaluation>> {
-  return splitEvaluation(await evaluateRun({ store: o.store, runId: o.runId, n: o.n, at: o.at }));
+export async function evaluationFigures(o: { store: Store; runId: string; n?: number; at?: number; nfe?: boolean }): Promise<ReturnType<typeof splitEvaluation>> {
+  return splitEvaluation(await evaluateRun({ store: o.store, runId: o.runId, n: o.n, at: o.at, nfe: o.nfe }));
 }
 
 export async function backends(): Promise<{ name: string; available: boolean; reason?: string; note?: string }[]> {

@@ -28,7 +28,7 @@ export interface PretrainedManifest {
   training: { steps: number; seconds: number; stepsPerSec: number; backend: string; flowlabVersion: string; date: string };
   metrics: Record<string, number>;
   /** Figures that are lists (api/metricInfo.ts LIST_INFO), e.g. an image model's class histogram. */
-  lists?: Record<string, number[]>;
+  lists?: Record<string, (number | null)[]>;
   /** When `metrics` were measured (ISO time); older manifests have only training.date. */
   evaluatedAt?: string;
   /** The training curves, downsampled; absent in manifests built before they were shipped. */

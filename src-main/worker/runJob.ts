@@ -47,7 +47,7 @@ export async function runJob(
     case 'nearest':
       return nearestImages(store, request.runId, request.x, request.n);
     case 'evaluate':
-      return evaluationFigures({ store, runId: request.runId, n: request.n, at: request.at });
+      return evaluationFigures({ store, runId: request.runId, n: request.n, at: request.at, nfe: request.nfe });
     case 'export':
       return exportRun({ store, ...request });
     case 'backends':

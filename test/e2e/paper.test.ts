@@ -84,6 +84,23 @@ describe('Shorter paths, field error and SDE sampling in the browser', () => {
     await e.shot('paper-03-nll-at-time');
   });
 
+  test('the metrics panel measures the steps a sampler needs: KL gaps of euler and rk4 samplers by step count, in a table', async () => {
+    await page.getByRole('button', { name: 'Steps a sampler needs' }).click();
+    const table = page.getByTestId('sampler-steps');
+    await table.waitFor({ timeout: TRAIN_WAIT_MS });
+    assert.deepEqual(await table.locator('thead th').allTextContents(), ['sampler, figure', '2 steps', '4 steps', '8 steps', '16 steps', '32 steps']);
+    const euler = page.getByTestId('steps-stepsEulerKl');
+    assert.match((await euler.locator('th').textContent()) ?? '', /KL gap of the euler sampler by steps \(nats\)/);
+    const cells = await euler.locator('td').allTextContents();
+    assert.equal(cells.length, 5);
+    for (const c of cells) assert.match(c, /^(-?\d+\.\d+|hole)$/);
+    assert.match((await page.getByTestId('steps-nfe').textContent()) ?? '', /^\d+$/);
+    // the figures table still shows the full evaluation, not the steps measurement
+    await page.getByTestId('metric-at').waitFor();
+    await table.scrollIntoViewIfNeeded();
+    await e.shot('paper-03b-sampler-steps');
+  });
+
   test('the Training step\'s pairing reaches the run: an OT-paired run records it (and has no exact field to measure against)', async () => {
     await trainEight('ot eight', 'Minibatch optimal transport');
     assert.match(await config(), /"coupling": "ot"/);

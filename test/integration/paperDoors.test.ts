@@ -93,6 +93,44 @@ describe('SDE sampling and the likelihood at time T, through the CLI and the API
     }
   });
 
+  test('flowlab eval --nfe: euler and rk4 samplers at 2 to 32 steps, scored by their exact densities, converge to the flow\'s likelihood', () => {
+    const r = cli(['eval', '--run', runId, '--nfe', '--n', '200', '--json', '--data-dir', dataDir]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = lastJson(r.stdout);
+    assert.deepEqual(JSON.parse(out.stepCounts as string), [2, 4, 8, 16, 32]);
+    // moons has no closed-form entropy: NLLs, not KL gaps
+    assert.equal(out.stepsEulerKl, undefined);
+    const euler = JSON.parse(out.stepsEulerNll as string) as number[];
+    const rk4 = JSON.parse(out.stepsRk4Nll as string) as number[];
+    const reference = out.stepsReferenceNll as number;
+    assert.equal(euler.length, 5);
+    assert.ok(Math.abs(rk4[4] - reference) < 0.02, `rk4-32 ${rk4[4]} against rk4-50 ${reference}`);
+    assert.ok(euler[0] > euler[4], `euler: 2 steps ${euler[0]} should score worse than 32 steps ${euler[4]}`);
+    assert.ok(Number.isInteger(out.stepsNfeConverged) && (out.stepsNfeConverged as number) <= 128, `converged from ${out.stepsNfeConverged}`);
+    for (const key of ['stepsEulerEnergy', 'stepsRk4Energy']) assert.equal(JSON.parse(out[key] as string).length, 5);
+    // the rk4-50 sampler's density is the flow's to O(h^4): the likelihood solve on the same points agrees
+    const nll = lastJson(cli(['eval', '--run', runId, '--nll', '--n', '200', '--json', '--data-dir', dataDir]).stdout);
+    assert.ok(Math.abs((nll.nll as number) - reference) < 0.01, `likelihood solve ${nll.nll} against the rk4-50 sampler ${reference}`);
+    const text = cli(['eval', '--run', runId, '--nfe', '--n', '100', '--data-dir', dataDir]);
+    assert.match(text.stdout, /Sampler steps\s+2\s+4\s+8\s+16\s+32/);
+    assert.match(text.stdout, /rk4 sampler, NLL \(nats\)/);
+    const both = cli(['eval', '--run', runId, '--nfe', '--at', '0.5', '--data-dir', dataDir]);
+    assert.equal(both.code, 1);
+    assert.equal(both.stderr.trim(), 'error: measure the NLL at a time T and the steps a sampler needs one at a time (pass at or nfe, not both)');
+  });
+
+  test('evaluate.run with nfe records the sampler curves; a dataset base gets energy distances and the reason for no density', async () => {
+    const r = await client.ok('evaluate.run', { runId, n: 100, nfe: true });
+    assert.deepEqual(r.lists.stepCounts, [2, 4, 8, 16, 32]);
+    assert.equal(r.lists.stepsRk4Nll.length, 5);
+    const stored = await client.ok('runs.evaluations', { runId });
+    assert.deepEqual(stored.at(-1)!.lists.stepsRk4Nll, r.lists.stepsRk4Nll);
+    const d = await client.ok('evaluate.run', { runId: dataBaseRunId, n: 100, nfe: true });
+    assert.equal(d.lists.stepsEulerEnergy.length, 5);
+    assert.equal(d.results.stepsKl, null);
+    assert.match(d.reasons.stepsKl, /the base is a dataset with no density/);
+  });
+
   test('evaluate.run with at reports the NLL at time T with its name and unit', async () => {
     const r = await client.ok('evaluate.run', { runId, n: 200, at: 0 });
     assert.equal(r.results.at, 0);

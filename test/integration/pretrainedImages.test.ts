@@ -59,7 +59,7 @@ test('a trained image run ships as a manifest with its shape, image figures, cla
   // every figure it records has a name, unit and explanation (metricInfo): no raw keys on the page
   assert.deepEqual(metricRows(Object.keys(m.metrics)).filter((r) => !metricInfo(r.key)).map((r) => r.key), []);
   assert.equal(m.lists!.classFractions.length, 10);
-  assert.ok(Math.abs(m.lists!.classFractions.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  assert.ok(Math.abs(m.lists!.classFractions.reduce((a: number, b) => a + b!, 0) - 1) < 1e-9);
   const s = m.samples as ShippedImageSamples;
   assert.equal(s.n, 6);
   assert.equal(s.pixels.length, 6 * 784);

@@ -172,8 +172,13 @@ export async function invertStep(
 
 /** The dimension in which every step's preimages are also searched on a grid (folds handled). */
 export const PREIMAGE_SEARCH_DIM = 2;
-/** Grid points per axis of that search, and Newton starts per branch taken from it. */
-const GRID = 121;
+/**
+ * Grid points per axis: a coarse grid tells whether a step folds (every step), a fine one gives
+ * the Newton starts (only for a step that folds or a point Newton did not resolve); and the
+ * starts taken per branch.
+ */
+const FOLD_GRID = 49;
+const SEED_GRID = 121;
 const SEEDS = 10;
 /** Roots closer than this (max norm, data units) are one preimage. */
 const SAME_ROOT = 1e-3;
@@ -187,11 +192,12 @@ interface Branches {
 
 /**
  * log p_k(y) of the k-step sampler at the points y [n, d] (the header's formula). In d = 2 each
- * step's map is also evaluated on a grid over a box around its targets and the base's bulk: where
- * its Jacobian determinant changes sign (the step folds the plane, so a point can have several
- * preimages) every target is searched from its best grid points as well, and each distinct root
- * found starts a chain of its own; a point's density is the sum over its chains. In higher d (or
- * a root outside the box) a preimage can be missed, which only lowers the density found.
+ * step's map is also evaluated on a coarse grid over a box around its targets and the base's bulk:
+ * where its Jacobian determinant is <= 0 somewhere (the step folds the plane, so a point can have
+ * several preimages), every target is also searched from the local minima of its distance to the
+ * step's image on a finer grid, and each distinct root found starts a chain of its own; a point's
+ * density is the sum over its chains. A fold finer than the coarse grid, a root outside the box,
+ * or d > 2 can miss a preimage, which only lowers the density found.
  */
 export async function stepSamplerLogDensity(
   f: VelocityJacFn,
@@ -218,12 +224,14 @@ export async function stepSamplerLogDensity(
     const roots: { b: number; x: Float64Array; logAbsDet: number }[] = [];
     for (let b = 0; b < m; b++) if (r.converged[b]) roots.push({ b, x: r.x.slice(b * d, (b + 1) * d), logAbsDet: r.logAbsDet[b] });
     if (d === PREIMAGE_SEARCH_DIM && m > 0) {
-      const grid = await gridOfStep(f, tableau, t, h, br.x, m);
+      const stepFolds = (await gridOfStep(f, tableau, t, h, br.x, m, FOLD_GRID)).folds;
       calls += 1;
-      if (grid.folds) folds++;
+      if (stepFolds) folds++;
       // search every target when the step folds, else only the ones Newton did not resolve
-      const search = Int32Array.from({ length: m }, (_, b) => b).filter((b) => grid.folds || !r.converged[b]);
+      const search = Int32Array.from({ length: m }, (_, b) => b).filter((b) => stepFolds || !r.converged[b]);
       if (search.length) {
+        const grid = await gridOfStep(f, tableau, t, h, br.x, m, SEED_GRID);
+        calls += 1;
         const starts = new Float64Array(search.length * SEEDS * d);
         const targets = new Float64Array(search.length * SEEDS * d);
         search.forEach((b, q) => {
@@ -290,15 +298,16 @@ function distinctChains(br: Branches, roots: { b: number; x: Float64Array; logAb
 }
 
 interface StepGrid {
-  /** Grid points [GRID^2, 2], their images under the step, and whether the Jacobian determinant is <= 0 anywhere. */
+  /** Grid points [size^2, 2], their images under the step, and whether the Jacobian determinant is <= 0 anywhere. */
+  size: number;
   at: Float64Array;
   image: Float64Array;
   count: number;
   folds: boolean;
 }
 
-/** The step evaluated on a GRID x GRID grid over the box around the targets and [-5, 5]^2 (the base's bulk), padded by 2 (d = 2). */
-async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, h: number, targets: Float64Array, m: number): Promise<StepGrid> {
+/** The step evaluated on a size x size grid over the box around the targets and [-5, 5]^2 (the base's bulk), padded by 2 (d = 2). */
+async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, h: number, targets: Float64Array, m: number, size: number): Promise<StepGrid> {
   const d = 2;
   const lo = new Float64Array(d).fill(-5);
   const hi = new Float64Array(d).fill(5);
@@ -306,14 +315,14 @@ async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, 
     lo[j] = Math.min(lo[j], targets[b * d + j]);
     hi[j] = Math.max(hi[j], targets[b * d + j]);
   }
-  const count = GRID ** d;
+  const count = size ** d;
   const at = new Float64Array(count * d);
   for (let q = 0; q < count; q++) {
     let rest = q;
     for (let j = 0; j < d; j++) {
-      const k = rest % GRID;
-      rest = Math.floor(rest / GRID);
-      at[q * d + j] = lo[j] - 2 + ((hi[j] - lo[j] + 4) * k) / (GRID - 1);
+      const k = rest % size;
+      rest = Math.floor(rest / size);
+      at[q * d + j] = lo[j] - 2 + ((hi[j] - lo[j] + 4) * k) / (size - 1);
     }
   }
   const s = await stepWithJacobian(f, tableau, t, h, at, count, d);
@@ -322,7 +331,7 @@ async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, 
     const o = q * 4;
     if (s.jac[o] * s.jac[o + 3] - s.jac[o + 1] * s.jac[o + 2] <= 0) folds = true;
   }
-  return { at, image: s.y, count, folds };
+  return { size, at, image: s.y, count, folds };
 }
 
 /**
@@ -335,15 +344,16 @@ function bestGridPoints(grid: StepGrid, target: ArrayLike<number>): Float64Array
   for (let q = 0; q < grid.count; q++) {
     dist[q] = Math.max(Math.abs(grid.image[2 * q] - target[0]), Math.abs(grid.image[2 * q + 1] - target[1]));
   }
+  const G = grid.size;
   const minima: number[] = [];
-  for (let k1 = 0; k1 < GRID; k1++) {
-    for (let k0 = 0; k0 < GRID; k0++) {
-      const q = k1 * GRID + k0;
+  for (let k1 = 0; k1 < G; k1++) {
+    for (let k0 = 0; k0 < G; k0++) {
+      const q = k1 * G + k0;
       let isMin = true;
       for (let a = -1; a <= 1 && isMin; a++) {
         for (let b = -1; b <= 1; b++) {
           const [j0, j1] = [k0 + a, k1 + b];
-          if ((a || b) && j0 >= 0 && j0 < GRID && j1 >= 0 && j1 < GRID && dist[j1 * GRID + j0] < dist[q]) {
+          if ((a || b) && j0 >= 0 && j0 < G && j1 >= 0 && j1 < G && dist[j1 * G + j0] < dist[q]) {
             isMin = false;
             break;
           }
