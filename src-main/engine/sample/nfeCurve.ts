@@ -10,7 +10,7 @@
  *
  *   const curve = await nfeCurve((method, steps) => sampler.solve(x0, n, { solver: method, steps, t0: 0, t1: 1 }),
  *                                (x) => energyDistance(x, n, heldOut, m, d));
- *   const nfe = nfeToReach(curve, within({ reference, tolerance: 0.02, bar }));
+ *   const nfe = nfeToReach(curve, bar);   // the fewest NFE from which a method's figures stay <= bar
  */
 import { stagesOf, type FixedMethod } from './rungeKutta.js';
 
@@ -72,14 +72,4 @@ export function nfeToReach(curve: readonly NfePoint[], accept: number | ((value:
     best = Math.min(best, from);
   }
   return best;
-}
-
-/**
- * The acceptance of a k-step figure (a KL gap): within `tolerance` of the run's own converged
- * figure `reference` (the k-step solve has converged: it is the run's figure, not a solver bias),
- * and at most `bar` (the quality it has to reach, e.g. the default run's rk4-50 KL gap + 0.02).
- */
-export function within(opts: { reference: number; tolerance: number; bar?: number }): (value: number) => boolean {
-  const { reference, tolerance, bar = Infinity } = opts;
-  return (v) => Math.abs(v - reference) <= tolerance && v <= bar;
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linear, trig } from '../../../../src-main/engine/interpolants/schedules.js';
 import { integrateFixed } from '../../../../src-main/engine/sample/integrateFixed.js';
-import { nfeCurve, nfeGrid, nfeToReach, within, type NfePoint } from '../../../../src-main/engine/sample/nfeCurve.js';
+import { nfeCurve, nfeGrid, nfeToReach, type NfePoint } from '../../../../src-main/engine/sample/nfeCurve.js';
 import type { FixedMethod } from '../../../../src-main/engine/sample/rungeKutta.js';
 import { gaussianProblem, maxAbsDiff, normalPoints } from './gaussianFixture.js';
 
@@ -53,6 +53,8 @@ test('the NFE search on an exact field whose k-step error is known: the curve ma
 });
 
 test('the search counts a method from the NFE on which it stays within, not a crossing on the way', () => {
+  // within the tolerance of the converged figure and at most the bar, as evaluateSteps.ts asks
+  const within = (o: { reference: number; tolerance: number; bar?: number }) => (v: number) => Math.abs(v - o.reference) <= o.tolerance && v <= (o.bar ?? Infinity);
   const pts = (method: FixedMethod, values: number[]): NfePoint[] => values.map((value, i) => ({ method, steps: i + 1, nfe: i + 1, value }));
   // euler's figure, biased low at coarse steps, crosses the band around the converged 0.30 at 2 NFE and leaves it
   const curve = pts('euler', [-0.5, 0.29, 0.2, 0.25, 0.27, 0.285, 0.295, 0.3]);
