@@ -9,14 +9,15 @@
  * Each step is inverted by Newton's method (with step halving) from x_{i+1} backward, and its
  * Jacobian DS_i = I + h sum_s b_s Dk_s follows the stages by the chain rule,
  * Dk_s = Dv(y_s) (I + h sum_j a_sj Dk_j), from the field's Jacobian Dv (netJacobian for a net:
- * d reverse passes per point, so this is for small d, the 2-D toys). One preimage gives one term
- * of the sum, so -log p_k(y) is bounded above by the figure here, and a held-out mean of it bounds
- * the k-step sampler's own KL gap from above (up to sampling noise): a measure of the samples a
- * user gets at that step count, where a coarse likelihood solve (an integral of div v by the same
- * k steps) is a biased estimate of the continuous flow's density and can read either way.
- * A coarse step can fold the plane (its Jacobian determinant changes sign), so that a point has
- * several preimages: in 2-D they are searched on a grid and summed (stepSamplerLogDensity). A
- * point with no preimage found gets -Infinity.
+ * d reverse passes per point, so this is for small d, the 2-D toys). A coarse step can fold the
+ * plane (its Jacobian determinant changes sign), so that a point has several preimages: in 2-D
+ * they are searched on a grid and summed (stepSamplerLogDensity). Each preimage found adds one
+ * term of the sum and a missed one only lowers it, so -log p_k(y) is bounded above by the figure
+ * here, and its held-out mean bounds the k-step sampler's own KL gap from above (up to sampling
+ * noise): a measure of the samples a user gets at that step count, where a coarse likelihood
+ * solve (an integral of div v by the same k steps) is a biased estimate of the continuous flow's
+ * density and can read either way. A point with no preimage found gets -Infinity: the sampler
+ * leaves a hole there (or the preimage lies outside the searched box, where rho0 is negligible).
  *
  *   const r = await stepSamplerLogDensity(jac, heldOut, n, d, { method: 'euler', steps: 4, baseLogDensity });
  *   r.nll  // mean -log p_4(y) over the points, nats
@@ -42,14 +43,14 @@ export interface StepDensityOptions {
 }
 
 export interface StepDensityResult {
-  /** log of the preimage's term of p_k(y) per point (-Infinity where none was found). */
+  /** log p_k(y) per point: the sum over the preimages found (-Infinity where none was). */
   logDensity: Float64Array;
   /** Mean -log p_k over the points (Infinity if any point has no preimage) and its standard error. */
   nll: number;
   nllStdErr: number;
   /** The base points found, T(x0) = y (the likeliest where a point has several; NaN where none). */
   x0: Float64Array;
-  /** Points whose inversion did not converge at some step. */
+  /** Points with no preimage found (each a hole: their figure is infinite). */
   unresolved: number;
   /** Batched step evaluations (each one field call with its Jacobian per stage) spent. */
   calls: number;
