@@ -274,8 +274,9 @@ export function unetTtqSection(r) {
 }
 
 /** Shorter paths (bench/flowlab/paths.ts): the OT-coupled runs and the learned interpolant against the default trig runs. */
-function pathsSection(p) {
-  const out = ['## Shorter paths: minibatch OT coupling and the learned interpolant against the default', ''];
+function pathsSection(p, file = 'paths.json') {
+  const longer = file !== 'paths.json' && p ? `, trained ${p.steps} steps` : '';
+  const out = [`## Shorter paths: minibatch OT coupling and the learned interpolant against the default${longer}`, ''];
   if (!p) {
     out.push('Not run yet (`node --import tsx bench/flowlab/paths.ts`).', '');
     return out;
@@ -291,7 +292,7 @@ function pathsSection(p) {
   const rule = sampler
     ? `The NFE figure is the acceptance's: the fewest function evaluations from which a run's k-step sampler reaches the default run's rk4-50 KL gap within ${tol} nats, at that NFE and at every larger one of the same method. Each point of a curve is that sampler's own KL gap: the held-out points scored under the exact density of the samples the k-step solver gives (src-main/engine/sample/stepDensity.ts: each step inverted by Newton's method, its Jacobian by the chain rule through the stages, and where a coarse step folds the plane its several preimages found on a grid and summed), an upper bound on the sampler's KL gap up to sampling noise; not a k-step likelihood solve, whose integral of div v is a biased estimate of the continuous flow's density and can read below the entropy. A sampler that leaves a hole (a held-out point with no preimage: its density there is 0, the KL gap infinite) never counts. The grid is dense: every NFE from 1 to ${p.maxNfe}, with ${p.methods.join(', ')} wherever the method's stages divide it (rk4 at multiples of 4). The bar and each run's rk4-50 figure are the rk4-50 sampler's.`
     : `The NFE figure is the acceptance's: the fewest function evaluations from which a run's k-step likelihood solves reach the default run's rk4-50 KL gap within ${tol} nats. The grid is dense: every NFE from 1 to ${p.maxNfe}, with ${p.methods.join(', ')} wherever the method's stages divide it (rk4 at multiples of 4). A k-step figure counts when it is at most the default's rk4-50 figure + ${tol} and within ${tol} of the run's own rk4-50 figure (a coarse likelihood solve is biased either way, and euler's can read below the entropy), at that NFE and at every larger one of the same method (src-main/engine/sample/nfeCurve.ts).`;
-  out.push(`${rule} 8gaussians: the KL gap (held-out NLL minus the mixture's entropy). Moons has no closed-form density, but its entropy is one constant for all runs, so its held-out NLL is the KL gap plus that constant and the same test on the NLL is the acceptance's test on the KL gap; the rk4-50 column shows the NLL. Sample-based figures beside it, for both targets: the energy distance of rk4-50 samples to held-out data (a run passes when within the two-data-sample floor of the default's), and the fewest NFE from which k-step samples stay within ${p.sampleTolerance} (mean distance, data units) of the run's own rk4-50 samples from the same base points. Full curves in bench/results/paths.json.`, '');
+  out.push(`${rule} 8gaussians: the KL gap (held-out NLL minus the mixture's entropy). Moons has no closed-form density, but its entropy is one constant for all runs, so its held-out NLL is the KL gap plus that constant and the same test on the NLL is the acceptance's test on the KL gap; the rk4-50 column shows the NLL. Sample-based figures beside it, for both targets: the energy distance of rk4-50 samples to held-out data (a run passes when within the two-data-sample floor of the default's), and the fewest NFE from which k-step samples stay within ${p.sampleTolerance} (mean distance, data units) of the run's own rk4-50 samples from the same base points. Full curves in bench/results/${file}.`, '');
   out.push(`| Target | Interpolant | Coupling | Kinetic energy | Straightness | rk4-50 KL gap (moons: NLL) | Bar | NFE to reach it | by method (${p.methods.join(' / ')}) | rk4-50 energy distance (bar) | NFE, samples within tolerance |`, '|---|---|---|---|---|---|---|---|---|---|---|');
   const nfe = (x) => (x === null || x === undefined ? '-' : String(x));
   for (const [dataset, r] of Object.entries(p.datasets)) {
@@ -332,7 +333,7 @@ function pathsSection(p) {
       // where it misses: the best figure at half the default's NFE or fewer, against the bar
       const allowed = def.nfeToTarget !== null ? Math.floor(def.nfeToTarget / 2) : 0;
       const near = run.curve.filter((c) => c.nfe <= allowed && c.value !== null).sort((a, b) => a.value - b.value)[0];
-      const miss = !half && sampler && near ? `; its best at ${allowed} NFE or fewer: ${near.method} with ${near.steps} steps, ${near.value.toFixed(4)} against the bar ${r.bar.toFixed(4)}` : '';
+      const miss = !half && sampler && near ? `; its best at ${allowed} NFE or fewer: ${near.method} with ${near.steps} step${near.steps === 1 ? "" : "s"}, ${near.value.toFixed(4)} against the bar ${r.bar.toFixed(4)}` : '';
       out.push(`- ${dataset}, ${label} against the default (trig, independent): kinetic energy ${num(run.kineticEnergy)} vs ${num(def.kineticEnergy)} (${lower ? 'lower' : '**not lower**'}), straightness ${run.straightness.toFixed(3)} vs ${def.straightness.toFixed(3)}, rk4-50 ${run.reference.toFixed(4)} vs ${def.reference.toFixed(4)} (${run.reference <= r.bar ? 'within the bar' : '**above the bar**'}), NFE to reach the default's rk4-50 KL gap ${nfe(run.nfeToTarget)} vs ${nfe(def.nfeToTarget)} (${half ? 'at most half' : '**not at most half**'}${miss}): ${lower && half ? 'met' : '**not met**'}${samples}.`);
     }
   }
@@ -452,6 +453,7 @@ export function renderMarkdown(results) {
   out.push(...gpuSection(results.gpu ?? null));
   out.push(...gpuSpeedSection(results['gpu-speed'] ?? null));
   out.push(...pathsSection(results.paths ?? null));
+  if (results['paths-10000']) out.push(...pathsSection(results['paths-10000'], 'paths-10000.json'));
   out.push(...sdeSection(results.sde ?? null));
 
   out.push('## Method', '');
@@ -466,7 +468,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'image-defaults', 'paths', 'unet-train', 'unet-train-1t', 'unet-ttq', 'sde'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'image-defaults', 'paths', 'paths-10000', 'unet-train', 'unet-train-1t', 'unet-ttq', 'sde'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;

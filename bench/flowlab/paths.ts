@@ -27,7 +27,8 @@
  *               held-out data (with the two-data-sample floor), and the fewest NFE from which the
  *               k-step samples lie within 0.05 (mean distance, data units) of the run's own
  *               rk4-50 samples from the same base points.
- * Writes bench/results/paths.json.
+ * Writes bench/results/paths.json (the default 3000 steps) or paths-STEPS.json (another length of
+ * training: the figures depend on how well the default run has learned its flow).
  *
  *   node --import tsx bench/flowlab/paths.ts [steps] [--threads N] [--datasets 8gaussians,moons]
  *   (default 3000 steps, 2 threads, both; a run for one dataset keeps the other's entry in the file
@@ -181,7 +182,7 @@ async function measure(store: Store, dataset: string, coupling: 'independent' | 
   };
 }
 
-const RESULTS = join(import.meta.dirname, '../results/paths.json');
+const RESULTS = join(import.meta.dirname, `../results/${STEPS === 3000 ? 'paths' : `paths-${STEPS}`}.json`);
 /** A run for some datasets keeps the others' entries from the file when they were measured the same way. */
 function earlier(): Record<string, unknown> {
   if (!existsSync(RESULTS)) return {};
