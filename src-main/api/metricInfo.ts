@@ -81,6 +81,14 @@ export const METRIC_INFO: readonly MetricInfo[] = [
   { key: 'seconds', name: 'Evaluation time', unit: 's', explain: 'Wall time of the whole evaluation' },
 ];
 
+/** The samplers whose step counts `evaluate --nfe` measures (service/evaluateSteps.ts). */
+export const STEP_METHODS = ['euler', 'rk4'] as const;
+
+/** The list key of one sampler's figure by step count: `stepsEulerKl`, `stepsRk4Energy`, ... ('Nll' where the entropy is unknown). */
+export function stepsKey(method: (typeof STEP_METHODS)[number], figure: 'Kl' | 'Nll' | 'Energy'): string {
+  return `steps${method[0].toUpperCase()}${method.slice(1)}${figure}`;
+}
+
 /**
  * Figures that are lists, not numbers (an evaluation records them as JSON text): shown as charts
  * and tables, described here as the numbers are. An entry is null where that figure is undefined.
@@ -89,12 +97,12 @@ export const LIST_INFO: readonly MetricInfo[] = [
   { key: 'classFractions', name: 'Class histogram of samples', unit: 'fraction',
     explain: 'Share of the samples the digit classifier labels as each digit 0 to 9; 0.1 each when the model draws all digits equally' },
   { key: 'stepCounts', name: 'Sampler steps', unit: 'steps', explain: 'The step counts of the sampler figures below' },
-  ...(['euler', 'rk4'] as const).flatMap((m) => [
-    { key: `steps${m[0].toUpperCase()}${m.slice(1)}Kl`, name: `KL gap of the ${m} sampler by steps`, unit: 'nats',
+  ...STEP_METHODS.flatMap((m) => [
+    { key: stepsKey(m, 'Kl'), name: `KL gap of the ${m} sampler by steps`, unit: 'nats',
       explain: `Held-out NLL under the exact density of ${m}'s samples at each step count, minus the true entropy; null where the sampler leaves a hole (infinite)` },
-    { key: `steps${m[0].toUpperCase()}${m.slice(1)}Nll`, name: `NLL under the ${m} sampler by steps`, unit: 'nats',
+    { key: stepsKey(m, 'Nll'), name: `NLL under the ${m} sampler by steps`, unit: 'nats',
       explain: `Held-out NLL under the exact density of ${m}'s samples at each step count; null where the sampler leaves a hole (infinite)` },
-    { key: `steps${m[0].toUpperCase()}${m.slice(1)}Energy`, name: `Energy distance of the ${m} sampler by steps`, unit: '',
+    { key: stepsKey(m, 'Energy'), name: `Energy distance of the ${m} sampler by steps`, unit: '',
       explain: `Energy distance between ${m}'s samples at each step count and held-out data` },
   ]),
 ];

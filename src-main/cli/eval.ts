@@ -2,8 +2,7 @@
 import { UserError } from '../errors.js';
 import { openStore } from '../store/index.js';
 import { evaluateRun, splitEvaluation, DEFAULT_EVAL_N, DEFAULT_STEPS_EVAL_N } from '../service/evaluate.js';
-import { STEP_METHODS, stepsKey } from '../service/evaluateSteps.js';
-import { formatFigure, floorNote, metricInfo, metricRows } from '../api/metricInfo.js';
+import { formatFigure, floorNote, metricInfo, metricRows, STEP_METHODS, stepsKey } from '../api/metricInfo.js';
 import { DEFAULT_IMAGE_EVAL_N, IMAGE_EVAL_TOL } from '../service/evaluateImages.js';
 import { EVAL_POINTS } from '../api/schemas.js';
 import { backendArg, COMMON_HELP, dataDir, num, parse, SOLVE_BACKEND_HELP, str, threads } from './args.js';

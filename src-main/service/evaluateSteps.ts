@@ -10,6 +10,7 @@
  * STEPS_TOLERANCE nats of that rk4-50 KL gap (or NLL). Lists are recorded with the evaluation.
  */
 import { UserError } from '../errors.js';
+import { STEP_METHODS, stepsKey } from '../api/metricInfo.js';
 import { getInterpolant } from '../engine/interpolants/schedules.js';
 import type { Backend } from '../engine/onnx/runtime.js';
 import { energyDistance } from '../engine/metrics/index.js';
@@ -24,15 +25,9 @@ import type { RunData } from './runData.js';
 import type { RunWeights } from './runModel.js';
 
 export const STEP_COUNTS = [2, 4, 8, 16, 32] as const;
-export const STEP_METHODS: readonly FixedMethod[] = ['euler', 'rk4'];
 /** "Converged": within this many nats of the rk4-50 sampler's figure. */
 export const STEPS_TOLERANCE = 0.02;
 const REFERENCE = { method: 'rk4' as const, steps: 50 };
-
-/** The list keys: `stepsEulerKl`, `stepsRk4Energy`, ... ('Nll' in place of 'Kl' where the entropy is unknown). */
-export function stepsKey(method: FixedMethod, figure: 'Kl' | 'Nll' | 'Energy'): string {
-  return `steps${method[0].toUpperCase()}${method.slice(1)}${figure}`;
-}
 
 export async function stepsFigures(
   w: RunWeights,

@@ -33,7 +33,7 @@ function chunkedProgram(
   params: Float32Array,
   o: { backend: Backend; threads: number; probes: number; jacobian?: boolean },
   outputs: Record<string, number>,
-  extra?: (start: number, rows: number, d: number) => Record<string, ort.Tensor>,
+  extra?: (start: number, rows: number) => Record<string, ort.Tensor>,
 ) {
   const d = netDim(net);
   let session: ort.InferenceSession | null = null;
@@ -53,7 +53,7 @@ function chunkedProgram(
         params: paramsT,
         x: new ort.Tensor('float32', chunk, [rows, d]),
         t: new ort.Tensor('float32', Float32Array.of(t), []),
-        ...extra?.(start, rows, d),
+        ...extra?.(start, rows),
       };
       const result = await session.run(feeds);
       for (const [name, width] of Object.entries(outputs)) {

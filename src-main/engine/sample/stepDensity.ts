@@ -120,9 +120,10 @@ export async function invertStep(
   o: { tolerance: number; maxIterations: number; start?: Float64Array },
 ): Promise<{ x: Float64Array; logAbsDet: Float64Array; converged: Uint8Array; calls: number }> {
   const x = Float64Array.from(o.start ?? y);
-  const residualOf = (sy: Float64Array, p: number) => {
+  /** max_j |S(x) - y|_j of point p, its image at row q of sy (q = p unless sy holds a subset). */
+  const residualOf = (sy: Float64Array, p: number, q = p) => {
     let r = 0;
-    for (let j = 0; j < d; j++) r = Math.max(r, Math.abs(sy[p * d + j] - y[p * d + j]));
+    for (let j = 0; j < d; j++) r = Math.max(r, Math.abs(sy[q * d + j] - y[p * d + j]));
     return r;
   };
   const cur = await stepWithJacobian(f, tableau, t, h, x, n, d);
@@ -152,8 +153,7 @@ export async function invertStep(
       const next = await stepWithJacobian(f, tableau, t, h, trial, rows.length, d);
       calls++;
       rows.forEach((p, q) => {
-        let r = 0;
-        for (let j = 0; j < d; j++) r = Math.max(r, Math.abs(next.y[q * d + j] - y[p * d + j]));
+        const r = residualOf(next.y, p, q);
         if (r < residual[p]) {
           x.set(trial.subarray(q * d, (q + 1) * d), p * d);
           cur.y.set(next.y.subarray(q * d, (q + 1) * d), p * d);

@@ -5,29 +5,19 @@
  * implementation may reuse its output buffer.
  */
 
-/** v(t, x) for a batch: x row-major [n, d]; t is one time for the whole batch. Resolves to v, same layout. */
-export type VelocityFn = (
-  t: number,
-  x: Float32Array | Float64Array,
-  n: number,
-  d: number,
-) => Promise<Float64Array | Float32Array>;
+/** One batched call at time t on x row-major [n, d] (t is one time for the whole batch), resolving to R. */
+export type FieldCall<R> = (t: number, x: Float32Array | Float64Array, n: number, d: number) => Promise<R>;
+
+type Values = Float64Array | Float32Array;
+
+/** v(t, x) for a batch, same layout as x. */
+export type VelocityFn = FieldCall<Values>;
 
 /** v and div v (exact or estimated) for a batch: v is [n, d], div is [n]. */
-export type VelocityDivFn = (
-  t: number,
-  x: Float64Array | Float32Array,
-  n: number,
-  d: number,
-) => Promise<{ v: Float64Array | Float32Array; div: Float64Array | Float32Array }>;
+export type VelocityDivFn = FieldCall<{ v: Values; div: Values }>;
 
 /** v and its Jacobian for a batch: v is [n, d], jac is [n, d, d] with jac[i][k][j] = dv_k/dx_j at point i. */
-export type VelocityJacFn = (
-  t: number,
-  x: Float64Array | Float32Array,
-  n: number,
-  d: number,
-) => Promise<{ v: Float64Array | Float32Array; jac: Float64Array | Float32Array }>;
+export type VelocityJacFn = FieldCall<{ v: Values; jac: Values }>;
 
 /** States recorded along a solve: xs[k] (row-major [n, d]) is the state at time t[k]. */
 export interface Snapshots {
