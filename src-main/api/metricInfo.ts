@@ -157,3 +157,43 @@ export function formatFigure(info: MetricInfo | undefined, value: number): strin
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return value.toExponential(3);
   return String(Number(value.toPrecision(4)));
 }
+
+/** An evaluation as the API gives it: numbers, the reasons some are undefined, and lists. */
+export interface EvaluationFigures {
+  results: Record<string, number | null>;
+  reasons: Record<string, string>;
+  lists: Record<string, (number | null)[]>;
+}
+
+/**
+ * What an evaluation measured: the steps a run's samplers need (`eval --nfe`, its lists hold
+ * `stepCounts`), the NLL of points pushed to a time T (`eval --at`, its `at` recorded), or the
+ * run's own figures (NLL, distances, geometry).
+ */
+export function evaluationKind(e: Pick<EvaluationFigures, 'results' | 'lists'>): 'steps' | 'at' | 'figures' {
+  if (e.lists.stepCounts) return 'steps';
+  if (typeof e.results.at === 'number') return 'at';
+  return 'figures';
+}
+
+/**
+ * One run's figures for tables that set runs side by side (the runs table, Compare): the latest
+ * evaluation of the run's own figures, with the figures of its latest sampler-steps measurement
+ * (the NFE it needs, the rk4-50 sampler's) beside them. An NLL at a time T is another quantity than the run's NLL (an upper
+ * bound on the entropy of rho_T), so it is left out here; the run page shows it under its name.
+ * Null where the run has neither.
+ */
+export function comparableFigures(evaluations: readonly Pick<EvaluationFigures, 'results' | 'reasons' | 'lists'>[]): Pick<EvaluationFigures, 'results' | 'reasons'> | null {
+  const figures = evaluations.findLast((e) => evaluationKind(e) === 'figures');
+  const steps = evaluations.findLast((e) => evaluationKind(e) === 'steps');
+  if (!figures && !steps) return null;
+  const results: Record<string, number | null> = { ...figures?.results };
+  const reasons: Record<string, string> = { ...figures?.reasons };
+  if (steps) {
+    for (const [k, v] of Object.entries(steps.results)) if (STEPS_FIGURES.has(k)) results[k] = v;
+    for (const [k, v] of Object.entries(steps.reasons)) if (STEPS_FIGURES.has(k)) reasons[k] = v;
+  }
+  return { results, reasons };
+}
+
+const STEPS_FIGURES = new Set(METRIC_INFO.filter((m) => m.key.startsWith('steps')).map((m) => m.key));

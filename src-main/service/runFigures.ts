@@ -1,8 +1,9 @@
 /**
  * The figures the runs table compares, per run: a windowed training loss (the mean over the last
  * steps, where the best single minibatch loss only measures luck), the latest evaluation's
- * figures, and the running interval so a running row can show its elapsed time.
+ * figures (comparableFigures: not an NLL at some time T), and the running interval so a running row can show its elapsed time.
  */
+import { comparableFigures } from '../api/metricInfo.js';
 import type { Store } from '../store/index.js';
 import { splitEvaluation, type Evaluation } from './evaluate.js';
 
@@ -15,7 +16,7 @@ export interface RunFigures {
   recentLoss: number | null;
   /** When the current running interval began (ISO 8601); null unless running. */
   runningSince: string | null;
-  /** The latest evaluation's figures (null where undefined), or null if never evaluated. */
+  /** The run's comparable figures (null where undefined), or null if never evaluated. */
   evaluation: Record<string, number | null> | null;
 }
 
@@ -34,12 +35,12 @@ export function recentLoss(store: Store, runId: string, steps = RECENT_LOSS_STEP
 
 export function runFigures(store: Store): RunFigures[] {
   return store.listRuns().map((run) => {
-    const latest = store.listEvaluations(run.id).at(-1);
+    const figures = comparableFigures(store.listEvaluations(run.id).map((e) => splitEvaluation(e.results as Evaluation)));
     return {
       runId: run.id,
       recentLoss: recentLoss(store, run.id),
       runningSince: run.status === 'running' ? run.runningSince : null,
-      evaluation: latest ? splitEvaluation(latest.results as Evaluation).results : null,
+      evaluation: figures?.results ?? null,
     };
   });
 }

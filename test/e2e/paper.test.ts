@@ -2,7 +2,8 @@
  * The paper's additions in the app, in headless Chromium against the real server: the run page
  * shows the live field error beside the loss for a target with an exact field, the export panel
  * draws with the SDE samplers at a chosen eps, the metrics panel measures the NLL at a time T, and
- * the wizard's Training step offers the minibatch-OT pairing (recorded with the run). Screenshots go to test-artifacts/e2e/ (paper-*.png).
+ * the wizard's Training step offers the minibatch-OT pairing (recorded with the run), and Compare
+ * sets runs' figures and sampler steps side by side. Screenshots go to test-artifacts/e2e/ (paper-*.png).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,6 +106,34 @@ describe('Shorter paths, field error and SDE sampling in the browser', () => {
     await trainEight('ot eight', 'Minibatch optimal transport');
     assert.match(await config(), /"coupling": "ot"/);
     assert.equal(await page.getByRole('heading', { name: /^Field error/ }).count(), 0);
+  });
+
+  test('Compare sets the runs\' full figures and their sampler steps side by side, never an NLL at a time T in place of the NLL', async () => {
+    // the OT run (on screen) gets its full figures; the first run's latest evaluation becomes an NLL at T = 0.25
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await page.getByTestId('metric-nll').waitFor({ timeout: TRAIN_WAIT_MS });
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await page.getByRole('link', { name: 'eight', exact: true }).click();
+    await page.getByLabel('Likelihood at t = T', { exact: true }).fill('0.25');
+    await page.getByRole('button', { name: 'NLL at time T' }).click();
+    await page.getByTestId('metric-at').filter({ hasText: '0.25' }).waitFor({ timeout: TRAIN_WAIT_MS });
+
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await page.getByLabel('Select eight for comparison').check();
+    await page.getByLabel('Select ot eight for comparison').check();
+    await page.getByRole('button', { name: 'Compare selected (2)' }).click();
+    await page.getByRole('heading', { name: 'Compare runs' }).waitFor();
+    const heads = (await page.locator('#cmp-metrics + table thead th').allTextContents()).slice(1);
+    const column = (name: string) => heads.findIndex((h) => h.startsWith(name));
+    const row = async (key: string) => page.getByTestId(`compare-metric-${key}`).locator('td').allTextContents();
+    await page.getByTestId('compare-metric-nll').waitFor();
+    const nll = await row('nll');
+    assert.equal(nll[column('eight')], '—', 'the first run has no full evaluation: its NLL at T is another quantity');
+    assert.match(nll[column('ot eight')], /^\d+\.\d+ ± /);
+    const nfe = await row('stepsNfeConverged');
+    assert.match(nfe[column('eight')], /^\d+$/);
+    assert.equal(nfe[column('ot eight')], '—');
+    await e.shot('paper-03c-compare-steps');
   });
 
   test('a learned-interpolant run shows the a(t), b(t) it fitted', async () => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { floorNote, formatFigure, fractionStdErr, isPairedKey, metricInfo, metricRows, METRIC_INFO } from '../../../src-main/api/metricInfo.js';
+import { comparableFigures, evaluationKind, floorNote, formatFigure, fractionStdErr, isPairedKey, metricInfo, metricRows, METRIC_INFO } from '../../../src-main/api/metricInfo.js';
 import { ROOT } from '../../helpers/cli.js';
 
 const MODELS = join(ROOT, 'models');
@@ -56,5 +56,31 @@ describe('one table describes every evaluation figure', () => {
     assert.match(lines.find((l) => l.startsWith('Squared MMD'))!, /-0\.001\s+floor 5\.000e-4\s+\(below 0/);
     assert.match(lines.find((l) => l.startsWith('Bits per dimension'))!, /undefined: no density/);
     assert.match(lines.find((l) => l.startsWith('Points evaluated'))!, /\s400$/);
+  });
+});
+
+describe('tables that set runs side by side compare like with like', () => {
+  const figures = (results: Record<string, number | null>, lists: Record<string, (number | null)[]> = {}, reasons: Record<string, string> = {}) => ({ results, reasons, lists });
+  const full = figures({ n: 1000, nll: 2.9, klGap: 0.05, w2: 0.1 });
+  const atHalf = figures({ n: 1000, at: 0.5, nll: 3.4 });
+  const steps = figures({ n: 400, seconds: 150, stepsNfeConverged: 8, stepsReferenceKl: 0.049 }, { stepCounts: [2, 4], stepsEulerKl: [0.5, null] });
+  const stepsNoBar = figures({ n: 500, stepsNfeConverged: null }, { stepCounts: [2, 4] }, { stepsNfeConverged: 'no sampler came within 0.02 nats' });
+
+  test('an evaluation is a sampler-steps measurement, an NLL at a time T, or the run\'s figures', () => {
+    assert.equal(evaluationKind(steps), 'steps');
+    assert.equal(evaluationKind(atHalf), 'at');
+    assert.equal(evaluationKind(full), 'figures');
+    assert.equal(evaluationKind(figures({ at: 0, nll: 2.8 })), 'at');
+  });
+
+  test('the latest full figures, with the latest steps measurement\'s own figures beside them; an NLL at T never stands in for the run\'s NLL', () => {
+    const older = figures({ n: 1000, nll: 3.1, klGap: 0.2 });
+    const c = comparableFigures([older, full, stepsNoBar, atHalf, steps])!;
+    assert.deepEqual(c.results, { n: 1000, nll: 2.9, klGap: 0.05, w2: 0.1, stepsNfeConverged: 8, stepsReferenceKl: 0.049 });
+    // the steps measurement's own n and seconds do not overwrite the full evaluation's
+    assert.deepEqual(comparableFigures([full, stepsNoBar])!.reasons, { stepsNfeConverged: 'no sampler came within 0.02 nats' });
+    assert.equal(comparableFigures([atHalf]), null);
+    assert.equal(comparableFigures([]), null);
+    assert.deepEqual(comparableFigures([full, atHalf])!.results, full.results);
   });
 });
