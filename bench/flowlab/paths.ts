@@ -47,7 +47,7 @@ import { Rng } from '../../src-main/engine/random.js';
 import { energyDistance } from '../../src-main/engine/metrics/index.js';
 import { standardNormalLogDensity } from '../../src-main/engine/sample/likelihood.js';
 import { netJacobian } from '../../src-main/engine/sample/netDivergence.js';
-import { stepSamplerLogDensity } from '../../src-main/engine/sample/stepDensity.js';
+import { newFoldScreen, stepSamplerLogDensity } from '../../src-main/engine/sample/stepDensity.js';
 import { NetSampler } from '../../src-main/engine/sample/netSampler.js';
 import { nfeCurve, nfeGrid, nfeToReach, type NfePoint } from '../../src-main/engine/sample/nfeCurve.js';
 import type { FixedMethod } from '../../src-main/engine/sample/rungeKutta.js';
@@ -105,9 +105,10 @@ async function likelihoodCurve(store: Store, runId: string): Promise<{ reference
   const entropy = data.train.entropy?.value ?? 0;
   const jac = await netJacobian(w.net, w.params, { backend: await resolveBackend('cpu', 'solve'), threads: THREADS });
   let unresolved = 0;
+  const foldScreen = newFoldScreen(test, N);
   try {
     const figure = async (method: FixedMethod, steps: number) => {
-      const r = await stepSamplerLogDensity(jac.fn, test, N, d, { method, steps, baseLogDensity: standardNormalLogDensity });
+      const r = await stepSamplerLogDensity(jac.fn, test, N, d, { method, steps, baseLogDensity: standardNormalLogDensity, foldScreen });
       unresolved += r.unresolved;
       return r.nll - entropy;
     };

@@ -19,7 +19,7 @@ import { EXACT_DIVERGENCE_MAX_DIM, netJacobian } from '../engine/sample/netDiver
 import { NetSampler } from '../engine/sample/netSampler.js';
 import { nfeToReach, type NfePoint } from '../engine/sample/nfeCurve.js';
 import { stagesOf, type FixedMethod } from '../engine/sample/rungeKutta.js';
-import { stepSamplerLogDensity } from '../engine/sample/stepDensity.js';
+import { newFoldScreen, PREIMAGE_SEARCH_DIM, stepSamplerLogDensity } from '../engine/sample/stepDensity.js';
 import type { Evaluation } from './evaluate.js';
 import type { RunData } from './runData.js';
 import type { RunWeights } from './runModel.js';
@@ -69,9 +69,11 @@ export async function stepsFigures(
   const entropy = data.train.entropy?.value;
   const figure = entropy === undefined ? 'Nll' : 'Kl';
   const jac = await netJacobian(w.net, w.params, { backend, threads });
+  // every sampler's steps fall at times the others share: the field at each is screened for folds once
+  const foldScreen = d === PREIMAGE_SEARCH_DIM ? newFoldScreen(test, n) : undefined;
   try {
     const score = async (method: FixedMethod, steps: number) => {
-      const r = await stepSamplerLogDensity(jac.fn, test, n, d, { method, steps, t0: 0, t1: tMax, baseLogDensity: standardNormalLogDensity });
+      const r = await stepSamplerLogDensity(jac.fn, test, n, d, { method, steps, t0: 0, t1: tMax, baseLogDensity: standardNormalLogDensity, foldScreen });
       return r.nll - (entropy ?? 0);
     };
     const reference = await score(REFERENCE.method, REFERENCE.steps);

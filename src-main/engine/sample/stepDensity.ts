@@ -6,12 +6,14 @@
  *   p_k(y) = sum over x0 in T^{-1}(y) of rho0(x0) / |det DT(x0)|,
  *   log of one term = log rho0(x0) - sum_i log |det DS_i(x_i)|,   x_{i+1} = S_i(x_i), x_k = y.
  *
- * Each step is inverted by Newton's method (with step halving) from x_{i+1} backward, and its
+ * Each step is inverted by Newton's method (with step halving) from x_{i+1} backward (started at
+ * x_{i+1} - (x_{i+2} - x_{i+1}), the last step taken again: one iteration where the field is smooth), and its
  * Jacobian DS_i = I + h sum_s b_s Dk_s follows the stages by the chain rule,
  * Dk_s = Dv(y_s) (I + h sum_j a_sj Dk_j), from the field's Jacobian Dv (netJacobian for a net:
  * d reverse passes per point, so this is for small d, the 2-D toys). A coarse step can fold the
  * plane (its Jacobian determinant changes sign), so that a point has several preimages: in 2-D
- * they are searched on a grid and summed (stepSamplerLogDensity). Each preimage found adds one
+ * they are searched on a grid and summed (stepSamplerLogDensity; a step too fine to fold, by a
+ * bound from the field's Jacobian on a coarse grid, skips its own grid: FoldScreen). Each preimage found adds one
  * term of the sum and a missed one only lowers it, so -log p_k(y) is bounded above by the figure
  * here, and its held-out mean bounds the k-step sampler's own KL gap from above (up to sampling
  * noise): a measure of the samples a user gets at that step count, where a coarse likelihood
@@ -40,6 +42,8 @@ export interface StepDensityOptions {
   tolerance?: number;
   /** Newton iterations per step (default 50). */
   maxIterations?: number;
+  /** Shared by the solves of one measurement so each time's field is screened once (d = 2; default: one per call). */
+  foldScreen?: FoldScreen;
 }
 
 export interface StepDensityResult {
@@ -52,7 +56,7 @@ export interface StepDensityResult {
   x0: Float64Array;
   /** Points with no preimage found (each a hole: their figure is infinite). */
   unresolved: number;
-  /** Batched step evaluations (each one field call with its Jacobian per stage) spent. */
+  /** Batched step evaluations (each one field call with its Jacobian per stage) spent, and the fold screen's field calls. */
   calls: number;
   /** Steps whose map folds the plane (a Jacobian determinant <= 0 on the search grid; d = 2 only). */
   folds: number;
@@ -184,11 +188,24 @@ const SEEDS = 10;
 /** Roots closer than this (max norm, data units) are one preimage. */
 const SAME_ROOT = 1e-3;
 
-/** Preimage chains: branch b belongs to point owner[b], is at x[b] (d values) and has summed log |det DS| over its steps so far. */
+/**
+ * Preimage chains: branch b belongs to point owner[b], is at x[b] (d values), was at next[b] one
+ * step later (NaN before the first inversion) and has summed log |det DS| over its steps so far.
+ */
 interface Branches {
   owner: Int32Array;
   x: Float64Array;
+  next: Float64Array;
   logDet: Float64Array;
+}
+
+/**
+ * Newton's starts for the step before x: x - (next - x), the branch's last step taken again (its
+ * velocity changes by O(h) from one step to the next, so the start is off by O(h^2) where x itself
+ * is off by O(h)); x itself on the first inversion.
+ */
+function predictedStarts(br: Branches): Float64Array {
+  return br.x.map((v, i) => (Number.isNaN(br.next[i]) ? v : 2 * v - br.next[i]));
 }
 
 /**
@@ -213,20 +230,23 @@ export async function stepSamplerLogDensity(
   if (!Number.isInteger(steps) || steps < 1) throw new UserError(`steps must be a positive integer; got ${steps}`);
   const tableau = RK_METHODS[method];
   const h = (t1 - t0) / steps;
-  let br: Branches = { owner: Int32Array.from({ length: n }, (_, p) => p), x: Float64Array.from(y), logDet: new Float64Array(n) };
+  let br: Branches = { owner: Int32Array.from({ length: n }, (_, p) => p), x: Float64Array.from(y), next: new Float64Array(n * d).fill(Number.NaN), logDet: new Float64Array(n) };
   let calls = 0;
   let folds = 0;
   const o = { tolerance, maxIterations };
+  const screen = d === PREIMAGE_SEARCH_DIM ? options.foldScreen ?? newFoldScreen(y, n) : null;
   for (let i = steps - 1; i >= 0 && br.owner.length > 0; i--) {
     const t = t0 + i * h;
     const m = br.owner.length;
-    const r = await invertStep(f, tableau, t, h, br.x, m, d, o);
+    const r = await invertStep(f, tableau, t, h, br.x, m, d, { ...o, start: predictedStarts(br) });
     calls += r.calls;
     const roots: { b: number; x: Float64Array; logAbsDet: number }[] = [];
     for (let b = 0; b < m; b++) if (r.converged[b]) roots.push({ b, x: r.x.slice(b * d, (b + 1) * d), logAbsDet: r.logAbsDet[b] });
     if (d === PREIMAGE_SEARCH_DIM && m > 0) {
-      const stepFolds = (await gridOfStep(f, tableau, t, h, br.x, m, FOLD_GRID)).folds;
-      calls += 1;
+      const screened = await cannotFold(f, screen!, tableau, t, h, br.x, m);
+      calls += screened.calls;
+      const stepFolds = !screened.cannot && (await gridOfStep(f, tableau, t, h, br.x, m, FOLD_GRID)).folds;
+      if (!screened.cannot) calls += 1;
       if (stepFolds) folds++;
       // search every target when the step folds, else only the ones Newton did not resolve
       const search = Int32Array.from({ length: m }, (_, b) => b).filter((b) => stepFolds || !r.converged[b]);
@@ -294,6 +314,7 @@ function distinctChains(br: Branches, roots: { b: number; x: Float64Array; logAb
   return {
     owner: Int32Array.from(kept, (r) => br.owner[r.b]),
     x: Float64Array.from(kept.flatMap((r) => Array.from(r.x))),
+    next: Float64Array.from(kept.flatMap((r) => Array.from(br.x.subarray(r.b * d, (r.b + 1) * d)))),
     logDet: Float64Array.from(kept, (r) => br.logDet[r.b] + r.logAbsDet),
   };
 }
@@ -307,8 +328,8 @@ interface StepGrid {
   folds: boolean;
 }
 
-/** The step evaluated on a size x size grid over the box around the targets and [-5, 5]^2 (the base's bulk), padded by 2 (d = 2). */
-async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, h: number, targets: Float64Array, m: number, size: number): Promise<StepGrid> {
+/** The box around the targets [m, 2] and [-5, 5]^2 (the base's bulk), before its padding by GRID_PAD. */
+function searchBox(targets: ArrayLike<number>, m: number): { lo: Float64Array; hi: Float64Array } {
   const d = 2;
   const lo = new Float64Array(d).fill(-5);
   const hi = new Float64Array(d).fill(5);
@@ -316,16 +337,31 @@ async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, 
     lo[j] = Math.min(lo[j], targets[b * d + j]);
     hi[j] = Math.max(hi[j], targets[b * d + j]);
   }
-  const count = size ** d;
-  const at = new Float64Array(count * d);
-  for (let q = 0; q < count; q++) {
+  return { lo, hi };
+}
+
+const GRID_PAD = 2;
+
+/** A size x size grid over the box padded by GRID_PAD: [size^2, 2]. */
+function gridPoints(box: { lo: Float64Array; hi: Float64Array }, size: number): Float64Array {
+  const d = 2;
+  const at = new Float64Array(size ** d * d);
+  for (let q = 0; q < size ** d; q++) {
     let rest = q;
     for (let j = 0; j < d; j++) {
       const k = rest % size;
       rest = Math.floor(rest / size);
-      at[q * d + j] = lo[j] - 2 + ((hi[j] - lo[j] + 4) * k) / (size - 1);
+      at[q * d + j] = box.lo[j] - GRID_PAD + ((box.hi[j] - box.lo[j] + 2 * GRID_PAD) * k) / (size - 1);
     }
   }
+  return at;
+}
+
+/** The step evaluated on a size x size grid over the search box of the targets (d = 2). */
+async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, h: number, targets: Float64Array, m: number, size: number): Promise<StepGrid> {
+  const d = 2;
+  const count = size ** d;
+  const at = gridPoints(searchBox(targets, m), size);
   const s = await stepWithJacobian(f, tableau, t, h, at, count, d);
   let folds = false;
   for (let q = 0; q < count && !folds; q++) {
@@ -333,6 +369,58 @@ async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, 
     if (s.jac[o] * s.jac[o + 3] - s.jac[o + 1] * s.jac[o + 2] <= 0) folds = true;
   }
   return { size, at, image: s.y, count, folds };
+}
+
+/**
+ * A screen that spares fine steps their fold grid (d = 2): the largest Frobenius norm L(t) of the
+ * field's Jacobian on the coarse grid over a fixed box (the held-out points' search box), one field
+ * call per time, kept for every solve that shares the screen. Each stage's Jacobian then obeys
+ * |Dk_s| <= K_s = L(t + c_s h) (1 + h sum_j |a_sj| K_j), so the step's DS = I + h A has
+ * |h A| <= h sum_s |b_s| K_s; below 1 every eigenvalue of DS lies within 1 of 1, det DS > 0, and
+ * the step cannot fold. Like the direct check, it reads the field at grid points only.
+ */
+export interface FoldScreen {
+  box: { lo: Float64Array; hi: Float64Array };
+  at: Float64Array;
+  /** L(t) by time, keyed to 1e-9. */
+  norms: Map<number, number>;
+}
+
+export function newFoldScreen(y: ArrayLike<number>, n: number): FoldScreen {
+  const box = searchBox(y, n);
+  return { box, at: gridPoints(box, FOLD_GRID), norms: new Map() };
+}
+
+async function cannotFold(
+  f: VelocityJacFn,
+  screen: FoldScreen,
+  tableau: ButcherTableau,
+  t: number,
+  h: number,
+  targets: Float64Array,
+  m: number,
+): Promise<{ cannot: boolean; calls: number }> {
+  const own = searchBox(targets, m);
+  if (own.lo.some((v, j) => v < screen.box.lo[j]) || own.hi.some((v, j) => v > screen.box.hi[j])) return { cannot: false, calls: 0 };
+  let calls = 0;
+  const K: number[] = [];
+  for (let s = 0; s < tableau.c.length; s++) {
+    const ts = t + tableau.c[s] * h;
+    const key = Math.round(ts * 1e9);
+    let L = screen.norms.get(key);
+    if (L === undefined) {
+      const count = screen.at.length / 2;
+      const { jac } = await f(ts, screen.at, count, 2);
+      calls++;
+      L = 0;
+      for (let q = 0; q < count; q++) L = Math.max(L, Math.hypot(jac[4 * q], jac[4 * q + 1], jac[4 * q + 2], jac[4 * q + 3]));
+      screen.norms.set(key, L);
+    }
+    const a = s === 0 ? [] : tableau.a[s - 1];
+    K.push(L * (1 + h * a.reduce((sum, w, j) => sum + Math.abs(w) * K[j], 0)));
+  }
+  const bound = h * tableau.b.reduce((sum, w, s) => sum + Math.abs(w) * K[s], 0);
+  return { cannot: Number.isFinite(bound) && bound < 1, calls };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stepSamplerLogDensity, logAbsDeterminant, luSolve } from '../../../../src-main/engine/sample/stepDensity.js';
+import { logAbsDeterminant, luSolve, newFoldScreen, stepSamplerLogDensity } from '../../../../src-main/engine/sample/stepDensity.js';
 import { integrateFixed } from '../../../../src-main/engine/sample/integrateFixed.js';
 import { standardNormalLogDensity } from '../../../../src-main/engine/sample/likelihood.js';
 import { gaussianLogDensity, type GaussianField } from '../../../../src-main/engine/sample/gaussianClosedForm.js';
@@ -131,6 +131,35 @@ describe('the exact density of a k-step sampler', () => {
         assert.ok(Math.abs(r.logDensity[p] - fd) < 1e-7, `${method}, point ${p}: ${r.logDensity[p]} vs ${fd}`);
       }
     }
+  });
+
+  test("Newton starts from the branch's last step taken again: one iteration a step where the field is smooth", async () => {
+    const d = 2;
+    const n = 50;
+    const steps = 32;
+    const y = (await integrateFixed(bent, normalPoints(n, d, 23), n, d, { t0: 0, t1: 1, steps, method: 'euler' })).x;
+    const r = await stepSamplerLogDensity(bentJac, y, n, d, { method: 'euler', steps, baseLogDensity: standardNormalLogDensity });
+    assert.equal(r.unresolved, 0);
+    assert.equal(r.folds, 0);
+    // per step: the start's residual, one Newton iteration, the fold screen's field at its time (the first step starts at y and takes one more)
+    assert.ok(r.calls <= 3 * steps + 1, `${r.calls} step evaluations for ${steps} steps`);
+  });
+
+  test('a fold screen shared by the solves of one measurement reads each time\'s field once and changes no figure', async () => {
+    const d = 2;
+    const n = 50;
+    const steps = 16;
+    const y = (await integrateFixed(bent, normalPoints(n, d, 29), n, d, { t0: 0, t1: 1, steps, method: 'rk4' })).x;
+    const foldScreen = newFoldScreen(y, n);
+    const first = await stepSamplerLogDensity(bentJac, y, n, d, { method: 'rk4', steps, baseLogDensity: standardNormalLogDensity, foldScreen });
+    assert.equal(foldScreen.norms.size, 2 * steps + 1, 'rk4 reads the field at t_i and t_i + h/2');
+    const again = await stepSamplerLogDensity(bentJac, y, n, d, { method: 'rk4', steps, baseLogDensity: standardNormalLogDensity, foldScreen });
+    assert.equal(again.calls, first.calls - (2 * steps + 1), 'the second solve reads no time\'s field anew');
+    const alone = await stepSamplerLogDensity(bentJac, y, n, d, { method: 'rk4', steps, baseLogDensity: standardNormalLogDensity });
+    assert.deepEqual(Array.from(again.logDensity), Array.from(alone.logDensity));
+    // half as many euler steps fall on times already screened
+    await stepSamplerLogDensity(bentJac, y, n, d, { method: 'euler', steps: steps / 2, baseLogDensity: standardNormalLogDensity, foldScreen });
+    assert.equal(foldScreen.norms.size, 2 * steps + 1);
   });
 
   test('a step that folds the plane: the density sums every preimage (one Euler step of a cubic fold)', async () => {
