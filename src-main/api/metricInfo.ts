@@ -179,9 +179,9 @@ export function evaluationKind(e: Pick<EvaluationFigures, 'results' | 'lists'>):
 /**
  * One run's figures for tables that set runs side by side (the runs table, Compare): the latest
  * evaluation of the run's own figures, with the figures of its latest sampler-steps measurement
- * (the NFE it needs, the rk4-50 sampler's) beside them. An NLL at a time T is another quantity than the run's NLL (an upper
- * bound on the entropy of rho_T), so it is left out here; the run page shows it under its name.
- * Null where the run has neither.
+ * (the NFE it needs, the rk4-50 sampler's) beside them. An NLL at a time T is another quantity
+ * than the run's NLL (an upper bound on the entropy of rho_T), so it is left out here; the run
+ * page shows it under its name. Null where the run has neither.
  */
 export function comparableFigures(evaluations: readonly Pick<EvaluationFigures, 'results' | 'reasons' | 'lists'>[]): Pick<EvaluationFigures, 'results' | 'reasons'> | null {
   const figures = evaluations.findLast((e) => evaluationKind(e) === 'figures');

@@ -1,7 +1,8 @@
 /**
  * The figures the runs table compares, per run: a windowed training loss (the mean over the last
  * steps, where the best single minibatch loss only measures luck), the latest evaluation's
- * figures (comparableFigures: not an NLL at some time T), and the running interval so a running row can show its elapsed time.
+ * figures (comparableFigures: never an NLL at some time T), and the running interval so a
+ * running row can show its elapsed time.
  */
 import { comparableFigures } from '../api/metricInfo.js';
 import type { Store } from '../store/index.js';

@@ -374,10 +374,11 @@ async function gridOfStep(f: VelocityJacFn, tableau: ButcherTableau, t: number, 
 /**
  * A screen that spares fine steps their fold grid (d = 2): the largest Frobenius norm L(t) of the
  * field's Jacobian on the coarse grid over a fixed box (the held-out points' search box), one field
- * call per time, kept for every solve that shares the screen. Each stage's Jacobian then obeys
- * |Dk_s| <= K_s = L(t + c_s h) (1 + h sum_j |a_sj| K_j), so the step's DS = I + h A has
- * |h A| <= h sum_s |b_s| K_s; below 1 every eigenvalue of DS lies within 1 of 1, det DS > 0, and
- * the step cannot fold. Like the direct check, it reads the field at grid points only.
+ * call per time, kept for every solve that shares the screen. The Frobenius norm bounds the
+ * spectral norm |.|, so each stage's Jacobian obeys |Dk_s| <= K_s = L(t + c_s h) (1 + h sum_j
+ * |a_sj| K_j), and the step's DS = I + h A has |h A| <= h sum_s |b_s| K_s; below 1 every eigenvalue
+ * of DS lies within 1 of 1, det DS > 0, and the step cannot fold. Like the direct check, it reads
+ * the field at grid points only.
  */
 export interface FoldScreen {
   box: { lo: Float64Array; hi: Float64Array };
