@@ -6,9 +6,10 @@
  *       trains each 2-D toy with the default experiment (`flowlab train --dataset NAME --seed 1`)
  *       and ships it (default: checkerboard 8gaussians);
  *   node --import tsx scripts/buildPretrained.ts --from DATA_DIR --run RUN_ID --name mnist [--eval-n 100] [--samples 64]
- *       [--title TEXT] [--description TEXT]
+ *       [--sde-eps E] [--title TEXT] [--description TEXT]
  *       ships a run already trained in a data folder: an image run with its shape, recorded
- *       curves, bits/dim on held-out images, classifier figures and samples as pixel levels.
+ *       curves, bits/dim on held-out images, classifier figures and samples as pixel levels;
+ *       --sde-eps records the eps its samples are drawn with (measured, shipped and drawn later).
  * FLOWLAB_MODELS_DIR chooses the folder written to (default: models/).
  */
 import { mkdtempSync } from 'node:fs';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     allowPositionals: true,
     options: {
       from: { type: 'string' }, run: { type: 'string' }, name: { type: 'string' },
-      'eval-n': { type: 'string' }, samples: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' },
+      'eval-n': { type: 'string' }, samples: { type: 'string' }, 'sde-eps': { type: 'string' }, title: { type: 'string' }, description: { type: 'string' },
     },
   });
   if (values.from !== undefined || values.run !== undefined) {
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       const m = await buildPretrainedFromRun({
         store, runId: values.run, name: values.name, dir: modelsDir(), title: values.title, description: values.description,
         evalN: whole('eval-n', values['eval-n']), samples: whole('samples', values.samples), onNote: note,
+        ...(values['sde-eps'] !== undefined ? { sdeEps: Number(values['sde-eps']) } : {}),
       });
       note(`${m.name}: ${JSON.stringify(m.metrics)}`);
     } finally {

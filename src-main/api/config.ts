@@ -121,12 +121,26 @@ export const netConfig = z.preprocess(
 );
 
 /**
+ * The SDE samplers' constant diffusion eps: 0 is the ODE; past 10 the drift's stiffness
+ * (up to 25 eps near the data end) needs thousands of steps.
+ */
+export const SDE_EPS = { min: 0, max: 10, default: 0.5 } as const;
+/**
+ * The eps of the sampler that draws an image run's samples when none is named (IMAGE_SAMPLER in
+ * schemas.ts, which says how it was chosen); a run may record its own (`images.sdeEps`).
+ */
+export const IMAGE_SDE_EPS = 1.5;
+
+/**
  * How a folder of pictures becomes a dataset: each image's shorter side is scaled to `size` and
  * the centre cropped, in gray or RGB. Other image sources carry their own size and channels.
+ * Every image run: the eps its samples are drawn with unless the caller names a sampler (a
+ * larger net's score is accurate enough for more noise: see models/mnist.json).
  */
 export const imagesConfig = z.object({
   size: wholeNumber(4, 512).default(32).describe('side of the square images a folder is scaled and cropped to (CIFAR-10 size)'),
   color: oneOf(IMAGE_COLORS).default('rgb').describe('a folder\'s images in gray (1 channel) or rgb (3)'),
+  sdeEps: numberIn(SDE_EPS.min, SDE_EPS.max).default(IMAGE_SDE_EPS).describe('diffusion eps of the sampler (em, 100 steps) that draws the run\'s images when no sampler is named; 0 is the ODE'),
 });
 
 export const trainConfig = z.object({

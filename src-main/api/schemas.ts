@@ -3,7 +3,7 @@
  * limits every door applies. The experiment config's own schema is config.ts.
  */
 import { z } from 'zod';
-import { BACKENDS, type ExperimentConfigInput } from './config.js';
+import { BACKENDS, IMAGE_SDE_EPS, type ExperimentConfigInput } from './config.js';
 
 /** Largest sample a single call may ask for: 1M points of 2-D data is 8 MB of float32. */
 export const MAX_SAMPLE_POINTS = 1_000_000;
@@ -83,14 +83,11 @@ export const SOLVERS = ['euler', 'heun', 'midpoint', 'rk4', 'dopri5', 'em', 'sde
 export const solverName = z.enum(SOLVERS);
 /** The stochastic samplers among SOLVERS: they take `sdeEps`. */
 export const SDE_SOLVERS = ['em', 'sde-heun'] as const;
-/**
- * The SDE samplers' constant diffusion eps: 0 is the ODE; past 10 the drift's stiffness
- * (up to 25 eps near the data end) needs thousands of steps.
- */
-export const SDE_EPS = { min: 0, max: 10, default: 0.5 } as const;
+export { SDE_EPS } from './config.js';
 /**
  * How an image run's samples are drawn when no solver is named: Euler-Maruyama with eps 1.5 in
- * 100 steps (100 net evaluations). Measured on MNIST, 1,000 samples each scored by the shipped
+ * 100 steps (100 net evaluations); a run that records its own eps (`images.sdeEps`) is drawn with
+ * that. Measured on MNIST, 1,000 samples each scored by the shipped
  * classifier (the share labelled with confidence >= 0.9, real held-out digits 98.2%; the
  * classifier Frechet distance, floor 101.5). A linear-interpolant U-Net ([1, 2, 2]) trained 10,000
  * steps:
@@ -103,7 +100,7 @@ export const SDE_EPS = { min: 0, max: 10, default: 0.5 } as const;
  * of the net's error that the ODE carries to the end. Generation only: encoding, slerp rows and
  * trajectories keep an ODE solver.
  */
-export const IMAGE_SAMPLER = { solver: 'em', steps: 100, sdeEps: 1.5 } as const satisfies { solver: SolverName; steps: number; sdeEps: number };
+export const IMAGE_SAMPLER = { solver: 'em', steps: 100, sdeEps: IMAGE_SDE_EPS } as const satisfies { solver: SolverName; steps: number; sdeEps: number };
 export function isSdeSolver(s: string): s is (typeof SDE_SOLVERS)[number] {
   return (SDE_SOLVERS as readonly string[]).includes(s);
 }

@@ -34,6 +34,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flag: 'attention', path: 'net.attention', meta: 'on|off', type: 'yesno' },
   { flag: 'image-size', path: 'images.size', meta: 'PX', type: 'number' },
   { flag: 'color', path: 'images.color', meta: 'NAME', type: 'text' },
+  { flag: 'sde-eps', path: 'images.sdeEps', meta: 'E', type: 'number' },
   { flag: 'ema', path: 'train.emaDecay', meta: 'X', type: 'number' },
   { flag: 'time-sampling', path: 'train.timeSampling', meta: 'NAME', type: 'text' },
   { flag: 'coupling', path: 'train.coupling', meta: 'NAME', type: 'text' },

@@ -26,7 +26,8 @@ Integrates dx/dt = v(t, x) of the run's EMA weights from base draws (t = 0) to d
   --run RUN_ID          the run (see \`flowlab runs\`)
   --n N                 number of samples, at most ${MAX_SAMPLE_POINTS} (default ${DEFAULT_CLI_SAMPLES}; images ${DEFAULT_CLI_IMAGES})
   --solver NAME         ${SOLVERS.join(' | ')} (default rk4; an image run's samples:
-                        ${IMAGE_SAMPLER.solver} with --sde-eps ${IMAGE_SAMPLER.sdeEps} in ${IMAGE_SAMPLER.steps} steps, which drew more recognisable digits)
+                        ${IMAGE_SAMPLER.solver} in ${IMAGE_SAMPLER.steps} steps at the run's eps, train --sde-eps, default
+                        ${IMAGE_SAMPLER.sdeEps}: they drew more recognisable digits)
   --steps K             steps of a fixed-step solver, at most ${MAX_SOLVER_STEPS} (default ${DEFAULT_SOLVER_STEPS})
   --rtol X --atol X     tolerances of dopri5 (default 1e-5)
   --sde-eps E           diffusion of the SDE samplers em and sde-heun, ${SDE_EPS.min} to ${SDE_EPS.max}

@@ -41,6 +41,8 @@ const SAMPLE_SOLVER = { solver: 'rk4' as const, steps: 50 };
 export interface EvaluateOptions {
   store: Store;
   runId: string;
+  /** The run's weights, when the caller has already loaded them (loadRunWeights(store, runId)); their config says how samples are drawn. */
+  weights?: RunWeights;
   n?: number;
   nll?: boolean;
   distances?: boolean;
@@ -126,7 +128,7 @@ export async function evaluateRun(o: EvaluateOptions): Promise<Evaluation> {
   if (run.status === 'failed') {
     throw new UserError(`run ${run.id} failed (${run.failureReason ?? 'no reason recorded'}); evaluate a run that trained, or resume this one after fixing the cause`);
   }
-  const w = loadRunWeights(o.store, run.id);
+  const w = o.weights ?? loadRunWeights(o.store, run.id);
   if (o.at !== undefined) checkAtTime(w, o.at);
   if (o.at !== undefined && o.nfe) throw new UserError('measure the NLL at a time T and the steps a sampler needs one at a time (pass at or nfe, not both)');
   if (o.nfe && w.shape.length > 1) throw new UserError('the steps a sampler needs are measured for point data (each step\'s Jacobian is exact); image runs are measured by `sample` and `eval`');

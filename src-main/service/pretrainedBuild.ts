@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { parseConfig } from '../api/config.js';
 import { LIST_INFO } from '../api/metricInfo.js';
 import { getToy, isToyName } from '../engine/data/index.js';
 import type { Store } from '../store/index.js';
@@ -37,6 +38,12 @@ export interface BuildFromRunOptions {
   evalN?: number;
   /** Samples shipped (default SHIPPED_IMAGES for images, SHIPPED_SAMPLES for points). */
   samples?: number;
+  /**
+   * Image runs: the eps the model's samples are drawn with (its config's `images.sdeEps`, which
+   * the evaluation, the shipped samples and every later draw from the opened model use); default
+   * the run's own.
+   */
+  sdeEps?: number;
   title?: string;
   description?: string;
   onNote?: (message: string) => void;
@@ -48,7 +55,11 @@ export async function buildPretrainedFromRun(o: BuildFromRunOptions): Promise<Pr
   const run = w.run;
   if (run.stepsDone < 1) throw new UserError(`run ${run.id} has not trained yet; build a pretrained model from a trained run`, 'run');
   const image = w.shape.length > 1;
-  const ev = await evaluateRun({ store: o.store, runId: run.id, n: o.evalN, onNote: o.onNote });
+  if (o.sdeEps !== undefined) {
+    if (!image) throw new UserError('sdeEps is the sampler eps of an image model; a 2-D model ships rk4 samples', 'sdeEps');
+    w.config = parseConfig({ ...w.config, images: { ...w.config.images, sdeEps: o.sdeEps } });
+  }
+  const ev = await evaluateRun({ store: o.store, runId: run.id, weights: w, n: o.evalN, onNote: o.onNote });
   const evaluatedAt = new Date().toISOString();
   const { results, lists } = splitEvaluation(ev);
   const metrics: Record<string, number> = {};
@@ -57,7 +68,7 @@ export async function buildPretrainedFromRun(o: BuildFromRunOptions): Promise<Pr
 
   const count = o.samples ?? (image ? SHIPPED_IMAGES : SHIPPED_SAMPLES);
   const drawn = image ? count : Math.max(count, isToyName(w.config.dataset) ? SUPPORT_POINTS : count);
-  const r = await sampleRun({ store: o.store, runId: run.id, n: drawn, ...(image ? { seed: SHIPPED_IMAGE_SEED } : SHIPPED_SOLVER), save: false });
+  const r = await sampleRun({ store: o.store, runId: run.id, weights: w, n: drawn, ...(image ? { seed: SHIPPED_IMAGE_SEED } : SHIPPED_SOLVER), save: false });
   if (!image && isToyName(w.config.dataset)) {
     const toy = getToy(w.config.dataset);
     if (toy.logDensity) metrics.inSupport = toy.logDensity(r.x, r.n).filter((l) => l > -Infinity).length / r.n;

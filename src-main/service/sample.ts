@@ -95,12 +95,13 @@ export function startingPoints(w: RunWeights, n: number, reverse: boolean, seed:
 }
 
 /**
- * The sampler of a run's samples when the caller names none: IMAGE_SAMPLER for a plain generation
- * of an image run whose interpolant gives the score (its SDE needs it), else rk4.
+ * The sampler of a run's samples when the caller names none: IMAGE_SAMPLER at the run's own eps
+ * (`images.sdeEps`) for a plain generation of an image run whose interpolant gives the score (its
+ * SDE needs it), else rk4.
  */
 export function defaultSampler(w: Pick<RunWeights, 'shape' | 'interpolant' | 'config'>, plain: boolean): { solver: SolverName; steps: number; sdeEps?: number } {
   const sde = plain && w.shape.length > 1 && w.config.base === 'gaussian' && !scoreDenominatorVanishes(w.interpolant);
-  return sde ? { ...IMAGE_SAMPLER } : { solver: 'rk4', steps: DEFAULT_SOLVER_STEPS };
+  return sde ? { ...IMAGE_SAMPLER, sdeEps: w.config.images.sdeEps } : { solver: 'rk4', steps: DEFAULT_SOLVER_STEPS };
 }
 
 /** "rk4, 50 steps", "em (eps 1.5), 100 steps", "dopri5": a sampler as people read it. */

@@ -2,6 +2,7 @@
  * Images as the flow sees them: flat rows of D = C H W floats in [-1, 1] (the data range the
  * engine dequantises pixels to), drawn as a grid into a canvas with one putImageData call.
  */
+import { IMAGE_SAMPLER } from '../../src-main/api/schemas.js';
 
 /** One image's shape [C, H, W]. */
 export type ImageShape = readonly [number, number, number];
@@ -99,4 +100,10 @@ export function imagesNpy(images: Float32Array, n: number, shape: ImageShape): U
 export function isImageConfig(config: unknown): boolean {
   const c = config as { net?: { kind?: string }; dataset?: string } | null | undefined;
   return c?.net?.kind === 'unet' || c?.dataset?.trim().toLowerCase() === 'mnist';
+}
+
+/** The eps an image run's samples are drawn with unless another is chosen: its own (`images.sdeEps`), else the image sampler's. */
+export function imageSdeEps(config: unknown): number {
+  const eps = (config as { images?: { sdeEps?: unknown } } | null | undefined)?.images?.sdeEps;
+  return typeof eps === 'number' && Number.isFinite(eps) ? eps : IMAGE_SAMPLER.sdeEps;
 }

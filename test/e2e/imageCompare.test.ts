@@ -21,6 +21,9 @@ import { evaluateRun } from '../../src-main/service/evaluate.js';
 import { buildPretrainedFromRun } from '../../src-main/service/pretrainedBuild.js';
 import { readModel } from '../../src-main/engine/onnx/protoRead.js';
 
+/** The sampler eps the pretrained model is shipped with (not the image default): the app must start from it. */
+const SHIPPED_EPS = 0.8;
+
 const WAIT_MS = 120_000;
 /** The run's latest samples when the table exports them: the 64 its training drew at the end (the Compare page's draws are not kept). */
 const LATEST_IMAGES = 64;
@@ -55,7 +58,7 @@ describe('image runs compared, measured, exported and shipped', () => {
         ids.push((await runTraining({ store, config: tinyMnist(seed, name) })).runId);
       }
       await evaluateRun({ store, runId: ids[0], n: 8 });
-      await buildPretrainedFromRun({ store, runId: ids[1], name: 'tiny-mnist', dir: modelsDir, evalN: 4, samples: 16, title: 'Tiny digits (pretrained)' });
+      await buildPretrainedFromRun({ store, runId: ids[1], name: 'tiny-mnist', dir: modelsDir, evalN: 4, samples: 16, title: 'Tiny digits (pretrained)', sdeEps: SHIPPED_EPS });
     } finally {
       store.close();
     }
@@ -151,7 +154,11 @@ describe('image runs compared, measured, exported and shipped', () => {
     await page.getByTestId('gallery').waitFor();
     const size = await page.getByTestId('gallery').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
     assert.deepEqual(size, [4 * (28 * 3 + 1) - 1, 4 * (28 * 3 + 1) - 1], 'the 16 shipped samples, 4 x 4 at scale 3');
-    await page.getByText(`Samples at step ${manifest.training.steps}: ${IMAGE_SAMPLER.solver}, eps ${IMAGE_SAMPLER.sdeEps}, ${IMAGE_SAMPLER.steps} steps, seed 0, shipped with models/tiny-mnist.json`).waitFor();
+    await page.getByText(`Samples at step ${manifest.training.steps}: ${IMAGE_SAMPLER.solver}, eps ${SHIPPED_EPS}, ${IMAGE_SAMPLER.steps} steps, seed 0, shipped with models/tiny-mnist.json`).waitFor();
+    // the model's own eps is where both sampler panels start
+    await page.locator('#gallery-solver').selectOption('em');
+    assert.equal(await page.locator('#gallery-sde-eps').inputValue(), String(SHIPPED_EPS));
+    assert.equal(await page.locator('#draw-sde-eps').inputValue(), String(SHIPPED_EPS));
     const points = Number(((await page.getByTestId('loss-points').first().textContent()) ?? '').match(/\d+/)?.[0]);
     assert.equal(points, manifest.curves.step.length, 'the recorded curve is the run\'s loss series');
     await page.getByTestId('image-metrics-bitsPerDim').waitFor();

@@ -69,7 +69,7 @@ before(async () => {
 
 test('flowlab train on a folder of 64 PNGs, then sample --out s.npy ([n, C, H, W] in [0, 1]) and --out s.png (a grid)', async () => {
   const data = join(dir, 'folder-store');
-  const run = train(data, ['--dataset', pics, '--image-size', '8', '--color', 'gray', ...TINY, '--steps', '4', '--batch', '8', '--seed', '3']);
+  const run = train(data, ['--dataset', pics, '--image-size', '8', '--color', 'gray', '--sde-eps', '0.7', ...TINY, '--steps', '4', '--batch', '8', '--seed', '3']);
   assert.equal(run.status, 'completed');
   assert.deepEqual(recordedShape(data, run.runId), [1, 8, 8]);
   // previews (a fixed noise set, stored with its shape) and the final gallery
@@ -87,9 +87,9 @@ test('flowlab train on a folder of 64 PNGs, then sample --out s.npy ([n, C, H, W
   const npy = join(dir, 's.npy');
   const s = cli(['sample', '--run', run.runId, '--n', '6', '--steps', '2', '--out', npy, '--data-dir', data, '--json']);
   assert.equal(s.code, 0, s.stderr);
-  // no solver named: an image run's plain samples come from the image sampler (the SDE), with the steps given
+  // no solver named: an image run's plain samples come from the image sampler (the SDE) at the run's eps (train --sde-eps), with the steps given
   const drawn = JSON.parse(s.stdout.trim().split('\n').at(-1)!);
-  assert.deepEqual([drawn.sampler, drawn.nfe], [{ solver: IMAGE_SAMPLER.solver, steps: 2, sdeEps: IMAGE_SAMPLER.sdeEps }, 2]);
+  assert.deepEqual([drawn.sampler, drawn.nfe], [{ solver: IMAGE_SAMPLER.solver, steps: 2, sdeEps: 0.7 }, 2]);
   // a slerp row follows one deterministic path: rk4, its default steps
   const row = JSON.parse(cli(['sample', '--run', run.runId, '--n', '2', '--interpolate', '0,1', '--data-dir', data, '--json']).stdout.trim().split('\n').at(-1)!);
   assert.deepEqual([row.sampler, row.nfe], [{ solver: 'rk4', steps: DEFAULT_SOLVER_STEPS }, 4 * DEFAULT_SOLVER_STEPS]);

@@ -137,12 +137,33 @@ test('scripts/buildPretrained.ts --from DATA_DIR --run RUN_ID --name NAME writes
   const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, FLOWLAB_MODELS_DIR: out },
   });
-  const r = run(['--from', join(dir, 'store'), '--run', trained.runId, '--name', 'from-script', '--eval-n', '4', '--samples', '4']);
+  const r = run(['--from', join(dir, 'store'), '--run', trained.runId, '--name', 'from-script', '--eval-n', '4', '--samples', '4', '--sde-eps', '0.6']);
   assert.equal(r.status, 0, r.stderr);
   const m = JSON.parse(readFileSync(join(out, 'from-script.json'), 'utf8'));
   assert.deepEqual([m.shape, m.samples.n, m.samples.pixels.length], [[1, 28, 28], 4, 4 * 784]);
   assert.equal(typeof m.metrics.classifierFrechet, 'number');
+  // --sde-eps: the model's own sampler eps, measured, shipped, and recorded in its config
+  assert.equal(m.config.images.sdeEps, 0.6);
+  assert.equal(m.samples.sdeEps, 0.6);
+  assert.equal(store.listEvaluations(trained.runId).at(-1)!.results.sampler, 'em (eps 0.6), 100 steps');
   const bad = run(['--from', join(dir, 'store'), '--run', trained.runId]);
   assert.notEqual(bad.status, 0);
   assert.equal(bad.stderr, "error: --from DATA_DIR, --run RUN_ID and --name NAME go together\n");
+  const badEps = run(['--from', join(dir, 'store'), '--run', trained.runId, '--name', 'x', '--sde-eps', '11']);
+  assert.notEqual(badEps.status, 0);
+  assert.match(badEps.stderr, /^error: .*images\.sdeEps.*must lie in \[0, 10\]/);
+});
+
+test('a model shipped with its own sampler eps draws with it once opened, unless a sampler is named', async () => {
+  const out = join(dir, 'script-models');
+  const fresh = openStore(join(dir, 'store-eps'));
+  try {
+    const run = importPretrained(fresh, 'from-script', out);
+    const plain = await sampleRun({ store: fresh, runId: run.id, n: 2, steps: 2, save: false });
+    assert.deepEqual(plain.sampler, { solver: IMAGE_SAMPLER.solver, steps: 2, sdeEps: 0.6 });
+    const named = await sampleRun({ store: fresh, runId: run.id, n: 2, solver: 'em', steps: 2, sdeEps: 2, save: false });
+    assert.equal(named.sampler.sdeEps, 2);
+  } finally {
+    fresh.close();
+  }
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   checkConfig, DEFAULT_INTERPOLANT, defaultConfig, fieldDefault, fieldHelp, IMAGE_INTERPOLANT, IMAGE_TRAIN_DEFAULTS, parseConfig, recordedConfig, unetLevelsProblem,
 } from '../../../src-main/api/config.js';
+import { IMAGE_SAMPLER } from '../../../src-main/api/schemas.js';
 import { withImageDefaults } from '../../../src-main/service/imageRunData.js';
 
 const issues = (input: unknown) => {
@@ -57,6 +58,8 @@ test('an MLP on images is allowed (it flattens them); image datasets default to 
   const chosen = parseConfig(withImageDefaults({ dataset: 'mnist', interpolant: 'vp', train: { seed: 0, timeSampling: 'late' } }));
   assert.deepEqual([chosen.interpolant, chosen.train.timeSampling], ['vp', 'late'], 'fields the caller gives stay');
   assert.equal(parseConfig(withImageDefaults({ dataset: 'moons', train: { seed: 0 } })).interpolant, DEFAULT_INTERPOLANT);
-  assert.deepEqual(parseConfig({ dataset: 'pics', images: { size: 16, color: 'gray' }, train: { seed: 0 } }).images, { size: 16, color: 'gray' });
+  assert.deepEqual(parseConfig({ dataset: 'pics', images: { size: 16, color: 'gray' }, train: { seed: 0 } }).images, { size: 16, color: 'gray', sdeEps: IMAGE_SAMPLER.sdeEps });
+  assert.equal(parseConfig({ dataset: 'mnist', images: { sdeEps: 0 }, train: { seed: 0 } }).images.sdeEps, 0, 'eps 0: the ODE by em');
   assert.deepEqual(issues({ dataset: 'pics', images: { color: 'sepia' }, train: { seed: 0 } }), ["images.color must be one of gray, rgb, got 'sepia'"]);
+  assert.deepEqual(issues({ dataset: 'mnist', images: { sdeEps: -0.5 }, train: { seed: 0 } }), ['images.sdeEps must lie in [0, 10], got -0.5']);
 });
