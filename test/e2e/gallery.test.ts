@@ -257,10 +257,10 @@ describe('image galleries in the browser', () => {
     assert.match((await page.getByTestId('image-metrics-bitsPerDim').textContent())!, new RegExp(String(Number(manifest.metrics.bitsPerDim.toPrecision(4))).replace('.', '\\.')));
     await page.getByRole('img', { name: /^Class histogram of samples/ }).waitFor();
     assert.equal(await page.getByLabel('Number of samples').inputValue(), String(IMAGE_SAMPLE_N), 'an image run draws a gallery\'s worth, not 10,000 images');
-    // ... with the image sampler the CLI uses for images
+    // ... with the image sampler the CLI uses for images, at the model's own eps
     assert.equal(await page.locator('#draw-solver').inputValue(), IMAGE_SAMPLER.solver);
     assert.equal(await page.getByLabel('Solver steps').inputValue(), String(IMAGE_SAMPLER.steps));
-    assert.equal(await page.locator('#draw-sde-eps').inputValue(), String(IMAGE_SAMPLER.sdeEps));
+    assert.equal(await page.locator('#draw-sde-eps').inputValue(), String(manifest.config.images?.sdeEps ?? IMAGE_SAMPLER.sdeEps));
     assert.deepEqual(e.pageErrors, []);
     await e.shot('gallery-10-pretrained-mnist');
   });
