@@ -110,6 +110,13 @@ function imageDefaultsSection(d) {
   if (a) {
     out.push('', `The defaults end to end (${a.command}; ${a.host}, ${a.date}): training ${Math.floor(a.trainSeconds / 60)} min ${Math.round(a.trainSeconds % 60)} s (${a.stepsPerSec.toFixed(1)} steps/s, seed ${a.seed}), sampling ${a.sampleSeconds} s; ${pct(a.confidentFraction)} of the samples confident, classes ${pct(Math.min(...a.classFractions))} to ${pct(Math.max(...a.classFractions))}, classifier Frechet distance ${a.classifierFrechet.toFixed(1)} (floor ${a.classifierFrechetFloor.toFixed(1)}).`);
   }
+  const p = d.pretrained;
+  if (p) {
+    const probe = p.samplers;
+    const rows = probe.rows.map((r) => `${r.sampler}: ${pct(r.confidentFraction)}, ${r.classifierFrechet.toFixed(1)}`).join('; ');
+    const f = p.final;
+    out.push('', `The pretrained model (${p.model}, ${p.date}): ${p.training}. At step ${probe.step.toLocaleString('en-US')}, ${probe.n} samples of each sampler from one noise seed (Frechet distance at ${probe.n} samples, floor ${probe.floor.toFixed(1)}): ${rows}. ${p.why} At ${p.steps.toLocaleString('en-US')} steps, by ${f.command}: ${pct(f.confidentFraction)} ± ${(100 * f.confidentFractionStdErr).toFixed(1)} points of ${f.n.toLocaleString('en-US')} samples confident, classes ${pct(f.classFractionMin)} to ${pct(f.classFractionMax)}, classifier Frechet distance ${f.classifierFrechet.toFixed(1)} (floor ${f.classifierFrechetFloor.toFixed(1)} at ${f.n.toLocaleString('en-US')} samples), held-out ${f.bitsPerDim.toFixed(2)} bits/dim; the model it replaced: ${p.replaced}.`);
+  }
   out.push('');
   return out;
 }

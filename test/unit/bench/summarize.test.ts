@@ -252,4 +252,15 @@ describe('BENCHMARKS.md image defaults section', () => {
     assert.match(md, /\| \*\*linear, uniform\*\* \| \*\*8\*\* [^\n]*\*\*89\.2%\*\*[^\n]*\(the defaults now\) \|\n/);
     assert.match(md, /\| 32,000 \| 0\.001 \| em eps 1\.5, 100 steps \| 90\.6% \| 8\.0% to 12\.0% \| 160\.0 \(80\.4\) \(beyond the 15 minutes\) \|\n/);
   });
+
+  test('the pretrained model: its sampler probe at part of its training and its final figures, in one paragraph', () => {
+    const pretrained = {
+      date: '2026-01-03', model: 'models/mnist', training: 'a larger net', steps: 40000, why: 'Why this eps.', replaced: 'the old one',
+      samplers: { step: 19553, n: 300, floor: 185.65, rows: [{ sampler: 'em eps 1.5, 100 steps', confidentFraction: 0.91, classifierFrechet: 197.22 }, { sampler: 'em eps 3, 100 steps', confidentFraction: 0.94, classifierFrechet: 200.69 }] },
+      final: { command: 'the build', n: 1000, confidentFraction: 0.934, confidentFractionStdErr: 0.00785, classFractionMin: 0.076, classFractionMax: 0.116, classifierFrechet: 111.85, classifierFrechetFloor: 103.08, bitsPerDim: 1.3894 },
+    };
+    const md = renderMarkdown({ 'image-defaults': { ...d, pretrained } });
+    assert.match(md, /\nThe pretrained model \(models\/mnist, 2026-01-03\): a larger net\. At step 19,553, 300 samples of each sampler from one noise seed \(Frechet distance at 300 samples, floor 185\.7\): em eps 1\.5, 100 steps: 91\.0%, 197\.2; em eps 3, 100 steps: 94\.0%, 200\.7\. Why this eps\. At 40,000 steps, by the build: 93\.4% ± 0\.8 points of 1,000 samples confident, classes 7\.6% to 11\.6%, classifier Frechet distance 111\.8 \(floor 103\.1 at 1,000 samples\), held-out 1\.39 bits\/dim; the model it replaced: the old one\.\n/);
+    assert.doesNotMatch(renderMarkdown({ 'image-defaults': d }), /The pretrained model/);
+  });
 });
