@@ -135,7 +135,7 @@ export const IMAGE_SDE_EPS = 1.5;
  * How a folder of pictures becomes a dataset: each image's shorter side is scaled to `size` and
  * the centre cropped, in gray or RGB. Other image sources carry their own size and channels.
  * `sdeEps`, for every image run: the eps its samples are drawn with unless the caller names a
- * sampler (a larger net's score is accurate enough for more noise: see models/mnist.json).
+ * sampler (a pretrained model ships the eps it was measured with: models/mnist.json).
  */
 export const imagesConfig = z.object({
   size: wholeNumber(4, 512).default(32).describe('side of the square images a folder is scaled and cropped to (CIFAR-10 size)'),
