@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logAbsDeterminant, luSolve, newFoldScreen, stepSamplerLogDensity } from '../../../../src-main/engine/sample/stepDensity.js';
+import { newFoldScreen, stepSamplerLogDensity } from '../../../../src-main/engine/sample/stepDensity.js';
+import { logAbsDeterminant, luSolve } from '../../../../src-main/engine/sample/smallMatrices.js';
 import { integrateFixed } from '../../../../src-main/engine/sample/integrateFixed.js';
 import { standardNormalLogDensity } from '../../../../src-main/engine/sample/likelihood.js';
 import { gaussianLogDensity, type GaussianField } from '../../../../src-main/engine/sample/gaussianClosedForm.js';
