@@ -123,7 +123,7 @@ class Unet(torch.nn.Module):
         conv = lambda name, v, pad, stride=1: F.conv2d(v, w(f"{name}.w"), w(f"{name}.b"), stride=stride, padding=pad)
         norm = lambda name, v: F.group_norm(v, math.gcd(v.shape[1], NORM_GROUPS), w(f"{name}.scale"), w(f"{name}.shift"), EPS)
         dense = lambda name, v: torch.addmm(w(f"{name}.b"), v, w(f"{name}.w"))
-        freqs = 2 * math.pi * torch.arange(1, self.spec["freqs"] + 1, dtype=t.dtype)
+        freqs = 2 * math.pi * torch.arange(1, self.spec["freqs"] + 1, dtype=t.dtype, device=t.device)
         arg = t * freqs
         emb = F.silu(dense("time1", F.silu(dense("time0", torch.cat([t, torch.sin(arg), torch.cos(arg)], 1)))))
 

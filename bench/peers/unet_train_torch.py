@@ -87,28 +87,31 @@ def learning_rate(r, step):
 
 
 class Trainer:
-    def __init__(self, recipe, params0, levels):
+    def __init__(self, recipe, params0, levels, device="cpu"):
         if recipe["weightDecay"] != 0:
             fail("weightDecay > 0 is not reproduced by the peer")
         self.r = recipe
+        self.device = torch.device(device)
         self.model = Unet(recipe["net"])
         self.model.load_flat(params0)
+        self.model.to(self.device)
         self.params = [self.model.w(n) for n in self.model.names]
         self.ema = [p.detach().clone() for p in self.params]
         self.opt = torch.optim.Adam(self.params, lr=recipe["lr"], betas=(recipe["beta1"], recipe["beta2"]), eps=recipe["eps"], foreach=True)
-        self.levels = levels  # uint8 [n, 1, 28, 28]
+        self.levels = levels.to(self.device)  # uint8 [n, 1, 28, 28]
         self.step = 0
         self.t_max = 1.0
 
     def batch(self):
         r = self.r
         b = r["batch"]
-        rows = torch.randint(0, self.levels.shape[0], (b,))
+        dev = self.device
+        rows = torch.randint(0, self.levels.shape[0], (b,), device=dev)
         k = self.levels[rows].float()
-        x1 = 2 * (k + torch.rand(k.shape)) / 256 - 1
-        u = torch.rand(b, 1, 1, 1)
+        x1 = 2 * (k + torch.rand(k.shape, device=dev)) / 256 - 1
+        u = torch.rand(b, 1, 1, 1, device=dev)
         t = (1 - (1 - u) ** 2 if r["timeSampling"] == "late" else u) * self.t_max
-        x0 = torch.randn(k.shape)
+        x0 = torch.randn(k.shape, device=dev)
         return x1, t, x0
 
     def loss(self, x1, t, x0):
@@ -136,7 +139,7 @@ class Trainer:
         return float(loss.detach())
 
     def flat(self, tensors):
-        return torch.cat([x.detach().reshape(-1) for x in tensors]).numpy()
+        return torch.cat([x.detach().reshape(-1) for x in tensors]).cpu().numpy()
 
     @torch.no_grad()
     def sample(self, x0, method, steps, use_ema=True):
@@ -150,7 +153,7 @@ class Trainer:
             x = x0.clone()
             h = self.t_max / steps
             n = x.shape[0]
-            v = lambda tt, xx: self.model(xx, torch.full((n, 1), tt))
+            v = lambda tt, xx: self.model(xx, torch.full((n, 1), tt, device=xx.device))
             for i in range(steps):
                 t = i * h
                 if method == "euler":
@@ -176,12 +179,12 @@ def check(trainer, d, net):
     b = trainer.r["batch"]
     shape = (b, net["channels"], net["height"], net["width"])
     rd = lambda name: np.fromfile(os.path.join(d, name), dtype=np.float32)
-    steps = [(torch.from_numpy(rd(f"x1_{s}.f32").reshape(shape)), torch.from_numpy(rd(f"t_{s}.f32").reshape(b, 1, 1, 1)),
-              torch.from_numpy(rd(f"x0_{s}.f32").reshape(shape))) for s in range(spec["steps"])]
+    on = lambda name, shp: torch.from_numpy(rd(name).reshape(shp)).to(trainer.device)
+    steps = [(on(f"x1_{s}.f32", shape), on(f"t_{s}.f32", (b, 1, 1, 1)), on(f"x0_{s}.f32", shape)) for s in range(spec["steps"])]
     p0 = rd("params0.f32")
     sn = spec["sample"]
     sshape = (sn["n"], net["channels"], net["height"], net["width"])
-    got = trainer.sample(torch.from_numpy(rd("sample_x0.f32").reshape(sshape)), "euler", sn["steps"], use_ema=False).numpy().reshape(-1)
+    got = trainer.sample(on("sample_x0.f32", sshape), "euler", sn["steps"], use_ema=False).cpu().numpy().reshape(-1)
     sample_err = float(np.abs(got - rd("sample_euler.f32")).max())
     if sample_err > SAMPLE_ATOL:
         fail(f"euler samples differ from FlowLab's by {sample_err:.2e} (tolerance {SAMPLE_ATOL})")

@@ -6,6 +6,7 @@
  */
 import os from 'node:os';
 import { basename, dirname } from 'node:path';
+import { UserError } from '../errors.js';
 import { ConfigError, fieldDefault, parseConfig, recordedConfig, type ExperimentConfig, type ExperimentConfigInput } from '../api/config.js';
 import type { EngineEvent, TrainSummary } from '../api/events.js';
 import type { MlpSpec } from '../engine/nets/mlp.js';
@@ -65,6 +66,13 @@ interface Prepared {
 
 function prepare(store: Store, opts: TrainRunOptions): Prepared {
   if (opts.resumeRunId) {
+    // A checkpoint without Adam's moments (a run imported without them: scripts/importPeerRun.ts)
+    // cannot be continued, and resuming it would start again from fresh weights; refused before
+    // the run is claimed, so it keeps its status. A completed run is claimRun's to refuse.
+    const saved = store.getRun(opts.resumeRunId).status === 'completed' ? null : store.latestCheckpoint(opts.resumeRunId);
+    if (saved && !saved.optimizer) {
+      throw new UserError(`run ${opts.resumeRunId} cannot be resumed: its checkpoint (step ${saved.step}) holds no optimizer state (Adam's moments); start a new run instead`);
+    }
     // Check and mark running in one step, so that of two resumes of one run only one trains it.
     const run = store.claimRun(opts.resumeRunId, process.pid, os.hostname());
     return releaseOnError(store, run.id, () => {
