@@ -121,6 +121,25 @@ function imageDefaultsSection(d) {
   return out;
 }
 
+/**
+ * The pretrained MNIST model's candidates, trained at once on one GPU by the PyTorch peer
+ * (bench/peers/gpu_pretrain.sh, bench/results/gpu-pretrain.json): the table of candidates with the
+ * peer's own scoring, then FlowLab's measurement of the one shipped.
+ */
+export function gpuPretrainSection(r) {
+  if (!r) return [];
+  const out = ['## Pretrained MNIST model: candidates trained on a GPU', '', `Trained ${r.date} on ${r.machine} by \`${r.command}\`. ${r.about}`, ''];
+  out.push('| Candidate | Net | Parameters | Batch, lr | Steps (steps/s) | Loss, last 500 steps | Confident, eps 1.5 | Confident, eps 3 | Class shares |', '|---|---|---|---|---|---|---|---|---|');
+  for (const c of r.candidates) {
+    const net = `${c.baseChannels} base channels, levels ${c.channelMults.join(', ')}${c.blocksPerLevel > 1 ? `, ${c.blocksPerLevel} blocks a level` : ''}${c.attention ? ', attention' : ''}`;
+    const row = `${c.name} | ${net} | ${c.params.toLocaleString('en-US')} | ${c.batch}, ${c.lr} | ${c.steps.toLocaleString('en-US')} (${c.stepsPerSec.toFixed(1)}) | ${c.finalLoss.toFixed(4)} | ${pct(c.confident['1.5'])} | ${pct(c.confident['3'])} | ${pct(c.classRange[0])} to ${pct(c.classRange[1])}`;
+    out.push(`| ${c.name === r.shipped.name ? `**${row.replace(/ \| /g, '** | **')}** (shipped)` : row} |`);
+  }
+  const f = r.shipped.final;
+  out.push('', `${r.check} ${r.shipped.note} Measured by FlowLab (\`${f.command}\`): ${pct(f.confidentFraction)} ± ${(100 * f.confidentFractionStdErr).toFixed(1)} points of ${f.n.toLocaleString('en-US')} samples confident, classes ${pct(f.classFractionMin)} to ${pct(f.classFractionMax)}, classifier Frechet distance ${f.classifierFrechet.toFixed(1)} (floor ${f.classifierFrechetFloor.toFixed(1)}), held-out ${f.bitsPerDim.toFixed(2)} bits/dim.`, '');
+  return out;
+}
+
 /** The GPU section from `scripts/backendCheck.ts --out bench/results/gpu.json`, run on a GPU machine. */
 function gpuSection(g) {
   const out = ['## GPU', ''];
@@ -457,6 +476,7 @@ export function renderMarkdown(results) {
   out.push(...unetTtqSection(results['unet-ttq'] ?? null));
   out.push(...defaultsSection(results.defaults ?? null));
   out.push(...imageDefaultsSection(results['image-defaults'] ?? null));
+  out.push(...gpuPretrainSection(results['gpu-pretrain'] ?? null));
   out.push(...gpuSection(results.gpu ?? null));
   out.push(...gpuSpeedSection(results['gpu-speed'] ?? null));
   out.push(...pathsSection(results.paths ?? null));
@@ -475,7 +495,7 @@ export function renderMarkdown(results) {
 
 /** Writes BENCHMARKS.md from bench/results/ and returns its path. */
 export function summarize() {
-  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'image-defaults', 'paths', 'paths-10000', 'unet-train', 'unet-train-1t', 'unet-ttq', 'sde'].map((name) => [name, load(name)]));
+  const results = Object.fromEntries([...SUITES.map(([name]) => name), 'gpu', 'gpu-speed', 'defaults', 'image-defaults', 'gpu-pretrain', 'paths', 'paths-10000', 'unet-train', 'unet-train-1t', 'unet-ttq', 'sde'].map((name) => [name, load(name)]));
   const file = join(ROOT, 'BENCHMARKS.md');
   writeFileSync(file, renderMarkdown(results));
   return file;

@@ -9,7 +9,7 @@
  * The step count is left to the peer (--steps auto fits the cosine schedule into its time budget),
  * so each recipe's steps are a placeholder that only has to keep the configured warmup whole.
  *
- *   node --import tsx scripts/gpuPretrain.ts OUT_DIR [--check NAME]
+ *   node --import tsx scripts/gpuPretrain.ts OUT_DIR [--check NAME] [--only NAME]
  * then, on the GPU machine (OUT_DIR carried as .pre): bench/peers/gpu_pretrain.sh [BUDGET_SECONDS]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,12 +22,14 @@ import { initialImageState } from '../src-main/engine/train/imageTrainSession.js
 import { loadImageRunData } from '../src-main/service/imageRunData.js';
 import { mnistNet, peerRecipe, writePeerCheck } from '../bench/flowlab/unetRecipe.js';
 
-/** Candidates: the shipped net at a larger batch, and wider nets. All seed 5 (one training split). */
+/** Candidates: the CPU-trained model's net at a larger batch, and wider nets. All seed 5 (one training split). */
 const CANDIDATES: Record<string, { net: Partial<UnetNetConfig>; train: Partial<TrainConfig> }> = {
   b16: { net: { baseChannels: 16, channelMults: [1, 2, 4] }, train: { batch: 128, lr: 1e-3 } },
   b16a2: { net: { baseChannels: 16, channelMults: [1, 2, 4], blocksPerLevel: 2, attention: true }, train: { batch: 128, lr: 1e-3 } },
   b32: { net: { baseChannels: 32, channelMults: [1, 2, 4] }, train: { batch: 128, lr: 5e-4 } },
   b32a2: { net: { baseChannels: 32, channelMults: [1, 2, 2], blocksPerLevel: 2, attention: true }, train: { batch: 128, lr: 5e-4 } },
+  // the first call's best (b32) with twice the batch, trained alone on the GPU
+  b32b256: { net: { baseChannels: 32, channelMults: [1, 2, 4] }, train: { batch: 256, lr: 5e-4, warmupSteps: 300 } },
 };
 const SEED = 5;
 /** Placeholder steps (the peer fixes the count); large enough that the warmup is never capped. */
@@ -81,13 +83,16 @@ export async function writeTrainSplit(path: string, c: ExperimentConfig): Promis
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { check: { type: 'string', multiple: true } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { check: { type: 'string', multiple: true }, only: { type: 'string', multiple: true } } });
   const out = positionals[0];
-  if (!out) throw new Error('usage: scripts/gpuPretrain.ts OUT_DIR [--check NAME]');
-  for (const name of values.check ?? []) if (!CANDIDATES[name]) throw new Error(`--check must name a candidate (${Object.keys(CANDIDATES).join(', ')}), got '${name}'`);
+  if (!out) throw new Error('usage: scripts/gpuPretrain.ts OUT_DIR [--check NAME] [--only NAME]');
+  for (const name of [...(values.check ?? []), ...(values.only ?? [])]) {
+    if (!CANDIDATES[name]) throw new Error(`--check and --only must name a candidate (${Object.keys(CANDIDATES).join(', ')}), got '${name}'`);
+  }
   mkdirSync(out, { recursive: true });
-  const train = await writeTrainSplit(join(out, 'train.npy'), candidateConfig(Object.keys(CANDIDATES)[0]));
-  for (const name of Object.keys(CANDIDATES)) {
+  const names = values.only ?? Object.keys(CANDIDATES);
+  const train = await writeTrainSplit(join(out, 'train.npy'), candidateConfig(names[0]));
+  for (const name of names) {
     const count = await writePeerJob(join(out, name), candidateConfig(name), train, { check: values.check?.includes(name) });
     process.stderr.write(`${name}: ${count} parameters\n`);
   }

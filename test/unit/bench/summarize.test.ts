@@ -264,3 +264,28 @@ describe('BENCHMARKS.md image defaults section', () => {
     assert.doesNotMatch(renderMarkdown({ 'image-defaults': d }), /The pretrained model/);
   });
 });
+
+describe('the GPU-trained pretrained candidates', () => {
+  const cand = (name: string, base: number, extra: Record<string, unknown> = {}) => ({
+    name, baseChannels: base, channelMults: [1, 2, 4], blocksPerLevel: 1, attention: false, params: 619249, batch: 128, lr: 0.001,
+    steps: 10500, trainSeconds: 432.19, stepsPerSec: 24.29, finalLoss: 0.17107, confident: { '1.5': 0.936, '3': 0.938 }, classRange: [0.073, 0.12], ...extra,
+  });
+  const r = {
+    date: '2026-01-04', machine: 'one GPU', command: 'bench/peers/gpu_pretrain.sh 470', about: 'About them.',
+    candidates: [cand('b16', 16), cand('b32a2', 32, { blocksPerLevel: 2, attention: true, params: 1536385, confident: { '1.5': 0.917, '3': 0.932 } })],
+    check: 'The check.',
+    shipped: {
+      name: 'b32a2', note: 'Why this one.',
+      final: { command: 'the build', n: 1000, confidentFraction: 0.953, confidentFractionStdErr: 0.0067, classFractionMin: 0.078, classFractionMax: 0.12, classifierFrechet: 110.09, classifierFrechetFloor: 101.53, bitsPerDim: 1.2345 },
+    },
+  };
+
+  test('a row a candidate, the shipped one bold, then FlowLab\'s figures of the shipped model', () => {
+    const md = renderMarkdown({ 'gpu-pretrain': r });
+    assert.match(md, /\n## Pretrained MNIST model: candidates trained on a GPU\n\nTrained 2026-01-04 on one GPU by `bench\/peers\/gpu_pretrain\.sh 470`\. About them\.\n/);
+    assert.match(md, /\n\| b16 \| 16 base channels, levels 1, 2, 4 \| 619,249 \| 128, 0\.001 \| 10,500 \(24\.3\) \| 0\.1711 \| 93\.6% \| 93\.8% \| 7\.3% to 12\.0% \|\n/);
+    assert.match(md, /\n\| \*\*b32a2\*\* \| \*\*32 base channels, levels 1, 2, 4, 2 blocks a level, attention\*\* \| \*\*1,536,385\*\* [^\n]*\*\*93\.2%\*\* [^\n]*\(shipped\) \|\n/);
+    assert.match(md, /\nThe check\. Why this one\. Measured by FlowLab \(`the build`\): 95\.3% ± 0\.7 points of 1,000 samples confident, classes 7\.8% to 12\.0%, classifier Frechet distance 110\.1 \(floor 101\.5\), held-out 1\.23 bits\/dim\.\n/);
+    assert.doesNotMatch(renderMarkdown({}), /candidates trained on a GPU/);
+  });
+});
