@@ -2,14 +2,15 @@
 # Trains the pretrained-model candidates that scripts/gpuPretrain.ts prepared (in JOBS, default
 # .pre) on one GPU, all at once, each for BUDGET seconds (default 470) with the PyTorch peer
 # (unet_pretrain_torch.py), then gathers the results into OUT (default $OUT) with pick_pretrain.py.
-# Fits a 10-minute call: start-up, BUDGET, then sampling and scoring.
+# Fits a 10-minute call: start-up, BUDGET, then sampling and scoring. DEVICE (default cuda) and
+# EXTRA (more arguments for the peer, e.g. "--steps 20 --score-n 20") run it elsewhere as a smoke test.
 #   bench/peers/gpu_pretrain.sh [BUDGET]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 jobs=${JOBS:-.pre}
 budget=${1:-470}
 out=${OUT:?set OUT to the folder the results go to}
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo "no NVIDIA GPU"
 results=$(mktemp -d)
 for dir in "$jobs"/*/; do
   name=$(basename "$dir")
