@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultConfig, parseConfig, type ExperimentConfig, type TrainConfig, type UnetNetConfig } from '../src-main/api/config.js';
 import type { ImageDataset } from '../src-main/engine/data/images/index.js';
+import { writeNpyArray } from '../src-main/engine/data/npyWrite.js';
 import { initialImageState } from '../src-main/engine/train/imageTrainSession.js';
 import { loadImageRunData } from '../src-main/service/imageRunData.js';
 import { mnistNet, peerRecipe, writePeerCheck } from '../bench/flowlab/unetRecipe.js';
@@ -49,18 +50,6 @@ function candidateConfig(name: string): ExperimentConfig {
   });
 }
 
-/** NPY version 1.0 of uint8 [n, 1, 28, 28]. */
-function uint8Npy(pixels: Uint8Array, shape: number[]): Buffer {
-  let header = `{'descr': '|u1', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1;
-  head[7] = 0;
-  head.writeUInt16LE(header.length, 8);
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength)]);
-}
-
 /**
  * One job folder for the peer: config.json, recipe.json, params0.f32 (FlowLab's initial parameters
  * of the config's seed) and, with `check`, the agreement files (unetRecipe.ts writePeerCheck).
@@ -78,7 +67,7 @@ export async function writePeerJob(dir: string, c: ExperimentConfig, train: Imag
 /** The training split of `c` (its seed's) as uint8 NPY [n, C, H, W]. */
 export async function writeTrainSplit(path: string, c: ExperimentConfig): Promise<ImageDataset> {
   const { train } = await loadImageRunData(c);
-  writeFileSync(path, uint8Npy(train.pixels, [train.n, train.c, train.h, train.w]));
+  writeNpyArray(path, train.pixels, [train.n, train.c, train.h, train.w]);
   return train;
 }
 

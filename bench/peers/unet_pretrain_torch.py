@@ -36,7 +36,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from unet_train_torch import Trainer, check, coefficients, fail, learning_rate  # noqa: E402
+from unet_train_torch import Trainer, check, coefficients, fail  # noqa: E402
 
 # sde.ts: the noise is off below this Gaussian-part variance and in full above the next
 SDE_VARIANCE_OFF = 0.01
@@ -66,26 +66,19 @@ def em_sample(trainer, ema, x0, eps, steps=SAMPLE_STEPS, seed=0):
     X' = X + h (v + eps(t) s) + sqrt(h (eps(t) + eps(t + h))) xi."""
     it = trainer.r["interpolant"]
     gen = torch.Generator(device=x0.device).manual_seed(seed)
-    saved = [p.detach().clone() for p in trainer.params]
-    with torch.no_grad():
-        for p, e in zip(trainer.params, ema):
-            p.copy_(e)
-        try:
-            x = x0.clone()
-            h = trainer.t_max / steps
-            n = x.shape[0]
-            for k in range(steps):
-                t = k * h
-                v = trainer.model(x, torch.full((n, 1), t, device=x.device))
-                e0, e1 = taper(it, t, eps), taper(it, t + h, eps)
-                sigma = math.sqrt(h * (e0 + e1))
-                x = x + h * sde_drift(it, t, x, v, e0)
-                if sigma > 0:
-                    x = x + sigma * torch.randn(x.shape, generator=gen, device=x.device)
-            return x
-        finally:
-            for p, s in zip(trainer.params, saved):
-                p.copy_(s)
+    with torch.no_grad(), trainer.weights(ema):
+        x = x0.clone()
+        h = trainer.t_max / steps
+        n = x.shape[0]
+        for k in range(steps):
+            t = k * h
+            v = trainer.model(x, torch.full((n, 1), t, device=x.device))
+            e0, e1 = taper(it, t, eps), taper(it, t + h, eps)
+            sigma = math.sqrt(h * (e0 + e1))
+            x = x + h * sde_drift(it, t, x, v, e0)
+            if sigma > 0:
+                x = x + sigma * torch.randn(x.shape, generator=gen, device=x.device)
+        return x
 
 
 class Scorer:
@@ -149,12 +142,23 @@ def main():
             checked = {"failed": True}
     tr = Trainer(recipe, params0, levels, a.device)
     alt = [p.detach().clone() for p in tr.params]
+    tr.extra_emas.append((alt, a.ema_alt))
     dev = tr.device
     sync = (lambda: torch.cuda.synchronize()) if dev.type == "cuda" else (lambda: None)
     print(json.dumps({"job": a.job, "params": int(params0.size), "device": str(dev), "check": checked}), flush=True)
 
     losses, norms, wall = [], [], []
-    pending = []
+    pending = []  # the steps' [loss, norm] tensors since the last read-back (one sync per read)
+
+    def drain():
+        sync()
+        if not pending:
+            return np.zeros((0, 2))
+        got = torch.stack(pending).cpu().numpy()
+        pending.clear()
+        losses.extend(float(v) for v in got[:, 0])
+        norms.extend(float(v) for v in got[:, 1])
+        return got
     start = time.perf_counter()
     warm = recipe["warmup"]
     if a.steps != "auto":
@@ -164,28 +168,10 @@ def main():
     steps = recipe["steps"]
     t_auto = None
     while tr.step < steps:
-        s = tr.step
-        x1, t, x0 = tr.batch()
-        tr.opt.zero_grad(set_to_none=True)
-        loss = tr.loss(x1, t, x0)
-        loss.backward()
-        clip = recipe["clipNorm"] if recipe["clipNorm"] > 0 else float("inf")
-        norm = torch.nn.utils.clip_grad_norm_(tr.params, clip, foreach=True)
-        for g in tr.opt.param_groups:
-            g["lr"] = learning_rate(recipe, s)
-        tr.opt.step()
-        with torch.no_grad():
-            detached = [p.detach() for p in tr.params]
-            torch._foreach_lerp_(tr.ema, detached, 1 - min(recipe["emaDecay"], (1 + s) / (recipe["emaWarmup"] + s)))
-            torch._foreach_lerp_(alt, detached, 1 - min(a.ema_alt, (1 + s) / (recipe["emaWarmup"] + s)))
-        tr.step += 1
-        pending.append(torch.stack([loss.detach(), norm.detach()]))
+        loss, norm = tr.step_tensors(want_norm=True)
+        pending.append(torch.stack([loss, norm]))
         if tr.step % 100 == 0 or tr.step == steps or tr.step in (AUTO_FROM, AUTO_AT):
-            sync()
-            got = torch.stack(pending).cpu().numpy()
-            pending = []
-            losses.extend(float(v) for v in got[:, 0])
-            norms.extend(float(v) for v in got[:, 1])
+            got = drain()
             elapsed = time.perf_counter() - start
             wall.append([tr.step, round(elapsed, 3)])
             if not all(math.isfinite(v) for v in got[:, 0]):
@@ -206,11 +192,7 @@ def main():
             if elapsed > a.budget + 20:
                 print(json.dumps({"stopped": tr.step, "reason": "past the time budget"}), flush=True)
                 break
-    sync()
-    if pending:
-        got = torch.stack(pending).cpu().numpy()
-        losses.extend(float(v) for v in got[:, 0])
-        norms.extend(float(v) for v in got[:, 1])
+    drain()
     train_s = time.perf_counter() - start
     if not wall or wall[-1][0] != tr.step:
         wall.append([tr.step, round(train_s, 3)])

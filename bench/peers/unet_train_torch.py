@@ -35,6 +35,7 @@ each snapshot time to OUT/torch-<seconds>s.npy (NPY float32 [n, 1, 28, 28], pixe
 prints one JSON line per snapshot and a last one with every snapshot.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -97,6 +98,7 @@ class Trainer:
         self.model.to(self.device)
         self.params = [self.model.w(n) for n in self.model.names]
         self.ema = [p.detach().clone() for p in self.params]
+        self.extra_emas = []
         self.opt = torch.optim.Adam(self.params, lr=recipe["lr"], betas=(recipe["beta1"], recipe["beta2"]), eps=recipe["eps"], foreach=True)
         self.levels = levels.to(self.device)  # uint8 [n, 1, 28, 28]
         self.step = 0
@@ -121,22 +123,50 @@ class Trainer:
         v = self.model(xt, t.reshape(-1, 1))
         return ((v - target) ** 2).mean()
 
-    def train_step(self, inputs=None):
+    def ema_rate(self, decay, s):
+        """1 - d_s of step s for an EMA of decay `decay` (see the file comment)."""
+        return 1 - min(decay, (1 + s) / (self.r["emaWarmup"] + s))
+
+    def step_tensors(self, inputs=None, want_norm=False):
+        """One step, left on the device: the loss and (clipped, or with want_norm) the pre-clip
+        gradient norm as tensors, else None. Every EMA of self.extra_emas ([tensors, decay] pairs)
+        is advanced beside self.ema."""
         x1, t, x0 = inputs if inputs is not None else self.batch()
         self.opt.zero_grad(set_to_none=True)
         loss = self.loss(x1, t, x0)
         loss.backward()
-        if self.r["clipNorm"] > 0:
-            torch.nn.utils.clip_grad_norm_(self.params, self.r["clipNorm"], foreach=True)
+        norm = None
+        if self.r["clipNorm"] > 0 or want_norm:
+            clip = self.r["clipNorm"] if self.r["clipNorm"] > 0 else float("inf")
+            norm = torch.nn.utils.clip_grad_norm_(self.params, clip, foreach=True)
         for g in self.opt.param_groups:
             g["lr"] = learning_rate(self.r, self.step)
         self.opt.step()
         s = self.step
-        rate = 1 - min(self.r["emaDecay"], (1 + s) / (self.r["emaWarmup"] + s))
         with torch.no_grad():
-            torch._foreach_lerp_(self.ema, [p.detach() for p in self.params], rate)
+            now = [p.detach() for p in self.params]
+            torch._foreach_lerp_(self.ema, now, self.ema_rate(self.r["emaDecay"], s))
+            for tensors, decay in self.extra_emas:
+                torch._foreach_lerp_(tensors, now, self.ema_rate(decay, s))
         self.step += 1
-        return float(loss.detach())
+        return loss.detach(), norm
+
+    def train_step(self, inputs=None):
+        return float(self.step_tensors(inputs)[0])
+
+    @contextlib.contextmanager
+    def weights(self, tensors):
+        """The net with `tensors` (e.g. an EMA) as its parameters inside the block, its own after."""
+        saved = [p.detach().clone() for p in self.params]
+        with torch.no_grad():
+            for p, e in zip(self.params, tensors):
+                p.copy_(e)
+        try:
+            yield
+        finally:
+            with torch.no_grad():
+                for p, s in zip(self.params, saved):
+                    p.copy_(s)
 
     def flat(self, tensors):
         return torch.cat([x.detach().reshape(-1) for x in tensors]).cpu().numpy()
@@ -144,12 +174,7 @@ class Trainer:
     @torch.no_grad()
     def sample(self, x0, method, steps, use_ema=True):
         """Generates from x0 [n, 1, 28, 28] by euler or rk4 from t = 0 to tMax in equal steps."""
-        saved = None
-        if use_ema:
-            saved = [p.detach().clone() for p in self.params]
-            for p, e in zip(self.params, self.ema):
-                p.copy_(e)
-        try:
+        with self.weights(self.ema) if use_ema else contextlib.nullcontext():
             x = x0.clone()
             h = self.t_max / steps
             n = x.shape[0]
@@ -167,10 +192,6 @@ class Trainer:
                 else:
                     fail(f"solver '{method}' is not one of euler, rk4")
             return x
-        finally:
-            if saved is not None:
-                for p, s in zip(self.params, saved):
-                    p.copy_(s)
 
 
 def check(trainer, d, net):

@@ -69,15 +69,15 @@ function prepare(store: Store, opts: TrainRunOptions): Prepared {
     // A checkpoint without Adam's moments (a run imported without them: scripts/importPeerRun.ts)
     // cannot be continued, and resuming it would start again from fresh weights; refused before
     // the run is claimed, so it keeps its status. A completed run is claimRun's to refuse.
-    const saved = store.getRun(opts.resumeRunId).status === 'completed' ? null : store.latestCheckpoint(opts.resumeRunId);
-    if (saved && !saved.optimizer) {
-      throw new UserError(`run ${opts.resumeRunId} cannot be resumed: its checkpoint (step ${saved.step}) holds no optimizer state (Adam's moments); start a new run instead`);
+    // The checkpoint read here is the one resumed from: a claimed run is trained by nobody else.
+    const ck = store.getRun(opts.resumeRunId).status === 'completed' ? null : store.latestCheckpoint(opts.resumeRunId);
+    if (ck && !ck.optimizer) {
+      throw new UserError(`run ${opts.resumeRunId} cannot be resumed: its checkpoint (step ${ck.step}) holds no optimizer state (Adam's moments); start a new run instead`);
     }
     // Check and mark running in one step, so that of two resumes of one run only one trains it.
     const run = store.claimRun(opts.resumeRunId, process.pid, os.hostname());
     return releaseOnError(store, run.id, () => {
       const config = recordedConfig(run.config);
-      const ck = store.latestCheckpoint(run.id);
       const resumeState: TrainState | null =
         ck && ck.optimizer ? { step: ck.step, params: ck.params, m: ck.optimizer.m, v: ck.optimizer.v, ema: ck.ema ?? ck.params.slice() } : null;
       return { runId: run.id, config, resumeState, learned: recordedCoefficients(ck?.extra) };

@@ -1,5 +1,5 @@
 /**
- * Writes float32 arrays ([n, d], or any shape) as NPY 1.0 files byte for byte as numpy.save does: header
+ * Writes float32 (and uint8) arrays ([n, d], or any shape) as NPY 1.0 files byte for byte as numpy.save does: header
  * {'descr': '<f4', 'fortran_order': False, 'shape': (n, d), } plus numpy's growth spaces, padded
  * with spaces and '\n' so the data starts at a multiple of 64 bytes, then the values little-endian.
  */
@@ -18,29 +18,31 @@ export function encodeNpy(data: Float32Array, n: number, d: number): Buffer {
 }
 
 /**
- * The NPY 1.0 bytes of a row-major (C-order) float32 array of any shape, e.g. a trajectory
- * [steps + 1, n, d]; numpy pads the header for the first axis to grow.
+ * The NPY 1.0 bytes of a row-major (C-order) float32 (or uint8: pixel levels) array of any shape,
+ * e.g. a trajectory [steps + 1, n, d]; numpy pads the header for the first axis to grow.
  */
-export function encodeNpyArray(data: Float32Array, shape: readonly number[]): Buffer {
+export function encodeNpyArray(data: Float32Array | Uint8Array, shape: readonly number[]): Buffer {
   const size = shape.reduce((a, b) => a * b, 1);
   if (shape.length === 0 || !shape.every((k) => Number.isInteger(k) && k >= 0) || size !== data.length) {
     throw new UserError(`array has ${data.length} values, which does not fill the shape [${shape.join(', ')}]`);
   }
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims}), }`;
+  const bytes = data instanceof Uint8Array ? 1 : 4;
+  let dict = `{'descr': '${bytes === 1 ? '|u1' : '<f4'}', 'fortran_order': False, 'shape': (${dims}), }`;
   dict += ' '.repeat(Math.max(0, NPY_GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));
   const withNewline = dict.length + 1;
   // numpy pads by a full NPY_ALIGN when already aligned; we match it byte for byte.
   const pad = NPY_ALIGN - ((V1_PREFIX_BYTES + withNewline) % NPY_ALIGN);
   const header = dict + ' '.repeat(pad) + '\n';
   const headerBytes = V1_PREFIX_BYTES + header.length;
-  const out = Buffer.alloc(headerBytes + 4 * data.length);
+  const out = Buffer.alloc(headerBytes + bytes * data.length);
   out.set(NPY_MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
   out.writeUInt16LE(header.length, 8);
   out.write(header, V1_PREFIX_BYTES, 'latin1');
-  for (let k = 0; k < data.length; k++) out.writeFloatLE(data[k], headerBytes + 4 * k);
+  if (data instanceof Uint8Array) out.set(data, headerBytes);
+  else for (let k = 0; k < data.length; k++) out.writeFloatLE(data[k], headerBytes + 4 * k);
   return out;
 }
 
@@ -49,7 +51,7 @@ export function writeNpy(path: string, data: Float32Array, n: number, d: number)
   writeFileSync(path, encodeNpy(data, n, d));
 }
 
-/** Writes a row-major float32 array of any shape to `path` as NPY 1.0. */
-export function writeNpyArray(path: string, data: Float32Array, shape: readonly number[]): void {
+/** Writes a row-major float32 (or uint8) array of any shape to `path` as NPY 1.0. */
+export function writeNpyArray(path: string, data: Float32Array | Uint8Array, shape: readonly number[]): void {
   writeFileSync(path, encodeNpyArray(data, shape));
 }
